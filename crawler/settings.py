@@ -1,0 +1,47 @@
+"""Scrapy settings of the news archive crawler: constants only, each with a one-line comment."""
+
+BOT_NAME = "news-archive-crawler"  # the project's name in logs and the User-Agent
+SPIDER_MODULES = ["spiders"]  # where `scrapy list` and `scrapy crawl` find spiders
+NEWSPIDER_MODULE = "spiders"  # where `scrapy genspider` writes a new spider
+
+# Politeness
+ROBOTSTXT_OBEY = True  # never fetch what a site's robots.txt forbids
+CRAWLER_CONTACT = ""  # a URL or e-mail address appended to the User-Agent so sites can reach you
+USER_AGENT = "news-archive-crawler/0.1 (+https://pypi.org/project/news-archive-crawler/)"  # names us
+CONCURRENT_REQUESTS = 16  # requests in flight over all sites
+CONCURRENT_REQUESTS_PER_DOMAIN = 4  # requests in flight to one site
+DOWNLOAD_DELAY = 0.25  # seconds between requests to one site (randomised 0.5x-1.5x)
+AUTOTHROTTLE_ENABLED = True  # slow down for sites that answer slowly
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # requests AutoThrottle aims to have in flight per site
+DOWNLOAD_TIMEOUT = 30  # seconds before a request is given up
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: larger responses are dropped (no news page is this big)
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # bytes: larger responses are logged
+RETRY_TIMES = 2  # retries of a failed request (5xx, 429, timeouts)
+COOKIES_ENABLED = False  # news pages need no session; cookies only make responses vary
+TELNETCONSOLE_ENABLED = False  # no open port on the crawling machine
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprint algorithm
+LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
+
+# Components
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,  # strip sidebar modules, normalise fields
+    "pipelines.dedupe.DedupePipeline": 200,  # one story = one article within a crawl
+    "pipelines.archive.ArchivePipeline": 300,  # write new versions to the archive
+}
+EXTENSIONS = {
+    "pipelines.archive.CrawlRecorder": 500,  # record each crawl and its counts in the archive
+}
+
+# The archive
+ARCHIVE_PATH = "archive.db"  # SQLite file of the archive, relative to the working directory
+ARCHIVE_ENABLED = True  # False runs the spider without writing an archive (scrapy parse, -O)
+
+# Discovery bounds: generous for a real site, finite for a calendar or endless pagination
+NEWS_MAX_PAGES = 2000  # pagination pages followed in one listing chain
+NEWS_MAX_HOPS = 3  # non-pagination link hops from a start URL (home -> section -> tag -> ...)
+NEWS_MAX_DRY_PAGES = 2  # consecutive listing pages with no new article link before paging stops
+NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
+NEWS_MAX_ARTICLES = 0  # articles fetched per crawl (0 = no limit)
+
+# Cleaning
+CLEAN_MIN_BODY_CHARS = 200  # items whose clean body is shorter are dropped as not articles

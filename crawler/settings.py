@@ -6,15 +6,14 @@ NEWSPIDER_MODULE = "spiders"  # where `scrapy genspider` writes a new spider
 
 # Politeness
 ROBOTSTXT_OBEY = True  # never fetch what a site's robots.txt forbids
-CRAWLER_CONTACT = ""  # a URL or e-mail address appended to the User-Agent so sites can reach you
-USER_AGENT = "news-archive-crawler/0.1 (+https://pypi.org/project/news-archive-crawler/)"  # names us
+USER_AGENT = "news-archive-crawler/0.1"  # names the project; add your contact with -s USER_AGENT=
 CONCURRENT_REQUESTS = 16  # requests in flight over all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # requests in flight to one site
 DOWNLOAD_DELAY = 0.25  # seconds between requests to one site (randomised 0.5x-1.5x)
 AUTOTHROTTLE_ENABLED = True  # slow down for sites that answer slowly
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # requests AutoThrottle aims to have in flight per site
 DOWNLOAD_TIMEOUT = 30  # seconds before a request is given up
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: larger responses are dropped (no news page is this big)
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: larger responses are dropped as no news page
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # bytes: larger responses are logged
 RETRY_TIMES = 2  # retries of a failed request (5xx, 429, timeouts)
 COOKIES_ENABLED = False  # news pages need no session; cookies only make responses vary

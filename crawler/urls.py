@@ -97,6 +97,6 @@ def canonical_url(url: str) -> str:
         path = VARIANT_PREFIX.sub("", path)
         path = VARIANT_EXTENSION.sub("", path)
         path = VARIANT_SUFFIX.sub("/", path) or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    query.sort()
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((k, v) for k, v in pairs if not _is_tracking(k))
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))

@@ -1,0 +1,21 @@
+"""The archive: schema, versioned storage, history, diffs and search over one SQLite file."""
+
+from crawler.archive.store import (
+    Archive,
+    ArchiveError,
+    ArchiveNotFound,
+    ArticleNotFound,
+    Outcome,
+    VersionNotFound,
+    utc_now,
+)
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "ArchiveNotFound",
+    "ArticleNotFound",
+    "Outcome",
+    "VersionNotFound",
+    "utc_now",
+]

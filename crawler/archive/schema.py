@@ -1,0 +1,149 @@
+"""The archive's schema, built by numbered migrations recorded in PRAGMA user_version."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+V1 = """
+CREATE TABLE crawls (
+    id INTEGER PRIMARY KEY,
+    spider TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    start_urls TEXT NOT NULL DEFAULT '[]',
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    versions_new INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    first_crawl_id INTEGER REFERENCES crawls(id),
+    last_crawl_id INTEGER REFERENCES crawls(id)
+);
+CREATE INDEX articles_site ON articles(site);
+CREATE TABLE aliases (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id)
+) WITHOUT ROWID;
+CREATE INDEX aliases_article ON aliases(article_id);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    crawl_id INTEGER REFERENCES crawls(id),
+    fetched_at TEXT NOT NULL,
+    fetched_url TEXT,
+    status INTEGER,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    summary TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    published TEXT,
+    modified TEXT,
+    section TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    lang TEXT,
+    changes TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (article_id, version)
+);
+CREATE INDEX versions_crawl ON versions(crawl_id);
+CREATE INDEX versions_fetched_at ON versions(fetched_at);
+CREATE VIEW latest AS
+SELECT
+    a.id AS article_id, a.url, a.site, a.first_seen, a.last_seen,
+    v.id AS version_id, v.version, v.fetched_at, v.content_hash, v.title, v.summary, v.authors,
+    v.published, v.modified, v.section, v.body, v.lang
+FROM articles a
+JOIN versions v ON v.article_id = a.id
+WHERE v.version = (SELECT MAX(version) FROM versions WHERE article_id = a.id);
+-- Full-text index named and triggered the sqlite-utils way, so its tools and Datasette find it.
+CREATE VIRTUAL TABLE [versions_fts] USING FTS5 (
+    [title], [summary], [body], tokenize='porter unicode61', content=[versions]
+);
+CREATE TRIGGER [versions_ai] AFTER INSERT ON [versions] BEGIN
+    INSERT INTO [versions_fts] (rowid, [title], [summary], [body])
+    VALUES (new.rowid, new.[title], new.[summary], new.[body]);
+END;
+CREATE TRIGGER [versions_ad] AFTER DELETE ON [versions] BEGIN
+    INSERT INTO [versions_fts] ([versions_fts], rowid, [title], [summary], [body])
+    VALUES ('delete', old.rowid, old.[title], old.[summary], old.[body]);
+END;
+CREATE TRIGGER [versions_au] AFTER UPDATE ON [versions] BEGIN
+    INSERT INTO [versions_fts] ([versions_fts], rowid, [title], [summary], [body])
+    VALUES ('delete', old.rowid, old.[title], old.[summary], old.[body]);
+    INSERT INTO [versions_fts] (rowid, [title], [summary], [body])
+    VALUES (new.rowid, new.[title], new.[summary], new.[body]);
+END;
+"""
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run SQL statements one by one, inside the caller's transaction (executescript commits)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
+
+
+def _v1(db: Database) -> None:
+    run_script(db, V1)
+
+
+# Each migration takes the schema from its index to its index + 1; never edit a shipped one.
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    """The schema version recorded in the database file."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def backup(path: Path, version: int) -> Path:
+    """Copy the archive (consistently, through SQLite) before a migration changes it."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def migrate(db: Database, path: Path | None = None) -> int:
+    """Bring the schema up to date, one atomic step per migration; returns the new version."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"archive schema version {current} is newer than this crawler's ({SCHEMA_VERSION})"
+        )
+    if current and current < SCHEMA_VERSION and path is not None:
+        saved = backup(path, current)
+        logger.info("Archive schema %s -> %s; backup at %s", current, SCHEMA_VERSION, saved)
+    for number in range(current, SCHEMA_VERSION):
+        with db.atomic():
+            MIGRATIONS[number](db)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+    return SCHEMA_VERSION

@@ -1,0 +1,320 @@
+"""The Archive: one SQLite file of articles, their versions and the crawls that fetched them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from crawler.archive.diff import change_summary, content_hash, unified_diff
+from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
+from crawler.urls import canonical_url
+
+BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other before giving up
+VERSION_COLUMNS = (
+    "title", "summary", "authors", "published", "modified", "section", "body", "lang",
+)
+
+
+class ArchiveError(Exception):
+    """Anything the archive cannot do, said in one line."""
+
+
+class ArchiveNotFound(ArchiveError):
+    """No archive file at the given path."""
+
+
+class ArticleNotFound(ArchiveError):
+    """No article in the archive for the given URL."""
+
+
+class VersionNotFound(ArchiveError):
+    """The article has no version with the given number."""
+
+
+class Outcome(StrEnum):
+    """What saving one fetched article did to the archive."""
+
+    NEW_ARTICLE = "new_article"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
+    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
+
+
+class Archive:
+    """Reads and writes the archive; open it with `Archive.open(path)`."""
+
+    def __init__(self, db: Database, path: Path, readonly: bool) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, path: str | Path, readonly: bool = False) -> Archive:
+        """Open (creating and migrating unless read-only) the archive at path."""
+        path = Path(path)
+        try:
+            if readonly:
+                if not path.is_file():
+                    raise ArchiveNotFound(f"no archive at {path}")
+                conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(path)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db = Database(conn, execute_plugins=False)
+            if readonly:
+                version = schema_version(db)
+                if version == 0:
+                    conn.close()
+                    raise ArchiveError(f"{path} is not a news archive")
+                if version < SCHEMA_VERSION:
+                    conn.close()
+                    raise ArchiveError(
+                        f"{path} has schema version {version}; run a crawl on it to migrate"
+                    )
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                migrate(db, path)
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"cannot open archive {path}: {error}") from error
+        return cls(db, path, readonly)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _one(self, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
+        cursor = self.db.execute(sql, params)
+        values = cursor.fetchone()
+        return _row(cursor, values) if values else None
+
+    def _all(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        return [_row(cursor, values) for values in cursor.fetchall()]
+
+    # Crawls
+
+    def start_crawl(self, spider: str, start_urls: list[str], started_at: str | None = None) -> int:
+        """Record a crawl as running; returns its id."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO crawls (spider, started_at, status, start_urls) VALUES (?, ?, ?, ?)",
+                (spider, started_at or utc_now(), "running", json.dumps(start_urls)),
+            )
+        return cursor.lastrowid
+
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        status: str,
+        counts: Mapping[str, int],
+        stats: Mapping[str, Any],
+        finished_at: str | None = None,
+    ) -> None:
+        """Record how a crawl ended, its counts and its full Scrapy stats."""
+        with self.db.atomic():
+            self.db.execute(
+                """UPDATE crawls SET finished_at = ?, status = ?, pages_fetched = ?,
+                   articles_new = ?, versions_new = ?, unchanged = ?, errors = ?, stats = ?
+                   WHERE id = ?""",
+                (
+                    finished_at or utc_now(), status, counts.get("pages_fetched", 0),
+                    counts.get("articles_new", 0), counts.get("versions_new", 0),
+                    counts.get("unchanged", 0), counts.get("errors", 0),
+                    json.dumps(stats, default=str, sort_keys=True), crawl_id,
+                ),
+            )
+
+    def crawls(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent crawls, newest first."""
+        return self._all("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (limit,))
+
+    # Writing
+
+    def _article_for(self, urls: list[str]) -> dict[str, Any] | None:
+        for url in urls:
+            row = self._one("SELECT * FROM articles WHERE url = ?", (url,))
+            if row:
+                return row
+        for url in urls:
+            row = self._one(
+                "SELECT a.* FROM aliases JOIN articles a ON a.id = aliases.article_id "
+                "WHERE aliases.url = ?",
+                (url,),
+            )
+            if row:
+                return row
+        return None
+
+    def save(self, item: Mapping[str, Any], crawl_id: int | None = None) -> Outcome:
+        """Store one fetched article: a new version only when its content changed.
+
+        The whole write is one transaction: a process killed at any moment leaves either
+        all of it or none of it.
+        """
+        url = item["url"]
+        urls = [url, *(u for u in item.get("aliases") or () if u != url)]
+        fetched_at = item.get("fetched_at") or utc_now()
+        digest = content_hash(item)
+        with self.db.atomic():
+            article = self._article_for(urls)
+            if article is None:
+                cursor = self.db.execute(
+                    """INSERT INTO articles (url, site, first_seen, last_seen,
+                       first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
+                    (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
+                )
+                article_id = cursor.lastrowid
+                newest = None
+            else:
+                article_id = article["id"]
+                self.db.execute(
+                    "UPDATE articles SET last_seen = ?, last_crawl_id = ? WHERE id = ?",
+                    (fetched_at, crawl_id, article_id),
+                )
+                newest = self._one(
+                    "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+                    (article_id,),
+                )
+            for alias in urls:
+                if article is None or alias != article["url"]:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                        (alias, article_id),
+                    )
+            if newest is not None and newest["content_hash"] == digest:
+                return Outcome.UNCHANGED
+            values = {name: item.get(name) for name in VERSION_COLUMNS}
+            values["authors"] = json.dumps(list(item.get("authors") or []), ensure_ascii=False)
+            values["body"] = item.get("body") or ""
+            self.db.execute(
+                """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
+                   status, content_hash, title, summary, authors, published, modified, section,
+                   body, lang, changes)
+                   VALUES (:article_id, :version, :crawl_id, :fetched_at, :fetched_url, :status,
+                   :content_hash, :title, :summary, :authors, :published, :modified, :section,
+                   :body, :lang, :changes)""",
+                {
+                    **values,
+                    "article_id": article_id,
+                    "version": newest["version"] + 1 if newest else 1,
+                    "crawl_id": crawl_id,
+                    "fetched_at": fetched_at,
+                    "fetched_url": item.get("fetched_url"),
+                    "status": item.get("status"),
+                    "content_hash": digest,
+                    "changes": json.dumps(change_summary(newest, item)),
+                },
+            )
+        return Outcome.NEW_ARTICLE if article is None else Outcome.NEW_VERSION
+
+    # Reading
+
+    def article(self, url: str) -> dict[str, Any]:
+        """The article a URL names, however it was written (tracking parameters, AMP ...)."""
+        canonical = canonical_url(url)
+        article = self._article_for([canonical] if canonical == url else [canonical, url])
+        if article is None:
+            raise ArticleNotFound(f"no article in the archive for {url}")
+        return article
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        """Every version of an article, oldest first, with authors and changes decoded."""
+        rows = self._all(
+            "SELECT * FROM versions WHERE article_id = ? ORDER BY version", (article_id,)
+        )
+        for row in rows:
+            row["authors"] = json.loads(row["authors"] or "[]")
+            row["changes"] = json.loads(row["changes"] or "{}")
+        return rows
+
+    def diff(self, url: str, from_version: int | None = None, to_version: int | None = None) -> str:
+        """Unified diff of an article between two versions (default: the last two)."""
+        article = self.article(url)
+        versions = {v["version"]: v for v in self.versions(article["id"])}
+        newest = max(versions)
+        to_version = to_version or newest
+        from_version = from_version or max(to_version - 1, 1)
+        for number in (from_version, to_version):
+            if number not in versions:
+                raise VersionNotFound(
+                    f"{article['url']} has no version {number} (it has 1 to {newest})"
+                )
+        old, new = versions[from_version], versions[to_version]
+        return unified_diff(
+            old, new,
+            f"v{from_version} ({old['fetched_at']})", f"v{to_version} ({new['fetched_at']})",
+        )
+
+    def search(
+        self, query: str, limit: int = 20, site: str | None = None, all_versions: bool = False
+    ) -> list[dict[str, Any]]:
+        """Full-text search (FTS5 syntax) over versions, latest versions only unless asked."""
+        where = ["versions_fts MATCH :query"]
+        if not all_versions:
+            where.append(
+                "v.version = (SELECT MAX(version) FROM versions WHERE article_id = v.article_id)"
+            )
+        if site:
+            where.append("a.site = :site")
+        sql = f"""
+            SELECT a.url, a.site, v.version, v.fetched_at, v.title, v.published,
+                   snippet(versions_fts, 2, '[', ']', '…', 16) AS snippet
+            FROM versions_fts
+            JOIN versions v ON v.id = versions_fts.rowid
+            JOIN articles a ON a.id = v.article_id
+            WHERE {" AND ".join(where)}
+            ORDER BY versions_fts.rank LIMIT :limit"""
+        try:
+            return self._all(sql, {"query": query, "site": site, "limit": limit})
+        except sqlite3.OperationalError as error:
+            raise ArchiveError(f"bad search query {query!r}: {error}") from error
+
+    def export_rows(self, all_versions: bool = False) -> Iterator[dict[str, Any]]:
+        """Latest versions (or every version) joined with their article, streamed."""
+        if all_versions:
+            sql = """SELECT a.url, a.site, a.first_seen, a.last_seen, v.version, v.fetched_at,
+                     v.title, v.summary, v.authors, v.published, v.modified, v.section, v.body,
+                     v.lang FROM versions v JOIN articles a ON a.id = v.article_id
+                     ORDER BY a.id, v.version"""
+        else:
+            sql = """SELECT url, site, first_seen, last_seen, version, fetched_at, title, summary,
+                     authors, published, modified, section, body, lang FROM latest
+                     ORDER BY article_id"""
+        cursor = self.db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            row["authors"] = json.loads(row["authors"] or "[]")
+            yield row
+
+    def counts(self) -> dict[str, int]:
+        """How many articles, versions and crawls the archive holds."""
+        return {
+            table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("articles", "versions", "crawls")
+        }

@@ -27,6 +27,7 @@ class Article:
     status: int = 200  # HTTP status of the fetch
     fetched_at: str = ""  # ISO 8601 UTC
     aliases: list[str] = field(default_factory=list)  # other URLs naming this story
+    profile: str | None = None  # name of the site profile that sharpened the extraction
 
     def to_dict(self) -> dict[str, Any]:
         """The item as a plain dict."""

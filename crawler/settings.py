@@ -27,9 +27,6 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 200,  # one story = one article within a crawl
     "pipelines.archive.ArchivePipeline": 300,  # write new versions to the archive
 }
-EXTENSIONS = {
-    "pipelines.archive.CrawlRecorder": 500,  # record each crawl and its counts in the archive
-}
 
 # The archive
 ARCHIVE_PATH = "archive.db"  # SQLite file of the archive, relative to the working directory
@@ -40,7 +37,6 @@ NEWS_MAX_PAGES = 2000  # pagination pages followed in one listing chain
 NEWS_MAX_HOPS = 3  # non-pagination link hops from a start URL (home -> section -> tag -> ...)
 NEWS_MAX_DRY_PAGES = 2  # consecutive listing pages with no new article link before paging stops
 NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
-NEWS_MAX_ARTICLES = 0  # articles fetched per crawl (0 = no limit)
 
 # Cleaning
 CLEAN_MIN_BODY_CHARS = 200  # items whose clean body is shorter are dropped as not articles

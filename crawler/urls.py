@@ -21,7 +21,7 @@ TRACKING_PARAMS = frozenset(
 # Prefixes of tracking-parameter families (utm_source, utm_medium, pk_campaign ...).
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "ga_", "at_", "itm_", "__")
 # Path suffixes and segments of AMP and print variants of a page.
-VARIANT_SUFFIX = re.compile(r"/(?:amp|print)(?:\.html?)?/?$", re.IGNORECASE)
+VARIANT_SUFFIX = re.compile(r"/(?:amp|print)(?:\.html?)?(/?)$", re.IGNORECASE)
 VARIANT_EXTENSION = re.compile(r"\.amp(?=\.html?$|$)", re.IGNORECASE)
 VARIANT_PREFIX = re.compile(r"^/(?:amp|print)(?=/)", re.IGNORECASE)
 # Index documents that name the same resource as their directory.
@@ -75,6 +75,16 @@ def _is_tracking(name: str) -> bool:
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
+def _without_variant(path: str) -> str:
+    previous = None
+    while path != previous:  # variants may nest: /amp/story/amp/
+        previous = path
+        path = VARIANT_PREFIX.sub("", path)
+        path = VARIANT_EXTENSION.sub("", path)
+        path = VARIANT_SUFFIX.sub(r"\1", path) or "/"
+    return path
+
+
 def canonical_url(url: str) -> str:
     """The one URL that names a page whatever variant reached it.
 
@@ -89,14 +99,19 @@ def canonical_url(url: str) -> str:
     port = parts.port
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     path = quote(unquote(parts.path or "/"), safe="/%:@!$&'()*+,;=~-._")
-    path = re.sub(r"/{2,}", "/", path)
-    previous = None
-    while path != previous:  # variants may nest: /amp/story/amp/
-        previous = path
-        path = INDEX_DOCUMENT.sub("/", path)
-        path = VARIANT_PREFIX.sub("", path)
-        path = VARIANT_EXTENSION.sub("", path)
-        path = VARIANT_SUFFIX.sub("/", path) or "/"
+    path = INDEX_DOCUMENT.sub("/", _without_variant(re.sub(r"/{2,}", "/", path)))
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = sorted((k, v) for k, v in pairs if not _is_tracking(k))
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def request_url(url: str) -> str:
+    """The URL to fetch for a link: no fragment, tracking parameters, AMP or print variant.
+
+    The host is left as written: a site may answer on www. only.
+    """
+    parts = urlsplit(safe_url_string(url.strip()))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, v) for k, v in pairs if not _is_tracking(k)])
+    path = _without_variant(parts.path or "/")
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))

@@ -1,0 +1,152 @@
+"""The archive on a fresh temporary SQLite file per test."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from crawler.archive import (
+    Archive,
+    ArchiveError,
+    ArchiveNotFound,
+    ArticleNotFound,
+    Outcome,
+    VersionNotFound,
+)
+from crawler.archive.diff import change_summary, content_hash, unified_diff
+from crawler.archive.schema import SCHEMA_VERSION
+
+BODY = "The council approved the plan on Monday.\n\nResidents will vote in May."
+
+
+def story(**changes) -> dict:
+    item = {
+        "url": "https://example.com/2025/08/22/plan/", "site": "example.com",
+        "title": "Council approves plan", "summary": "A vote follows.",
+        "authors": ["Ann Lee"], "published": "2025-08-22T09:00:00+00:00",
+        "section": "Local", "body": BODY, "fetched_url": "https://example.com/2025/08/22/plan/",
+        "status": 200, "aliases": ["https://example.com/?p=42"],
+    }
+    item.update(changes)
+    return item
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    with Archive.open(tmp_path / "archive.db") as opened:
+        yield opened
+
+
+def test_new_archive_has_the_documented_schema(archive: Archive) -> None:
+    db = archive.db
+    assert {"articles", "versions", "crawls", "aliases"} <= set(db.table_names())
+    assert "latest" in db.view_names()
+    assert db["versions"].detect_fts() == "versions_fts"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {"id", "url", "site", "first_seen", "last_seen"} <= set(db["articles"].columns_dict)
+    assert {"id", "article_id", "version", "fetched_at", "content_hash", "title", "summary",
+            "authors", "published", "modified", "section", "body"} <= set(
+        db["versions"].columns_dict)
+
+
+def test_versions_only_when_content_changes(archive: Archive) -> None:
+    crawl = archive.start_crawl("news", ["https://example.com/"])
+    assert archive.save(story(), crawl) is Outcome.NEW_ARTICLE
+    # whitespace, authors, dates and section are not content
+    same = story(body=BODY.replace(" ", "  "), authors=["Someone Else"], section="Other",
+                 modified="2025-09-01T00:00:00Z")
+    assert archive.save(same, crawl) is Outcome.UNCHANGED
+    assert archive.save(story(title="Council approves revised plan"), crawl) is Outcome.NEW_VERSION
+    assert archive.save(story(title="Council approves revised plan", body=BODY + "\n\nUpdate."),
+                        crawl) is Outcome.NEW_VERSION
+    versions = archive.versions(archive.article(story()["url"])["id"])
+    assert [v["version"] for v in versions] == [1, 2, 3]
+    assert versions[1]["changes"]["fields"] == ["title"]
+    assert versions[2]["changes"] == {"fields": ["body"], "words_added": 1, "words_removed": 0}
+    assert versions[0]["authors"] == ["Ann Lee"]
+
+
+def test_aliases_find_the_same_article(archive: Archive) -> None:
+    archive.save(story())
+    # reached later through its shortlink only, under a new canonical URL: same article
+    moved = story(url="https://example.com/2025/08/22/plan-renamed/",
+                  aliases=["https://example.com/?p=42"], body=BODY + "\n\nMore.")
+    assert archive.save(moved) is Outcome.NEW_VERSION
+    assert archive.counts()["articles"] == 1
+    for url in ("https://example.com/?p=42&utm_source=x",
+                "https://www.example.com/2025/08/22/plan/amp/#top",
+                "https://example.com/2025/08/22/plan-renamed/"):
+        assert archive.article(url)["url"] == story()["url"]
+    with pytest.raises(ArticleNotFound):
+        archive.article("https://example.com/elsewhere/")
+
+
+def test_diff_history_and_search(archive: Archive) -> None:
+    archive.save(story())
+    archive.save(story(body=BODY.replace("May", "June")))
+    text = archive.diff(story()["url"])
+    assert "-Residents will vote in May." in text and "+Residents will vote in June." in text
+    with pytest.raises(VersionNotFound):
+        archive.diff(story()["url"], 1, 7)
+    hits = archive.search("residents")
+    assert [h["version"] for h in hits] == [2] and "[Residents]" in hits[0]["snippet"]
+    assert len(archive.search("May", all_versions=True)) == 1
+    assert archive.search("residents", site="other.org") == []
+    with pytest.raises(ArchiveError, match="bad search query"):
+        archive.search('"unbalanced')
+
+
+def test_crawl_record(archive: Archive) -> None:
+    crawl = archive.start_crawl("news", ["https://example.com/"])
+    archive.finish_crawl(crawl, "finished", {"pages_fetched": 5, "articles_new": 2}, {"a/b": 1})
+    row = archive.crawls()[0]
+    assert row["status"] == "finished" and row["pages_fetched"] == 5
+    assert row["finished_at"] >= row["started_at"]
+    assert json.loads(row["stats"]) == {"a/b": 1}
+
+
+def test_failed_write_leaves_nothing_half_written(archive: Archive) -> None:
+    broken = story()
+    del broken["site"]  # the article row cannot be written
+    with pytest.raises(KeyError):
+        archive.save(broken)
+    assert archive.counts() == {"articles": 0, "versions": 0, "crawls": 0}
+    assert archive.db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0] == 0
+
+
+def test_readonly_open(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveNotFound):
+        Archive.open(tmp_path / "missing.db", readonly=True)
+    plain = tmp_path / "plain.db"
+    sqlite3.connect(plain).execute("CREATE TABLE x (y)").connection.close()
+    with pytest.raises(ArchiveError, match="not a news archive"):
+        Archive.open(plain, readonly=True)
+    with Archive.open(tmp_path / "a.db") as archive:
+        archive.save(story())
+    with Archive.open(tmp_path / "a.db", readonly=True) as archive:
+        with pytest.raises(sqlite3.OperationalError):
+            archive.db.execute("DELETE FROM versions")
+        assert archive.counts()["versions"] == 1
+
+
+def test_sqlite_utils_sees_the_fts_index(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a.db") as archive:
+        archive.save(story())
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    assert [row["title"] for row in db["versions"].search("council")] == ["Council approves plan"]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_content_hash_and_change_summary() -> None:
+    a = {"title": "T", "summary": None, "body": "One two three."}
+    assert content_hash(a) == content_hash({**a, "body": " One  two\nthree. "})
+    assert content_hash(a) != content_hash({**a, "body": "One two three!"})
+    assert change_summary(a, {**a, "body": "One four three."}) == {
+        "fields": ["body"], "words_added": 1, "words_removed": 1}
+    diff = unified_diff(a, {**a, "title": "U"}, "v1", "v2")
+    assert "-T" in diff and "+U" in diff and "body" not in diff

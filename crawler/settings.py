@@ -3,6 +3,7 @@
 BOT_NAME = "news-archive-crawler"  # the project's name in logs and the User-Agent
 SPIDER_MODULES = ["spiders"]  # where `scrapy list` and `scrapy crawl` find spiders
 NEWSPIDER_MODULE = "spiders"  # where `scrapy genspider` writes a new spider
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` that reports bad arguments in one line
 
 # Politeness
 ROBOTSTXT_OBEY = True  # never fetch what a site's robots.txt forbids

@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extraction.classify import classify_links, is_listing_url
 from scrapy import Request, Spider
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.extraction import extract
+from crawler.extraction.classify import classify_links, is_listing_url
 from crawler.items import Article
-from crawler.profiles import Profile, load_profile, profile_for_url
+from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
 from crawler.urls import canonical_url, is_web_url, request_url, site_of
 
 logger = logging.getLogger(__name__)
@@ -56,21 +56,38 @@ class NewsSpider(Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.profile = load_profile(profile or self.profile_name) if (
-            profile or self.profile_name
-        ) else None
-        urls = split_arg(start_urls) or (list(self.profile.start_urls) if self.profile else [])
-        if not urls:
-            raise UsageError("no start URLs: use -a start_urls=https://example.com/news/")
-        for url in urls:
-            if not is_web_url(url):
-                raise UsageError(f"start URL is not an http(s) URL: {url}")
+        self.profile, urls = self.check_arguments(start_urls, profile, max_pages, max_hops)
         self.start_urls = urls
         self.sites = frozenset(site_of(url) for url in urls)
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in urls})
         self._max_pages_arg, self._max_hops_arg = max_pages, max_hops
         self.seen: set[str] = set()  # canonical URLs of articles already requested
         self.listings = 0
+
+    @classmethod
+    def check_arguments(
+        cls,
+        start_urls: str | list[str] | None = None,
+        profile: str | None = None,
+        max_pages: str | None = None,
+        max_hops: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[Profile | None, list[str]]:
+        """The profile and start URLs the -a arguments name; UsageError when they are bad."""
+        name = profile or cls.profile_name
+        try:
+            site_profile = load_profile(name) if name else None
+        except ProfileError as error:
+            raise UsageError(str(error)) from None
+        urls = split_arg(start_urls) or (list(site_profile.start_urls) if site_profile else [])
+        if not urls:
+            raise UsageError("no start URLs: use -a start_urls=https://example.com/news/")
+        for url in urls:
+            if not is_web_url(url):
+                raise UsageError(f"start URL is not an http(s) URL: {url}")
+        int_arg("max_pages", max_pages, 0)
+        int_arg("max_hops", max_hops, 0)
+        return site_profile, urls
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -181,7 +198,11 @@ class NewsSpider(Spider):
 
     def failed(self, failure: Failure) -> None:
         """Log and count a request that could not be fetched; the crawl goes on."""
-        request = failure.request if hasattr(failure, "request") else None
+        request = getattr(failure, "request", None)
+        if failure.check(IgnoreRequest):  # robots.txt or a size limit said no: not an error
+            self.crawler.stats.inc_value("news/ignored")
+            logger.debug("Ignored %s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
+            return
         self.crawler.stats.inc_value("news/fetch_failed")
         logger.warning("Could not fetch %s: %s", getattr(request, "url", "?"),
                        failure.getErrorMessage())

@@ -1,0 +1,158 @@
+"""Fixtures: the sample news sites on 127.0.0.1, a temporary archive, real crawls, CLI runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.demo import DigestSite, LedgerSite, RunningServer, serve
+
+REPO_ROOT = Path(__file__).resolve().parents[1]  # where scrapy.cfg is
+SHARED = REPO_ROOT.parent / "shared"  # data shared between checkouts; absent in a fresh clone
+# Settings that make a crawl of the local sites quick: no politeness delays on loopback.
+TEST_SETTINGS = (
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "LOG_LEVEL=INFO",
+)
+
+
+@pytest.fixture
+def digest_server() -> Iterator[RunningServer]:
+    """A fresh WordPress-style site (the "digest" theme), served on its own port."""
+    with serve(DigestSite()) as server:
+        yield server
+
+
+@pytest.fixture
+def ledger_server() -> Iterator[RunningServer]:
+    """A fresh modern news site (the "ledger" theme), served on its own port."""
+    with serve(LedgerSite()) as server:
+        yield server
+
+
+@pytest.fixture
+def outside_server() -> Iterator[RunningServer]:
+    """Another site on 127.0.0.1 that the others link to: a crawl of them must never reach it."""
+    with serve(DigestSite(count=6, seed=99)) as server:
+        yield server
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path) -> Path:
+    """Where a test's archive lives; no file until a crawl makes it."""
+    return tmp_path / "archive.db"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env.pop("SCRAPY_SETTINGS_MODULE", None)  # scrapy.cfg at the repo root names the settings
+    return env
+
+
+def run_crawl(
+    start_urls: list[str] | str,
+    archive: Path,
+    *extra_args: str,
+    spider: str = "news",
+    timeout: float = 120,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `scrapy crawl <spider>` on the start URLs into the archive; return the run.
+
+    With check, a crawl that exits non-zero fails the test with the end of its log.
+    """
+    urls = [start_urls] if isinstance(start_urls, str) else list(start_urls)
+    command = [sys.executable, "-m", "scrapy", "crawl", spider,
+               "-a", f"start_urls={','.join(urls)}", "-s", f"ARCHIVE_PATH={archive}"]
+    for setting in TEST_SETTINGS:
+        command += ["-s", setting]
+    command += list(extra_args)
+    proc = subprocess.run(
+        command, cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=timeout
+    )
+    if check:
+        assert proc.returncode == 0, f"crawl exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run `python -m crawler <args>` from the repo root; return the run."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=timeout,
+    )
+
+
+class ArchiveReader:
+    """Read-only access to a crawl's archive with the standard sqlite3 module."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        """The rows of a query as dicts."""
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            return [dict(row) for row in conn.execute(sql, params)]
+        finally:
+            conn.close()
+
+    def latest(self) -> dict[str, dict[str, Any]]:
+        """The newest version of every article, by URL, authors decoded."""
+        rows = self.rows("SELECT * FROM latest")
+        for row in rows:
+            row["authors"] = json.loads(row["authors"] or "[]")
+        return {row["url"]: row for row in rows}
+
+    def versions(self) -> dict[str, list[int]]:
+        """The version numbers of every article, by URL."""
+        out: dict[str, list[int]] = {}
+        for row in self.rows(
+            "SELECT a.url, v.version FROM versions v JOIN articles a ON a.id = v.article_id "
+            "ORDER BY a.url, v.version"
+        ):
+            out.setdefault(row["url"], []).append(row["version"])
+        return out
+
+    def last_crawl(self) -> dict[str, Any]:
+        """The most recent crawls row."""
+        return self.rows("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")[0]
+
+
+@pytest.fixture(name="run_crawl")
+def run_crawl_fixture() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run_crawl(start_urls, archive, *extra_args, spider="news", timeout=120)`."""
+    return run_crawl
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run_cli(*args)`: `python -m crawler <args>` as a subprocess."""
+    return run_cli
+
+
+@pytest.fixture
+def archive_db(archive_path: Path) -> ArchiveReader:
+    """A reader of the test's archive (open it after a crawl)."""
+    return ArchiveReader(archive_path)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The real pages' text under ../shared/seeds; skips the test when it is absent."""
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip("../shared/seeds is absent")
+    return path

@@ -1,0 +1,424 @@
+"""The sample news sites and their server: pages, churn, edits, redirects, robots.txt."""
+
+from __future__ import annotations
+
+import http.client
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+from parsel import Selector
+
+from crawler.demo import DigestSite, LedgerSite, NewsSite, SeedPage, serve
+from crawler.demo.site import MODULE_MARKERS, Response, slugify
+
+THEMES = [DigestSite, LedgerSite]
+# Where each theme prints the story's paragraphs, and the boxes it puts among them.
+STORY_PARAGRAPHS = {
+    "digest": "div.entry-content > p:not(.ad-copy)",
+    "ledger": "div.story__body > p:not(.read-more)",
+}
+
+
+def get(site: NewsSite, path: str) -> Response:
+    return site.handle(path)
+
+
+def page(site: NewsSite, path: str) -> Selector:
+    response = get(site, path)
+    assert response.status == 200, path
+    return Selector(text=response.body.decode("utf-8"))
+
+
+def paragraphs(site: NewsSite, path: str) -> list[str]:
+    return [p.xpath("string()").get() for p in page(site, path).css(STORY_PARAGRAPHS[site.theme])]
+
+
+def location(response: Response) -> str:
+    return dict(response.headers)["Location"]
+
+
+def links(selector: Selector) -> list[str]:
+    return selector.css("a::attr(href)").getall()
+
+
+def linked_paths(selector: Selector) -> set[str]:
+    return {urlsplit(href).path for href in links(selector)}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stories_are_deterministic_by_seed(theme: type[NewsSite]) -> None:
+    one, again, other = theme(seed=1), theme(seed=1), theme(seed=2)
+    assert [s.body for s in one.stories] == [s.body for s in again.stories]
+    assert [s.title for s in one.stories] != [s.title for s in other.stories]
+    assert get(one, "/").body == get(again, "/").body
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stories_look_like_news(theme: type[NewsSite]) -> None:
+    site = theme()
+    live = site.live_stories()
+    assert len(live) == 16
+    assert len({s.section for s in live}) >= 2
+    assert len(live) > 2 * site.per_page  # listings need pagination
+    assert len({s.title for s in live}) == len(live)
+    assert len({site.path(s) for s in site.stories}) == len(site.stories)
+    for story in live:
+        assert 5 <= len(story.paragraphs) <= 12
+        assert len(story.body) > 300
+        assert story.body == "\n\n".join(story.paragraphs)
+        for marker in MODULE_MARKERS:
+            assert marker not in story.body + story.title + story.summary
+        for other in live:
+            assert other.title not in story.body
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_article_pages_show_the_ground_truth(theme: type[NewsSite]) -> None:
+    site = theme()
+    expected = site.expected()
+    assert len(expected) == 16
+    for story in site.live_stories():
+        truth = expected[site.url(story)]
+        selector = page(site, site.path(story))
+        assert paragraphs(site, site.path(story)) == story.paragraphs
+        assert "\n\n".join(paragraphs(site, site.path(story))) == truth.body
+        assert selector.css("h1::text").get() == truth.title
+        assert selector.css("link[rel=canonical]::attr(href)").get() == truth.url
+        assert truth.summary in selector.get()
+
+
+def test_digest_page_has_the_real_page_modules() -> None:
+    site = DigestSite()
+    story = site.live_stories()[4]
+    selector = page(site, site.path(story))
+    text = selector.xpath("string(//body)").get()
+    for module in ("Today: 6 October 2025", "mins read", "Previous Story", "Next Story",
+                   f"Latest from -{story.section}", "Go toTop", "Don't Miss", "Advertisement"):
+        assert module in text
+    assert selector.css("body.single-post")
+    assert len(selector.css(".latest-from article")) == 5
+    assert selector.css('meta[property="og:type"]::attr(content)').get() == "article"
+    assert selector.css('meta[property="article:published_time"]::attr(content)').get() == (
+        story.published.isoformat()
+    )
+    assert selector.css("link[rel=shortlink]::attr(href)").get() == f"{site.base_url}/?p={story.id}"
+
+
+def test_digest_has_articles_without_article_metadata() -> None:
+    site = DigestSite()
+    bare = [s for s in site.live_stories() if s.metadata != "full"]
+    assert {s.metadata for s in bare} == {"website", "none"}
+    for story in bare:
+        selector = page(site, site.path(story))
+        assert not selector.css('meta[property="article:published_time"]')
+        assert selector.css('meta[property="og:type"]::attr(content)').get() in (None, "website")
+        assert selector.css("time.published::attr(datetime)").get() == story.published.isoformat()
+
+
+def test_ledger_page_has_json_ld_amp_and_inline_boxes() -> None:
+    site = LedgerSite()
+    story = next(s for s in site.live_stories() if len(s.authors) > 1 and len(s.paragraphs) > 5)
+    selector = page(site, site.path(story))
+    graph = __import__("json").loads(selector.css('script[type="application/ld+json"]::text').get())
+    article = next(n for n in graph["@graph"] if n["@type"] == "NewsArticle")
+    assert article["headline"] == story.title
+    assert [a["name"] for a in article["author"]] == story.authors
+    assert article["datePublished"] == story.published.isoformat()
+    assert not selector.css(".entry-content, .entry-title, .hentry")
+    text = selector.xpath("string(//body)").get()
+    for module in ("Read more:", "Advertisement", "Most read", "Sign up for our free newsletter",
+                   "shares", "About the author"):
+        assert module in text
+    amp = selector.css("link[rel=amphtml]::attr(href)").get()
+    assert amp == site.url(story) + "/amp"
+    amp_page = page(site, urlsplit(amp).path)
+    assert amp_page.css("link[rel=canonical]::attr(href)").get() == site.url(story)
+    amp_paragraphs = amp_page.css("div.amp-story__body > p:not(.read-more)")
+    assert [p.xpath("string()").get() for p in amp_paragraphs] == story.paragraphs
+
+
+def test_ledger_listing_links_carry_tracking_and_fragments() -> None:
+    site = LedgerSite()
+    hrefs = links(page(site, "/")) + links(page(site, "/section/politics"))
+    assert any("utm_source=" in h for h in hrefs)
+    assert any("fbclid=" in h for h in hrefs)
+    assert any("#" in h and h.startswith("/news/") for h in hrefs)
+    assert any(h.endswith("/amp") for h in hrefs)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_churn_changes_modules_but_not_stories(theme: type[NewsSite]) -> None:
+    site = theme()
+    story = site.live_stories()[3]
+    before_truth = site.expected()
+    before = {path: get(site, path).body for path in ("/", site.path(story))}
+    site.churn()
+    assert site.expected() == before_truth
+    for path, body in before.items():
+        assert get(site, path).body != body, path
+    assert paragraphs(site, site.path(story)) == story.paragraphs
+
+
+def test_churn_changes_digest_date_bar_read_time_and_teasers() -> None:
+    site = DigestSite()
+    story = site.live_stories()[2]
+
+    def modules() -> tuple[str, str, list[str]]:
+        selector = page(site, site.path(story))
+        return (
+            selector.css(".date-bar ::text").get(),
+            selector.css(".read-time::text").get(),
+            selector.css(".latest-from h4 a::text").getall(),
+        )
+
+    first = modules()
+    site.churn()
+    second = modules()
+    assert first[0] == "Today: 6 October 2025" and second[0] == "Today: 7 October 2025"
+    assert first[1] != second[1]
+    assert first[2] != second[2]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_edits_change_the_story_and_its_ground_truth(theme: type[NewsSite]) -> None:
+    site = theme()
+    story = site.live_stories()[5]
+    site.edit_body(story.id, lambda old: [*old[:-1], "A correction was added on Friday."])
+    assert site.expected()[site.url(story)].body.endswith("\n\nA correction was added on Friday.")
+    assert paragraphs(site, site.path(story))[-1] == "A correction was added on Friday."
+    site.edit_title(story.slug, "A new headline for the story")
+    assert page(site, site.path(story)).css("h1::text").get() == "A new headline for the story"
+    assert site.expected()[site.url(story)].title == "A new headline for the story"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_added_removed_and_moved_stories(theme: type[NewsSite]) -> None:
+    site = theme()
+    added = site.add_story()
+    assert site.path(added) in linked_paths(page(site, "/"))
+    assert site.url(added) in site.expected()
+
+    removed = site.live_stories()[1]
+    site.remove_story(removed)
+    assert get(site, site.path(removed)).status == 404
+    assert site.path(removed) not in linked_paths(page(site, "/"))
+    assert site.url(removed) not in site.expected()
+
+    moved = site.live_stories()[2]
+    old_path = site.path(moved)
+    site.move_story(moved, "a-brand-new-slug")
+    response = get(site, old_path)
+    assert response.status == 301
+    assert location(response) == site.url(moved)
+    assert "a-brand-new-slug" in site.url(moved)
+    assert get(site, site.path(moved)).status == 200
+
+
+def test_digest_redirects_like_wordpress() -> None:
+    site = DigestSite()
+    story = site.live_stories()[0]
+    shortlink = get(site, f"/?p={story.id}")
+    assert shortlink.status == 301 and location(shortlink) == site.url(story)
+    assert get(site, "/?p=1").status == 404
+    no_slash = get(site, site.path(story).rstrip("/"))
+    assert no_slash.status == 301 and location(no_slash) == site.url(story)
+    assert location(get(site, "/page/1/")) == f"{site.base_url}/"
+
+
+def test_ledger_redirects_any_slug_to_the_story() -> None:
+    site = LedgerSite()
+    story = site.live_stories()[0]
+    response = get(site, f"/news/politics/whatever-{story.id}")
+    assert response.status == 301 and location(response) == site.url(story)
+    assert get(site, f"/news/politics/whatever-{story.id}/amp").status == 301
+
+
+@pytest.mark.parametrize(
+    ("theme", "listing", "page_two", "page_four"),
+    [
+        (DigestSite, "/", "/page/2/", "/page/4/"),
+        (DigestSite, "/category/top-news/", "/category/top-news/page/2/", None),
+        (LedgerSite, "/section/politics", "/section/politics?page=2", None),
+    ],
+)
+def test_listings_paginate(theme: type[NewsSite], listing: str, page_two: str,
+                           page_four: str | None) -> None:
+    site = theme()
+    first = page(site, listing)
+    assert page_two in links(first)
+    assert first.css("link[rel=next]::attr(href)").get() == site.base_url + page_two
+    last = page(site, page_four or page_two)
+    assert not last.css("link[rel=next]")
+    beyond = page_two.replace("2", "9")
+    assert get(site, beyond).status == 404
+
+
+@pytest.mark.parametrize(("theme", "path"), [(DigestSite, "/page/{n}/"),
+                                             (LedgerSite, "/section/politics?page={n}")])
+def test_endless_pagination_links_on_forever(theme: type[NewsSite], path: str) -> None:
+    site = theme()
+    site.endless_pagination = True
+    selector = page(site, path.format(n=50))
+    assert path.format(n=51) in links(selector)
+    real = {site.path(s) for s in site.live_stories()}
+    cards = selector.css("h2.entry-title a::attr(href), a.story-card__link::attr(href)")
+    shown = {urlsplit(href).path for href in cards.getall()}
+    assert shown and shown <= real
+
+
+def test_ledger_listing_has_load_more_and_next() -> None:
+    selector = page(LedgerSite(), "/section/politics")
+    assert selector.css("a.load-more::text").get() == "Load more"
+    assert selector.css("a[rel=next]::text").get() == "Next"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_robots_txt_forbids_the_private_story_linked_from_home(theme: type[NewsSite]) -> None:
+    site = theme()
+    robots = get(site, "/robots.txt")
+    assert robots.status == 200 and "Disallow: /private/" in robots.body.decode()
+    private = site.path(site.private)
+    assert private.startswith("/private/")
+    assert private in links(page(site, "/"))
+    assert get(site, private).status == 200
+    assert site.url(site.private) not in site.expected()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_listings_and_chrome_pages_exist(theme: type[NewsSite]) -> None:
+    site = theme()
+    story = site.live_stories()[0]
+    author = slugify(story.authors[0])
+    paths = ([f"/tag/{slugify(story.tags[0])}/", f"/author/{author}/", "/about-us/",
+              "/wp-login.php"] if site.theme == "digest" else
+             [f"/topic/{slugify(story.tags[0])}", f"/people/{author}", "/about"])
+    for path in paths:
+        assert get(site, path).status == 200, path
+    assert get(site, "/no/such/page/").status == 404
+
+
+SEED_TEXT = """Today: 6 October 2025
+22 August 2025
+3 mins read
+
+Ministers agree a new deal
+
+The agreement was signed on Friday…reports Staff Reporter
+
+The first paragraph of the story, which says what happened.
+
+The second paragraph adds a quote: “We are pleased,” a minister said.
+
+Previous Story
+
+An older story\u00a0
+
+Next Story
+
+A newer story
+
+Latest from -Top News
+
+First teaser title
+
+First teaser excerpt that stops in the
+
+Second teaser title
+
+Second teaser excerpt
+Go toTop
+
+Don't Miss
+
+A story not to miss
+
+Its excerpt"""
+
+
+def test_seed_page_parses_into_story_and_modules() -> None:
+    seed = SeedPage.parse(SEED_TEXT)
+    assert SeedPage.matches(SEED_TEXT)
+    assert seed.title == "Ministers agree a new deal"
+    assert seed.summary == "The agreement was signed on Friday…reports Staff Reporter"
+    assert seed.paragraphs == [
+        "The first paragraph of the story, which says what happened.",
+        "The second paragraph adds a quote: “We are pleased,” a minister said.",
+    ]
+    assert (seed.previous, seed.next, seed.section) == ("An older story", "A newer story",
+                                                       "Top News")
+    assert seed.latest == [("First teaser title", "First teaser excerpt that stops in the"),
+                           ("Second teaser title", "Second teaser excerpt")]
+    assert seed.dont_miss == [("A story not to miss", "Its excerpt")]
+    assert str(seed.published) == "2025-08-22" and str(seed.today) == "2025-10-06"
+
+
+def test_seed_page_is_served_with_its_modules() -> None:
+    site = DigestSite(count=6)
+    story = site.add_seed(SeedPage.parse(SEED_TEXT))
+    assert site.path(story) == "/2025/08/22/ministers-agree-a-new-deal/"
+    selector = page(site, site.path(story))
+    text = selector.xpath("string(//body)").get()
+    assert "Today: 6 October 2025" in text
+    assert "Previous Story An older story" in text
+    assert "Latest from -Top News" in text
+    assert "First teaser excerpt that stops in the" in text
+    assert "Its excerpt" in text
+    assert paragraphs(site, site.path(story)) == story.paragraphs
+    assert selector.css(".entry-subtitle p::text").get() == story.summary
+    expected = site.expected()[site.url(story)]
+    assert expected.body == "\n\n".join(SeedPage.parse(SEED_TEXT).paragraphs)
+
+
+def test_seed_file_parses_when_present(seeds_dir) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        if not SeedPage.matches(text):
+            continue
+        seed = SeedPage.parse(text)
+        assert seed.title and seed.summary and len(seed.paragraphs) >= 3
+        assert not any(p.startswith(("Previous Story", "Latest from")) for p in seed.paragraphs)
+        assert len(seed.latest) == 5
+
+
+# The server
+
+
+def fetch(url: str, method: str = "GET") -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+    response = conn.getresponse()
+    response.body = response.read()
+    conn.close()
+    return response
+
+
+def test_server_serves_the_site_and_records_requests(capfd: pytest.CaptureFixture[str]) -> None:
+    site = DigestSite(count=8)
+    with serve(site) as server:
+        assert server.base_url.startswith("http://127.0.0.1:")
+        assert site.base_url == server.base_url
+        story = site.live_stories()[0]
+        with urllib.request.urlopen(server.url(site.path(story))) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert story.paragraphs[0].split()[-1].encode() in response.read()
+        moved = fetch(server.url(f"/?p={story.id}"))
+        assert moved.status == 301 and moved.getheader("Location") == site.url(story)
+        assert fetch(server.url("/nothing-here/")).status == 404
+        head = fetch(server.url("/robots.txt"), "HEAD")
+        assert head.status == 200 and head.body == b""
+        assert server.requests == [site.path(story), f"/?p={story.id}", "/nothing-here/",
+                                   "/robots.txt"]
+        assert server.requested("/?p=") == [f"/?p={story.id}"]
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_two_servers_get_their_own_ports_and_stop() -> None:
+    with serve(DigestSite(count=6)) as one, serve(LedgerSite(count=6)) as two:
+        assert one.base_url != two.base_url
+        assert fetch(two.url("/")).status == 200
+    with pytest.raises(OSError):
+        fetch(one.url("/"))

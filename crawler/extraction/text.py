@@ -1,0 +1,221 @@
+"""Text helpers: whitespace, paragraph joining, titles, author names and module text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+_SPACES = re.compile(r"[^\S\n]+|[\u200b\u200c\u200d\u2060\ufeff]+")
+_ANY_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse runs of whitespace (including non-breaking and zero-width) to one space."""
+    if not text:
+        return ""
+    text = _CONTROL.sub("", text).replace("\u00a0", " ")
+    return _ANY_SPACE.sub(" ", _SPACES.sub(" ", text)).strip()
+
+
+def split_paragraphs(text: str | None) -> list[str]:
+    """The non-empty paragraphs of a text (one per line), each with normalised whitespace."""
+    if not text:
+        return []
+    parts = (normalize_space(p) for p in text.splitlines())
+    return [p for p in parts if p]
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str:
+    """Paragraphs joined by exactly one blank line."""
+    return PARAGRAPH_SEPARATOR.join(p for p in paragraphs if p)
+
+
+def comparable(text: str | None) -> str:
+    """A text reduced to lower-case letters and digits, to compare near-equal strings."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+# --- Titles -----------------------------------------------------------------------------------
+
+# Separators between a headline and the site name in <title> and og:title.
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/)\s+|\s*\|\s*")
+
+
+def _names_site(segment: str, site_names: Iterable[str]) -> bool:
+    key = comparable(segment)
+    if not key:
+        return True
+    for name in site_names:
+        other = comparable(name)
+        if other and (key == other or (len(other) >= 4 and (other in key or key in other))):
+            return True
+    return False
+
+
+def clean_title(title: str | None, site_names: Iterable[str] = ()) -> str | None:
+    """A headline without the site name that <title> and og:title append or prepend.
+
+    A segment is dropped when it names the site (site_name, domain); a last segment after
+    a pipe is dropped when it is short, since pipes there almost always introduce the site.
+    """
+    title = normalize_space(title)
+    if not title:
+        return None
+    names = [n for n in site_names if n]
+    parts = TITLE_SEPARATORS.split(title)
+    seps = TITLE_SEPARATORS.findall(title)
+    if len(parts) == 1:
+        return title
+    while len(parts) > 1 and _names_site(parts[-1], names):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and _names_site(parts[0], names):
+        parts.pop(0)
+        seps.pop(0)
+    if len(parts) > 1 and "|" in seps[-1] and len(parts[-1].split()) <= 4:
+        head = " ".join(parts[:-1]).split()
+        if len(head) >= 3:
+            parts.pop()
+            seps.pop()
+    rebuilt = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=True):
+        rebuilt += sep + part
+    return rebuilt.strip() or title
+
+
+# --- Authors ----------------------------------------------------------------------------------
+
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|reported|compiled|edited|words|photos?|story|text|published)\s+)?"
+    r"by\s*:?\s+|^\s*(?:authors?|writer|byline|reporter|posted by)\s*:\s*",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(r"\s+(?:and|&|und|et|y|e)\s+|\s*[,;|/\n•·]\s*|\s+-\s+", re.IGNORECASE)
+_JOB_TITLE = re.compile(
+    r"\b(?:editor|editors|correspondent|reporter|writer|journalist|columnist|contributor|"
+    r"contributing|staff|producer|analyst|chief|senior|deputy|director|manager|head|bureau|"
+    r"desk|news\s+service|team|intern|critic|photographer|presenter|host|founder|ceo|"
+    r"professor|fellow|associate|assistant|special|guest)\b",
+    re.IGNORECASE,
+)
+_PLACE_SUFFIX = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*$")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"[@<>{}=\d]|https?:|www\.|\.com\b", re.IGNORECASE)
+_TRAILING_JUNK = re.compile(r"^[\s:,.;|–—-]+|[\s:,.;|–—-]+$")
+MAX_AUTHOR_WORDS = 6
+
+
+def _fix_case(name: str) -> str:
+    if name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() if len(w) > 1 else w for w in name.split())
+    return name
+
+
+def clean_authors(values: Iterable[str | None]) -> list[str]:
+    """Clean author names: no "By", no job titles or places, no duplicates, in page order."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        text = normalize_space(value)
+        if not text:
+            continue
+        text = _BY_PREFIX.sub("", _URL.sub(" ", text))
+        parts = [_TRAILING_JUNK.sub("", p) for p in _AUTHOR_SPLIT.split(text)]
+        parts = [_BY_PREFIX.sub("", p) for p in parts if p]
+        people = [p for p in parts if p and not _JOB_TITLE.search(p)]
+        if not people and len(parts) == 1 and parts[0]:
+            people = parts  # "Staff Reporter" is the whole byline: keep it
+        for part in people:
+            name = _fix_case(_TRAILING_JUNK.sub("", _PLACE_SUFFIX.sub("", part)))
+            if (
+                not name
+                or _NOT_A_NAME.search(name)
+                or len(name.split()) > MAX_AUTHOR_WORDS
+                or len(name) > 60
+                or not any(ch.isalpha() for ch in name)
+            ):
+                continue
+            key = comparable(name)
+            if key and key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names
+
+
+# --- Module text: sidebars and furniture that survived the DOM pass ----------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_DATE_WORDS = (
+    rf"(?:{_WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
+    r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+)
+
+# Paragraphs that are module text wherever they appear.
+NOISE_LINES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # date bars and bare dates: "Today: 6 October 2025", "22 August 2025"
+        rf"^(?:today|updated|published|posted|last updated|date)?\s*[:\-]?\s*{_DATE_WORDS}$",
+        # read-time lines: "4 mins read", "Reading time: 3 minutes"
+        r"^(?:\d+\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|reading)(?:\s*time)?|"
+        r"(?:estimated\s+)?reading\s+time\s*:?\s*\d+\s*(?:min(?:ute)?s?)?(?:\s*read)?)$",
+        # share bars and counts
+        r"^(?:share(?:\s+(?:this|on|via|the)\b.{0,40})?|\d+\s*shares?|shares?\s*:?\s*\d*|"
+        r"tweet|pin\s*it|whatsapp|facebook|twitter|linkedin|telegram|reddit|email|print|"
+        r"copy\s+link|(?:facebook|twitter|whatsapp|linkedin|email|print|x)(?:\s+|\s*[|,]\s*)"
+        r"(?:facebook|twitter|whatsapp|linkedin|email|print|x|telegram|reddit|pinterest)"
+        r"(?:(?:\s+|\s*[|,]\s*)\w+){0,6})$",
+        # advertisement labels
+        r"^(?:advertisement|advertisements|advertising|sponsored(?:\s+content)?|ad|ads|"
+        r"story continues below(?: this)? advertisement|continue reading below|"
+        r"scroll to continue with content|article continues below)$",
+        # newsletter prompts
+        r"^(?=.{0,240}$)(?:.{0,80}\b(?:sign\s*up|subscribe|get)\b.{0,120}"
+        r"\b(?:newsletter|inbox|e-?mail(?:s)?\s+updates?)\b.*|"
+        r"enter your e-?mail(?: address)?.*|subscribe(?: now| today)?|sign up(?: now)?)$",
+        # inline teasers: "Read more: ...", "Also read: ..."
+        r"^(?=.{0,240}$)(?:read\s+more|read\s+also|also\s+read|see\s+also|related|"
+        r"recommended|must\s+read|click\s+here)\s*(?::|-|–|—|»|>).*$",
+        r"^(?:read\s+more|continue\s+reading|view\s+comments|leave\s+a\s+(?:comment|reply)|"
+        r"\d+\s+comments?|no\s+comments(?: yet)?|comments?)$",
+        # photo credits
+        r"^(?:photo|image|picture|file photo|credit)s?\s*:\s*.{0,80}$",
+    )
+)
+# Headings after which only sidebars follow: the body ends before them.
+END_MARKERS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^(?:previous|next|prev)\s+(?:story|post|article|news)\s*:?$",
+        r"^(?:go\s*to\s*top|back\s*to\s*top|scroll\s*to\s*top|to\s*top)$",
+        r"^(?:latest|more)\s+(?:from|in)\b.{0,60}$",
+        r"^(?:latest|more|related|recommended|trending|popular)\s+"
+        r"(?:news|stories|posts|articles|reads|videos)$",
+        r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+also\s+like|"
+        r"also\s+on\s+\S+|more\s+stories|most\s+(?:read|popular|viewed)|trending(?:\s+now)?|"
+        r"related|related\s+(?:posts|articles|stories|news|content)|read\s+next|up\s+next|"
+        r"what\s+to\s+read\s+next|leave\s+a\s+(?:comment|reply)|comments|about\s+the\s+author)$",
+    )
+)
+
+
+def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:
+    """True when a paragraph is module text (date bar, read time, share count, ad label ...)."""
+    return any(p.search(text) for p in NOISE_LINES) or any(p.search(text) for p in patterns)
+
+
+def is_end_marker(text: str) -> bool:
+    """True when a paragraph is a heading of the modules that follow an article."""
+    return len(text) <= 80 and any(p.search(text) for p in END_MARKERS)

@@ -1,0 +1,199 @@
+"""Table-driven tests of the field cleaners: titles, authors, dates, module text."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import clean_item
+from crawler.extraction.dates import parse_date
+from crawler.extraction.page import normalize_lang
+from crawler.extraction.text import (
+    clean_authors,
+    clean_title,
+    is_end_marker,
+    is_noise_line,
+    normalize_space,
+)
+
+SITE = ("Harbour Daily Digital", "harbourdailydigital.com", "harbourdailydigital")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Sea wall plan approved | Harbour Daily Digital", "Sea wall plan approved"),
+        ("Sea wall plan approved - Harbour Daily Digital", "Sea wall plan approved"),
+        ("Sea wall plan approved – Harbour Daily Digital", "Sea wall plan approved"),
+        ("Sea wall plan approved — harbourdailydigital.com", "Sea wall plan approved"),
+        ("Harbour Daily Digital | Sea wall plan approved", "Sea wall plan approved"),
+        ("Sea wall plan approved | News | Harbour Daily Digital", "Sea wall plan approved"),
+        ("Sea wall plan approved | The Coast Post", "Sea wall plan approved"),
+        ("Brexit - what it means for fishing", "Brexit - what it means for fishing"),
+        ("Covid-19: cases fall again", "Covid-19: cases fall again"),
+        ("  Sea   wall\nplan  ", "Sea wall plan"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_clean_title(raw: str | None, expected: str | None) -> None:
+    assert clean_title(raw, SITE) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By Jane Doe"], ["Jane Doe"]),
+        (["by: Jane Doe"], ["Jane Doe"]),
+        (["Written by Jane Doe"], ["Jane Doe"]),
+        (["Jane Doe, Senior Correspondent"], ["Jane Doe"]),
+        (["Jane Doe | Political Editor"], ["Jane Doe"]),
+        (["Jane Doe - Features Editor"], ["Jane Doe"]),
+        (["By Jane Doe and John Smith"], ["Jane Doe", "John Smith"]),
+        (["Jane Doe & John Smith"], ["Jane Doe", "John Smith"]),
+        (["JANE DOE"], ["Jane Doe"]),
+        (["Jane Doe", "jane doe", "Jane  Doe"], ["Jane Doe"]),
+        (["By Jane Doe in London"], ["Jane Doe"]),
+        (["Staff Reporter"], ["Staff Reporter"]),
+        (["https://www.facebook.com/janedoe"], []),
+        (["", None, "   "], []),
+        (["Posted on 22 August 2025"], []),
+    ],
+)
+def test_clean_authors(raw: list, expected: list[str]) -> None:
+    assert clean_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("2025-08-22T09:15:00+01:00", None, "2025-08-22T09:15:00+01:00"),
+        ("2025-08-22T09:15:00Z", None, "2025-08-22T09:15:00+00:00"),
+        ("2025-08-22T09:15:00.123+0100", None, "2025-08-22T09:15:00+01:00"),
+        ("2025-08-22 09:15", None, "2025-08-22T09:15:00"),
+        ("2025-08-22", None, "2025-08-22"),
+        ("22 August 2025", None, "2025-08-22"),
+        ("Friday, 22nd August 2025", None, "2025-08-22"),
+        ("August 22, 2025", None, "2025-08-22"),
+        ("Aug 22, 2025 4:30 pm", None, "2025-08-22T16:30:00"),
+        ("Fri, 22 Aug 2025 09:15:00 +0000", None, "2025-08-22T09:15:00+00:00"),
+        ("05/08/2025", "en-GB", "2025-08-05"),
+        ("05/08/2025", "en-US", "2025-05-08"),
+        ("05/08/2025", None, "2025-08-05"),
+        ("22/08/2025", "en-US", "2025-08-22"),
+        ("22.08.2025", "de", "2025-08-22"),
+        ("20250822", None, "2025-08-22"),
+        ("0000-00-00", None, None),
+        ("0000-00-00T00:00:00+00:00", None, None),
+        ("20250-08-22", None, None),
+        ("1900-01-01", None, None),
+        ("2025-13-40", None, None),
+        ("yesterday", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_parse_date(raw: str | None, lang: str | None, expected: str | None) -> None:
+    assert parse_date(raw, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("en-gb", "en-GB"),
+        ("en_US", "en-US"),
+        ("EN", "en"),
+        ("pt-br", "pt-BR"),
+        ("", None),
+        ("x", None),
+    ],
+)
+def test_normalize_lang(raw: str, expected: str | None) -> None:
+    assert normalize_lang(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Today: 6 October 2025",
+        "22 August 2025",
+        "Friday, August 22, 2025",
+        "4 mins read",
+        "1 min read",
+        "Reading time: 3 minutes",
+        "Advertisement",
+        "- Advertisement -",
+        "Story continues below advertisement",
+        "12 Shares",
+        "Share",
+        "Share this article",
+        "Facebook Twitter WhatsApp Email",
+        "Sign up for our newsletter and get the top stories in your inbox every morning.",
+        "Subscribe",
+        "Read more: Parking charges to rise in town centre",
+        "Also read: New footbridge opens",
+        "3 Comments",
+    ],
+)
+def test_noise_lines(line: str) -> None:
+    assert is_noise_line(normalize_space(line.strip("- ")) if line.startswith("-") else line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The council said the lanes would be finished by the end of 2025.",
+        "Read the full report on the council's website before the meeting, officials said.",
+        "Share prices fell sharply on Monday after the announcement.",
+        "Advertisement revenue at the paper fell by a third last year, its owners said.",
+    ],
+)
+def test_body_lines_are_not_noise(line: str) -> None:
+    assert not is_noise_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Previous Story", True),
+        ("Next Story", True),
+        ("Latest from -Top News", True),
+        ("Go toTop", True),
+        ("Go to Top", True),
+        ("Don't Miss", True),
+        ("Don’t Miss", True),
+        ("Related Posts", True),
+        ("You may also like", True),
+        ("Next, the council will vote on the plan.", False),
+        (
+            "More from the interview follows below, edited for length and clarity by our staff.",
+            False,
+        ),
+    ],
+)
+def test_end_markers(line: str, expected: bool) -> None:
+    assert is_end_marker(line) is expected
+
+
+def test_clean_item_drops_heading_repeats_and_modules() -> None:
+    fields = {
+        "title": "Sea wall  plan approved",
+        "summary": "Twelve councils agreed.",
+        "authors": ["By Jane Doe", "Jane Doe"],
+        "body": "Sea wall plan approved\n\nTwelve councils agreed.\n\n4 mins read\n\n"
+        "First paragraph."
+        "\n\nAdvertisement\n\nSecond paragraph.\n\nPrevious Story\n\nAnother story",
+    }
+    cleaned = clean_item(fields)
+    assert cleaned["title"] == "Sea wall plan approved"
+    assert cleaned["authors"] == ["Jane Doe"]
+    assert cleaned["body"] == "First paragraph.\n\nSecond paragraph."
+    assert clean_item(cleaned) == cleaned
+    assert fields["authors"] == ["By Jane Doe", "Jane Doe"]  # the input is left alone
+
+
+def test_clean_item_uses_profile_patterns() -> None:
+    from crawler.profiles import load_profile
+
+    profile = load_profile("arabdailydigital")
+    cleaned = clean_item({"body": "One.\n\nAlso read UK Govt backs new facility\n\nTwo."}, profile)
+    assert cleaned["body"] == "One.\n\nTwo."

@@ -1,0 +1,158 @@
+"""Article extraction: pure functions from an HTML string and its URL to the item's fields.
+
+``extract(html, url, profile)`` reads every field from one parse of the page;
+``clean_item(fields, profile)`` is the text-level second pass. The crawl's clean pipeline
+and ``crawler extract`` both run ``clean_item(extract(html, url, profile), profile)``.
+Neither imports Scrapy nor the archive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from crawler.extraction.classify import (
+    Links,
+    classify_links,
+    is_article_page,
+    is_listing_url,
+    looks_like_article_url,
+)
+from crawler.extraction.page import Page
+from crawler.extraction.text import (
+    clean_authors,
+    comparable,
+    is_end_marker,
+    is_noise_line,
+    join_paragraphs,
+    normalize_space,
+    split_paragraphs,
+)
+from crawler.urls import canonical_url, site_of
+
+if TYPE_CHECKING:
+    from crawler.profiles import Profile
+
+__all__ = [
+    "Links",
+    "Page",
+    "classify_links",
+    "clean_item",
+    "extract",
+    "is_article_page",
+    "is_listing_url",
+    "looks_like_article_url",
+]
+
+logger = logging.getLogger(__name__)
+
+# The fields extract() returns, in order.
+FIELDS = (
+    "url",
+    "site",
+    "title",
+    "summary",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "body",
+    "lang",
+    "is_article",
+    "aliases",
+)
+
+
+def empty_fields(url: str) -> dict[str, Any]:
+    """The fields of a page nothing could be read from."""
+    try:
+        canonical = canonical_url(url) if url else ""
+        site = site_of(canonical) if canonical else ""
+    except (ValueError, TypeError, AttributeError):
+        canonical, site = url if isinstance(url, str) else "", ""
+    return {
+        "url": canonical,
+        "site": site,
+        "title": None,
+        "summary": None,
+        "authors": [],
+        "published": None,
+        "modified": None,
+        "section": None,
+        "body": "",
+        "lang": None,
+        "is_article": False,
+        "aliases": [],
+    }
+
+
+def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) -> None:
+    try:
+        fields[name] = read()
+    except Exception as err:  # one unreadable field never costs the others
+        logger.warning("cannot read %s of %s: %r", name, url, err)
+
+
+def extract(html: str, url: str, profile: Profile | None = None) -> dict[str, Any]:
+    """Every field of the item from a page's HTML; never raises.
+
+    ``profile`` adds a site's selectors and noise rules to the generic ones; pass
+    ``crawler.profiles.profile_for_url(url)`` to use the shipped profile of the URL's site.
+    """
+    fields = empty_fields(url)
+    try:
+        page = Page(html, url, profile)
+    except Exception as err:
+        logger.warning("cannot parse %s: %r", url, err)
+        return fields
+    _read(fields, "url", lambda: page.url_canonical, url)
+    _read(fields, "site", lambda: page.site, url)
+    _read(fields, "title", lambda: page.title, url)
+    _read(fields, "summary", lambda: page.summary, url)
+    _read(fields, "authors", lambda: page.authors, url)
+    _read(fields, "published", lambda: page.published, url)
+    _read(fields, "modified", lambda: page.modified, url)
+    _read(fields, "section", lambda: page.section, url)
+    _read(fields, "lang", lambda: page.lang, url)
+    _read(fields, "aliases", lambda: page.aliases, url)
+    _read(fields, "is_article", lambda: is_article_page(page, url), url)
+    _read(fields, "body", lambda: page.body, url)  # last: it prunes the parsed tree
+    # a page that says it is a story but holds no text is no article to archive
+    fields["is_article"] = bool(fields["is_article"] and fields["body"])
+    return fields
+
+
+def clean_body(
+    body: str | None,
+    title: str | None = None,
+    summary: str | None = None,
+    profile: Profile | None = None,
+) -> str:
+    """The body without module text, ending before the first sidebar heading."""
+    patterns = profile.noise_patterns if profile else ()
+    kept: list[str] = []
+    for paragraph in split_paragraphs(body):
+        if is_end_marker(paragraph):
+            break
+        if not is_noise_line(paragraph, patterns):
+            kept.append(paragraph)
+    heads = {comparable(title), comparable(summary)} - {""}
+    while kept and comparable(kept[0]) in heads:
+        kept.pop(0)
+    return join_paragraphs(kept)
+
+
+def clean_item(fields: dict[str, Any], profile: Profile | None = None) -> dict[str, Any]:
+    """The text-level second pass over extracted fields; idempotent, returns a new dict."""
+    cleaned = dict(fields)
+    for name in ("title", "summary", "section"):
+        if name in cleaned:
+            cleaned[name] = normalize_space(cleaned[name]) or None
+    if "authors" in cleaned:
+        cleaned["authors"] = clean_authors(cleaned.get("authors") or [])
+    if "body" in cleaned:
+        cleaned["body"] = clean_body(
+            cleaned.get("body"), cleaned.get("title"), cleaned.get("summary"), profile
+        )
+    return cleaned

@@ -1,0 +1,403 @@
+"""Small predicates that tell stories from listings, and sort a page's links into both."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extraction import selectors as sel
+from crawler.extraction.body import parse_html
+from crawler.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
+from crawler.extraction.page import Page
+from crawler.extraction.text import normalize_space
+from crawler.urls import canonical_url, same_site
+
+# Path segments of listing pages: sections, tags, authors, archives, pagination.
+LISTING_SEGMENTS = frozenset(
+    {
+        "category",
+        "categories",
+        "cat",
+        "tag",
+        "tags",
+        "topic",
+        "topics",
+        "author",
+        "authors",
+        "section",
+        "sections",
+        "archive",
+        "archives",
+        "page",
+        "profile",
+        "profiles",
+        "contributor",
+        "contributors",
+        "writers",
+    }
+)
+# Path words of pages never worth fetching: accounts, search, sharing, feeds, admin.
+BLOCKED_SEGMENTS = frozenset(
+    {
+        "login",
+        "log-in",
+        "signin",
+        "sign-in",
+        "signup",
+        "sign-up",
+        "register",
+        "logout",
+        "account",
+        "my-account",
+        "subscribe",
+        "subscription",
+        "search",
+        "share",
+        "sharer",
+        "comment",
+        "comments",
+        "wp-admin",
+        "wp-json",
+        "wp-login.php",
+        "xmlrpc.php",
+        "feed",
+        "feeds",
+        "rss",
+        "atom",
+        "cart",
+        "checkout",
+        "cdn-cgi",
+        "wp-content",
+        "wp-includes",
+        "print",
+        "embed",
+        "amp-iframe",
+        "oembed",
+        "trackback",
+        "redirect",
+        "out",
+        "go",
+    }
+)
+# Parameters of the same kinds of URLs.
+BLOCKED_PARAMS = frozenset(
+    {
+        "s",
+        "q",
+        "query",
+        "search",
+        "replytocom",
+        "share",
+        "action",
+        "feed",
+        "format",
+        "print",
+        "output",
+        "redirect_to",
+        "login",
+        "add-to-cart",
+        "like_comment",
+        "nb",
+    }
+)
+# Pages about the site rather than stories or listings of stories.
+SITE_PAGES = frozenset(
+    {
+        "about",
+        "about-us",
+        "contact",
+        "contact-us",
+        "privacy",
+        "privacy-policy",
+        "terms",
+        "terms-of-use",
+        "terms-and-conditions",
+        "cookie-policy",
+        "cookies",
+        "advertise",
+        "advertise-with-us",
+        "careers",
+        "jobs",
+        "faq",
+        "help",
+        "imprint",
+        "impressum",
+        "disclaimer",
+        "sitemap",
+        "accessibility",
+        "newsletters",
+        "newsletter",
+        "donate",
+        "shop",
+        "store",
+        "events",
+        "corrections",
+        "masthead",
+        "staff",
+        "team",
+    }
+)
+# File types that are assets, not pages.
+ASSET_EXTENSIONS = re.compile(
+    r"\.(?:pdf|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|avif|css|js|mjs|json|xml|rss|atom|zip|gz|"
+    r"tgz|rar|7z|mp3|mp4|m4a|wav|ogg|webm|mov|avi|wmv|flv|docx?|xlsx?|pptx?|csv|txt|woff2?|"
+    r"ttf|eot|exe|dmg|apk|epub|mobi|ics|vcf)$",
+    re.IGNORECASE,
+)
+_DATE_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/")
+_DATE_ARCHIVE = re.compile(
+    r"^/(?:19|20)\d{2}(?:/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?)?/?$"
+)
+_COMPACT_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
+_STORY_ID = re.compile(r"(?:^|[/_-])\d{5,}(?:[/_.-]|$)|(?:^|/)[a-z]?\d{6,}[a-z]?(?:/|$)")
+_PAGE_PATH = re.compile(r"/(?:page|p|pg|seite|pagina)/\d+/?$", re.IGNORECASE)
+_PAGE_PARAMS = frozenset({"page", "paged", "pg", "p_page", "pagenum", "offset", "start"})
+_STORY_PARAMS = frozenset({"p", "id", "story", "storyid", "article", "articleid", "newsid", "aid"})
+_SLUG_WORDS = re.compile(r"[a-z0-9]+", re.IGNORECASE)
+_PAGE_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|cms|jsp)$", re.IGNORECASE)
+# Link texts of "next page" links.
+NEXT_TEXTS = frozenset(
+    {
+        "next",
+        "next page",
+        "next »",
+        "next ›",
+        "next >",
+        "next →",
+        "older",
+        "older posts",
+        "older entries",
+        "older articles",
+        "older stories",
+        "load more",
+        "more stories",
+        "more articles",
+        "show more",
+        "see more",
+        "›",
+        "»",
+        ">",
+        "→",
+        "››",
+        ">>",
+        "view more",
+        "next posts",
+        "previous posts",
+        "« older entries",
+        "older entries »",
+    }
+)
+# Number of teaser links in headings above which a page without a long text is a listing.
+LISTING_TEASERS = 8
+# Long paragraphs in one block from which a page reads as a story.
+ARTICLE_PARAGRAPHS = 3
+
+
+def _path_segments(path: str) -> list[str]:
+    return [s for s in path.lower().split("/") if s]
+
+
+def _slug_words(segment: str) -> list[str]:
+    return _SLUG_WORDS.findall(_PAGE_EXTENSION.sub("", segment))
+
+
+def is_pagination_url(url: str) -> bool:
+    """True for the second and later pages of a listing (/page/2/, ?page=2)."""
+    parts = urlsplit(url)
+    if _PAGE_PATH.search(parts.path):
+        return True
+    return any(k.lower() in _PAGE_PARAMS and v.isdigit() for k, v in parse_qsl(parts.query))
+
+
+def is_blocked_url(url: str) -> bool:
+    """True for URLs never worth fetching: assets, search, login, sharing, feeds, admin."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
+    if parts.scheme.lower() not in ("http", "https"):
+        return True
+    path = parts.path.lower()
+    if ASSET_EXTENSIONS.search(path):
+        return True
+    segments = _path_segments(path)
+    if any(s in BLOCKED_SEGMENTS for s in segments):
+        return True
+    return any(
+        k.lower() in BLOCKED_PARAMS for k, _ in parse_qsl(parts.query, keep_blank_values=True)
+    )
+
+
+def is_listing_url(url: str) -> bool:
+    """True for home, section, tag, author, date-archive and pagination pages."""
+    try:
+        url = canonical_url(url)
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if is_blocked_url(url):
+        return False
+    path = parts.path or "/"
+    segments = _path_segments(path)
+    query = dict(parse_qsl(parts.query))
+    if not segments:
+        return not (set(query) & _STORY_PARAMS)
+    if is_pagination_url(url) or _DATE_ARCHIVE.match(path):
+        return True
+    if any(s in LISTING_SEGMENTS for s in segments[:-1]) or segments[0] in LISTING_SEGMENTS:
+        return True
+    if _PAGE_EXTENSION.search(segments[-1]) or set(query) & _STORY_PARAMS:
+        return False
+    # short sections: /world/, /uk-news/, /sport/football/
+    last = segments[-1]
+    return (
+        len(segments) <= 2
+        and last not in SITE_PAGES
+        and not any(ch.isdigit() for ch in last)
+        and len(_slug_words(last)) <= 2
+    )
+
+
+def looks_like_article_url(url: str) -> bool:
+    """True when a URL has the shape of a story: a date, a long slug, a story id or .html."""
+    try:
+        url = canonical_url(url)
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if is_listing_url(url) or is_blocked_url(url):
+        return False
+    path = parts.path
+    segments = _path_segments(path)
+    if segments and segments[-1] in SITE_PAGES:
+        return False
+    query = {k.lower(): v for k, v in parse_qsl(parts.query)}
+    if any(query.get(k, "").isdigit() for k in _STORY_PARAMS):
+        return True
+    if not segments:
+        return False
+    if (
+        _DATE_PATH.search(path + "/")
+        or _COMPACT_DATE.search(path)
+        or _STORY_ID.search(path.lower())
+    ):
+        return True
+    words = _slug_words(segments[-1])
+    if len(words) >= 4 or (len(words) >= 3 and len(segments[-1]) >= 20):
+        return True
+    return bool(_PAGE_EXTENSION.search(segments[-1])) and len(words) >= 2
+
+
+def is_article_page(page: Page | str, url: str) -> bool:
+    """True when a page (a Page, or its HTML) is one story rather than a listing.
+
+    Evidence: listing URLs always say no; JSON-LD story types, og:type=article,
+    article:published_time, a story-shaped URL and one block of several long paragraphs
+    say yes; CollectionPage/ItemList JSON-LD and many teaser headlines without such a
+    block say no.
+    """
+    try:
+        if is_listing_url(url):
+            return False
+        if not isinstance(page, Page):
+            page = Page(page, url)
+        types = page.meta.types()
+        paragraphs, teasers = page.structure
+        score = 0
+        if types & ARTICLE_TYPES:
+            score += 3
+        elif types & LISTING_TYPES:
+            score -= 3
+        og_type = (page.meta.first("og:type") or "").lower()
+        if og_type == "article":
+            score += 2
+        elif og_type in ("website", "blog", "profile"):
+            score -= 1
+        if page.meta.first("article:published_time"):
+            score += 1
+        if looks_like_article_url(url):
+            score += 1
+        if paragraphs >= ARTICLE_PARAGRAPHS:
+            score += 2
+        elif teasers >= LISTING_TEASERS:
+            score -= 2
+        if paragraphs == 0:
+            score -= 1
+        return score >= 2
+    except Exception:  # a predicate over arbitrary web pages never raises
+        return False
+
+
+@dataclass
+class Links:
+    """A page's same-site links, sorted by what the crawl does with them."""
+
+    articles: list[str] = field(default_factory=list)
+    listings: list[str] = field(default_factory=list)
+    pagination: list[str] = field(default_factory=list)
+
+
+def _link_root(source: str | Selector | etree._Element) -> etree._Element:
+    if isinstance(source, Selector):
+        root = source.root
+        return root if isinstance(root, etree._Element) else parse_html(str(root or ""))
+    if isinstance(source, etree._Element):
+        return source
+    return parse_html(source)
+
+
+def classify_links(html: str | Selector, url: str, sites: frozenset[str]) -> Links:
+    """Sort a page's same-site links into articles, listings and pagination (absolute URLs)."""
+    links = Links()
+    try:
+        root = _link_root(html)
+        bases = root.xpath("//base/@href")
+        base = urljoin(url, bases[0].strip()) if bases and bases[0].strip() else url
+        seen = {canonical_url(url)} if url else set()
+        next_links = {
+            urljoin(base, el.get("href", "").strip())
+            for el in sel.REL_NEXT(root)
+            if el.get("href", "").strip()
+        }
+        for anchor in sel.LINK_ELEMENTS(root):
+            _sort_link(links, anchor, base, sites, seen, next_links)
+    except Exception:  # a malformed page yields the links read so far
+        return links
+    return links
+
+
+def _sort_link(
+    links: Links,
+    anchor: etree._Element,
+    base: str,
+    sites: frozenset[str],
+    seen: set[str],
+    next_links: set[str],
+) -> None:
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith("#"):
+        return
+    try:
+        target = urljoin(base, href).split("#", 1)[0]
+        if not same_site(target, sites) or is_blocked_url(target):
+            return
+        key = canonical_url(target)
+    except ValueError:
+        return
+    if key in seen:
+        return
+    text = normalize_space(anchor.text_content()).lower()
+    rel = (anchor.get("rel") or "").lower().split()
+    if "next" in rel or target in next_links or text in NEXT_TEXTS or is_pagination_url(target):
+        seen.add(key)
+        links.pagination.append(target)
+    elif looks_like_article_url(target):
+        seen.add(key)
+        links.articles.append(target)
+    elif is_listing_url(target):
+        seen.add(key)
+        links.listings.append(target)

@@ -1,0 +1,396 @@
+"""One parsed page and one method per output field, each trying its sources in order."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from crawler.extraction import selectors as sel
+from crawler.extraction.body import extract_body, paragraph_chars, parse_html
+from crawler.extraction.dates import parse_date
+from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
+from crawler.extraction.text import clean_authors, clean_title, join_paragraphs, normalize_space
+from crawler.urls import canonical_url, is_web_url, site_of
+
+if TYPE_CHECKING:
+    from crawler.profiles import Profile
+
+# Meta tags of each field, most trusted first.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "cxenseparse:recs:publishtime",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+    "article.updated",
+    "dcterms.modified",
+)
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "byl",
+    "cxenseparse:author",
+)
+SECTION_META = ("article:section", "parsely-section", "section", "cxenseparse:section")
+DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.description")
+TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title")
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
+LANG_META = ("content-language", "og:locale", "language", "dc.language")
+# JSON-LD types whose name is the site's name.
+PUBLISHER_TYPES = frozenset({"website", "organization", "newsmediaorganization"})
+# A standfirst shorter than this is a label, longer than this is a paragraph of the body.
+SUMMARY_CHARS = (20, 800)
+# Markup bylines are read from the first few matches only: later ones are teasers' bylines.
+MAX_BYLINES = 4
+
+_BASE_HREF = etree.XPath("//base/@href")
+
+
+def _first_text(elements: list, limit: int | None = None) -> str | None:
+    for el in elements[:limit]:
+        text = _value_of(el)
+        if text:
+            return text
+    return None
+
+
+def _value_of(el: object) -> str | None:
+    if isinstance(el, str):
+        return normalize_space(el) or None
+    if not isinstance(el, etree._Element):
+        return None
+    return normalize_space(el.text_content()) or None
+
+
+def _date_of(el: etree._Element) -> str | None:
+    for attr in ("datetime", "content", "data-datetime", "title"):
+        value = el.get(attr)
+        if value and any(ch.isdigit() for ch in value):
+            return value
+    return normalize_space(el.text_content()) or None
+
+
+def _site(url: str | None) -> str:
+    try:
+        return site_of(url) if url else ""
+    except ValueError:
+        return ""
+
+
+def _path(url: str | None) -> str:
+    try:
+        return urlsplit(url).path if url else ""
+    except ValueError:
+        return ""
+
+
+def normalize_lang(value: str | None) -> str | None:
+    """A BCP 47-style language tag: en, en-GB."""
+    value = normalize_space(value).replace("_", "-")
+    if not value:
+        return None
+    parts = value.split(",")[0].strip().split("-")
+    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
+        return None
+    tag = parts[0].lower()
+    if len(parts) > 1 and parts[1].isalnum() and 2 <= len(parts[1]) <= 4:
+        tag += "-" + (parts[1].upper() if len(parts[1]) == 2 else parts[1].title())
+    return tag
+
+
+class Page:
+    """A page parsed once; each field is read on demand from the same tree."""
+
+    def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
+        self.url = url or ""
+        self.profile = profile
+        self.tree = parse_html(html)
+        self.meta = Metadata.from_tree(self.tree)
+
+    # --- helpers ---
+
+    def _profile_values(self, name: str) -> list:
+        if self.profile is None:
+            return []
+        for xpath in self.profile.field_xpaths(name):
+            found = xpath(self.tree)
+            if found:
+                return found
+        return []
+
+    @cached_property
+    def base_url(self) -> str:
+        """The URL relative links resolve against (<base href> or the page URL)."""
+        bases = _BASE_HREF(self.tree)
+        if bases and bases[0].strip():
+            try:
+                return urljoin(self.url, bases[0].strip())
+            except ValueError:
+                pass
+        return self.url
+
+    def absolute(self, href: str | None) -> str | None:
+        """An absolute http(s) URL for a link of this page, or None."""
+        if not href:
+            return None
+        try:
+            url = urljoin(self.base_url, href.strip())
+            return url if is_web_url(url) else None
+        except ValueError:
+            return None
+
+    @cached_property
+    def site_names(self) -> tuple[str, ...]:
+        """The names the site calls itself: og:site_name, publisher, domain."""
+        names = [self.meta.first(*SITE_NAME_META)]
+        publisher = self.meta.article_value("publisher")
+        names.append(text_of(publisher) if isinstance(publisher, dict | list) else None)
+        for obj in self.meta.objects:
+            if types_of(obj) & PUBLISHER_TYPES:
+                names.append(text_of(obj.get("name")))
+        site = _site(self.url)
+        if site:
+            names.append(site)
+            names.append(site.split(".")[0])
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    # --- fields, named like the item's columns ---
+
+    @cached_property
+    def url_canonical(self) -> str:
+        """The page's own name for itself when on the same site, else the given URL."""
+        site, path = _site(self.url), _path(self.url)
+        for href in (self.meta.link("canonical"), self.meta.first("og:url")):
+            candidate = self.absolute(href)
+            if not candidate or (site and _site(candidate) != site):
+                continue
+            # a canonical pointing at the home page from a story is a theme bug, not a name
+            if _path(candidate) in ("", "/") and path not in ("", "/"):
+                continue
+            try:
+                return canonical_url(candidate)
+            except ValueError:
+                continue
+        if not self.url:
+            return ""
+        try:
+            return canonical_url(self.url)
+        except ValueError:
+            return self.url
+
+    @cached_property
+    def site(self) -> str:
+        """The registered domain of the canonical URL."""
+        return _site(self.url_canonical)
+
+    @cached_property
+    def aliases(self) -> list[str]:
+        """Other URLs the page names itself by: shortlink, AMP version, a different og:url."""
+        found: list[str] = []
+        for href in (
+            self.meta.link("shortlink"),
+            self.meta.link("amphtml"),
+            self.meta.first("og:url"),
+        ):
+            url = self.absolute(href)
+            if not url:
+                continue
+            try:
+                url = canonical_url(url)
+            except ValueError:
+                continue
+            if url != self.url_canonical and url not in found:
+                found.append(url)
+        return found
+
+    @cached_property
+    def title(self) -> str | None:
+        """The headline, without the site name."""
+        names = self.site_names
+        for value in (
+            _first_text(self._profile_values("title")),
+            _first_text(sel.HEADLINES(self.tree)),
+            text_of(self.meta.article_value("headline", "name")),
+            self.meta.first(*TITLE_META),
+            _first_text(sel.ANY_H1(self.tree)) if len(sel.ANY_H1(self.tree)) == 1 else None,
+            _first_text(sel.PAGE_TITLE(self.tree)),
+        ):
+            cleaned = clean_title(value, names)
+            if cleaned:
+                return cleaned
+        return None
+
+    @cached_property
+    def standfirst(self) -> str | None:
+        """The standfirst shown under the headline, when the page has one."""
+        low, high = SUMMARY_CHARS
+        for el in self._profile_values("summary") + sel.STANDFIRSTS(self.tree):
+            text = _value_of(el)
+            if text and low <= len(text) <= high:
+                return text
+        return None
+
+    @cached_property
+    def summary(self) -> str | None:
+        """The standfirst, else the page's description."""
+        if self.standfirst:
+            return self.standfirst
+        value = self.meta.first(*DESCRIPTION_META) or text_of(
+            self.meta.article_value("description")
+        )
+        return normalize_space(value) or None
+
+    @cached_property
+    def authors(self) -> list[str]:
+        """The authors' names."""
+        profile = self._profile_values("authors")
+        if profile:
+            names = clean_authors(_value_of(el) for el in profile)
+            if names:
+                return names
+        names = clean_authors(names_of(self.meta.article_value("author", "creator")))
+        if names:
+            return names
+        meta = [v for v in self.meta.all(*AUTHOR_META) if not is_web_url(v) and "/" not in v]
+        names = clean_authors(meta)
+        if names:
+            return names
+        for xpath in sel.BYLINES:
+            found = [el for el in xpath(self.tree)[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)]
+            names = clean_authors(_value_of(el) for el in found)
+            if names:
+                return names
+        return []
+
+    def _date(
+        self, field: str, json_keys: tuple[str, ...], meta: tuple[str, ...], markup
+    ) -> str | None:
+        lang = self.lang
+        for el in self._profile_values(field):
+            value = parse_date(_date_of(el) if isinstance(el, etree._Element) else str(el), lang)
+            if value:
+                return value
+        for value in (text_of(self.meta.article_value(*json_keys)), *self.meta.all(*meta)):
+            parsed = parse_date(value, lang)
+            if parsed:
+                return parsed
+        for el in markup(self.tree)[:MAX_BYLINES]:
+            parsed = parse_date(_date_of(el), lang)
+            if parsed:
+                return parsed
+        return None
+
+    @cached_property
+    def published(self) -> str | None:
+        """When the story was first published, ISO 8601."""
+        return self._date(
+            "published", ("datePublished", "dateCreated"), PUBLISHED_META, sel.VISIBLE_DATES
+        )
+
+    @cached_property
+    def modified(self) -> str | None:
+        """When the story was last changed, ISO 8601."""
+        return self._date("modified", ("dateModified",), MODIFIED_META, sel.VISIBLE_MODIFIED)
+
+    @cached_property
+    def section(self) -> str | None:
+        """The section or category the story is filed under."""
+        for value in (
+            _first_text(self._profile_values("section")),
+            self.meta.first(*SECTION_META),
+            text_of(self.meta.article_value("articleSection")),
+            _first_text(sel.SECTION_LINKS(self.tree), MAX_BYLINES),
+        ):
+            if value and len(value) <= 80:
+                return value
+        crumbs = [_value_of(el) for el in sel.BREADCRUMB_ITEMS(self.tree)]
+        crumbs = [c for c in crumbs if c and c.lower() not in ("home", "news", "homepage")]
+        if len(crumbs) >= 2:
+            return crumbs[-2] if len(crumbs[-1]) > 40 else crumbs[-1]
+        return crumbs[0] if crumbs and len(crumbs[0]) <= 40 else None
+
+    @cached_property
+    def lang(self) -> str | None:
+        """The page's language tag (en, en-GB)."""
+        for value in (
+            self.meta.html_lang,
+            self.meta.first(*LANG_META),
+            text_of(self.meta.article_value("inLanguage")),
+        ):
+            tag = normalize_lang(value)
+            if tag:
+                return tag
+        return None
+
+    @cached_property
+    def structure(self) -> tuple[int, int]:
+        """(long paragraphs in the main text block, teaser links in headings) of the raw page."""
+        long_paragraphs = 0
+        blocks: dict[etree._Element, int] = {}
+        for p in self.tree.iter("p"):
+            if len(normalize_space(p.text_content())) >= 120:
+                parent = p.getparent()
+                blocks[parent] = blocks.get(parent, 0) + 1
+        if blocks:
+            long_paragraphs = max(blocks.values())
+        teasers = len({a.get("href") for a in _TEASER_LINKS(self.tree)})
+        return long_paragraphs, teasers
+
+    @cached_property
+    def body(self) -> str:
+        """The article text: paragraphs separated by one blank line."""
+        # the body is read from a pruned tree: every other field reads the page first
+        for name in _TREE_FIELDS:
+            getattr(self, name)
+        profile = self.profile
+        paragraphs = extract_body(
+            self.tree,
+            profile.field_xpaths("body") if profile else (),
+            profile.noise_xpath if profile else None,
+        )
+        return join_paragraphs(paragraphs)
+
+    def main_text_chars(self) -> int:
+        """Characters of paragraph text in the page (before pruning)."""
+        return paragraph_chars(self.tree)
+
+
+_TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")
+_TREE_FIELDS = (
+    "site_names",
+    "base_url",
+    "url_canonical",
+    "aliases",
+    "title",
+    "standfirst",
+    "summary",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "lang",
+    "structure",
+)

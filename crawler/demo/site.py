@@ -234,6 +234,7 @@ class NewsSite:
         self.base_url = "http://127.0.0.1"  # the server sets the address it listens on
         self.generation = 0  # bumped by churn(): sidebars, dates, counts and ads change
         self.endless_pagination = False  # every listing page links to one more page
+        self.partner_links: list[tuple[str, str]] = []  # (text, URL) in the footer: other sites
         self.sections = list(self.default_sections)
         self.writer = StoryWriter(self.theme, seed)
         self.stories: list[Story] = []
@@ -413,6 +414,11 @@ class NewsSite:
     def tagged(self, slug: str) -> list[Story]:
         """Public stories with a tag of this slug, newest first."""
         return [s for s in self.live_stories() if slug in map(slugify, s.tags)]
+
+    def partners(self) -> str:
+        """Footer list items linking to other sites."""
+        return "".join(f'<li><a href="{esc(url)}">{esc(text)}</a></li>'
+                       for text, url in self.partner_links)
 
     # Requests
 
@@ -630,7 +636,7 @@ class DigestSite(NewsSite):
     def _bottom(self) -> str:
         return f"""</div></div>
 <footer id="colophon" class="site-footer"><div class="container">
-<nav class="footer-navigation"><ul><li><a href="/about-us/">About us</a></li><li><a href="https://www.example.org/advertise">Advertise with us</a></li></ul></nav>
+<nav class="footer-navigation"><ul><li><a href="/about-us/">About us</a></li><li><a href="https://www.example.org/advertise">Advertise with us</a></li>{self.partners()}</ul></nav>
 <div class="site-info">© {self.current_day().year} {self.name}. All rights reserved. <a href="https://wordpress.org/">Proudly powered by WordPress</a></div>
 </div></footer>
 </div>
@@ -1022,7 +1028,7 @@ class LedgerSite(NewsSite):
 
     def _footer(self) -> str:
         return f"""<footer class="site-footer">
-<ul class="site-footer__links"><li><a href="/about">About us</a></li><li><a href="https://careers.example.com/">Careers</a></li><li><a href="https://www.example.org/privacy">Privacy</a></li></ul>
+<ul class="site-footer__links"><li><a href="/about">About us</a></li><li><a href="https://careers.example.com/">Careers</a></li><li><a href="https://www.example.org/privacy">Privacy</a></li>{self.partners()}</ul>
 <p class="site-footer__copyright">© {self.name} {self.current_day().year}. All rights reserved.</p>
 </footer>
 </body>

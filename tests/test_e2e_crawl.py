@@ -142,6 +142,8 @@ def test_edits_make_one_new_version_each_and_the_cli_shows_them(
     history = run_cli("history", ledger.url(retitled), *db)
     assert history.returncode == 0, history.stderr
     assert "Council confirms delay to the plan" in history.stdout
+    rows = [line for line in history.stdout.splitlines() if re.match(r"\s*\d+\s", line)]
+    assert len(rows) == 2, history.stdout
     as_json = run_cli("history", ledger.url(retitled), "--json", *db)
     assert [json.loads(line)["version"] for line in as_json.stdout.splitlines()] == [1, 2]
 

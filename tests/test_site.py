@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -120,7 +121,7 @@ def test_ledger_page_has_json_ld_amp_and_inline_boxes() -> None:
     site = LedgerSite()
     story = next(s for s in site.live_stories() if len(s.authors) > 1 and len(s.paragraphs) > 5)
     selector = page(site, site.path(story))
-    graph = __import__("json").loads(selector.css('script[type="application/ld+json"]::text').get())
+    graph = json.loads(selector.css('script[type="application/ld+json"]::text').get())
     article = next(n for n in graph["@graph"] if n["@type"] == "NewsArticle")
     assert article["headline"] == story.title
     assert [a["name"] for a in article["author"]] == story.authors

@@ -271,8 +271,6 @@ class NewsSite:
         index = len(self.stories)
         fields.setdefault("published", max(s.published for s in self.stories) + timedelta(hours=2))
         fields.setdefault("modified", fields["published"])
-        if "title" in fields:
-            fields.setdefault("slug", slugify(fields["title"]))
         story = self._new_story(index, **fields)
         self.stories.append(story)
         return story

@@ -92,6 +92,47 @@ END;
 """
 
 
+V2 = """
+ALTER TABLE articles ADD COLUMN fetch_url TEXT;
+ALTER TABLE articles ADD COLUMN last_fetched_at TEXT;
+ALTER TABLE articles ADD COLUMN last_changed_at TEXT;
+ALTER TABLE articles ADD COLUMN next_check_at TEXT;
+ALTER TABLE articles ADD COLUMN etag TEXT;
+ALTER TABLE articles ADD COLUMN last_modified TEXT;
+ALTER TABLE articles ADD COLUMN removed_at TEXT;
+UPDATE articles SET
+    fetch_url = url,
+    last_fetched_at = last_seen,
+    last_changed_at = (SELECT MAX(fetched_at) FROM versions WHERE article_id = articles.id),
+    next_check_at = last_seen;
+CREATE INDEX articles_due ON articles(next_check_at) WHERE removed_at IS NULL;
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    crawl_id INTEGER REFERENCES crawls(id),
+    fetched_at TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    changed INTEGER NOT NULL DEFAULT 0,
+    version_id INTEGER REFERENCES versions(id)
+);
+INSERT INTO fetches (article_id, crawl_id, fetched_at, url, status, changed, version_id)
+SELECT article_id, crawl_id, fetched_at, COALESCE(fetched_url, ''), COALESCE(status, 200), 1, id
+FROM versions ORDER BY id;
+CREATE INDEX fetches_article ON fetches(article_id, fetched_at);
+CREATE INDEX fetches_crawl ON fetches(crawl_id);
+DROP VIEW latest;
+CREATE VIEW latest AS
+SELECT
+    a.id AS article_id, a.url, a.site, a.first_seen, a.last_seen, a.last_changed_at,
+    a.removed_at, v.id AS version_id, v.version, v.fetched_at, v.content_hash, v.title, v.summary,
+    v.authors, v.published, v.modified, v.section, v.body, v.lang
+FROM articles a
+JOIN versions v ON v.article_id = a.id
+WHERE v.version = (SELECT MAX(version) FROM versions WHERE article_id = a.id);
+"""
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the caller's transaction (executescript commits)."""
     statement = ""
@@ -109,7 +150,12 @@ def _v1(db: Database) -> None:
 
 
 # Each migration takes the schema from its index to its index + 1; never edit a shipped one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+def _v2(db: Database) -> None:
+    """Fetch records, HTTP validators, the revisit schedule and removals."""
+    run_script(db, V2)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

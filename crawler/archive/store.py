@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -14,10 +14,12 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from crawler.archive.diff import change_summary, content_hash, unified_diff
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
 from crawler.urls import canonical_url
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other before giving up
+GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
 VERSION_COLUMNS = (
     "title", "summary", "authors", "published", "modified", "section", "body", "lang",
 )
@@ -45,6 +47,8 @@ class Outcome(StrEnum):
     NEW_ARTICLE = "new_article"
     NEW_VERSION = "new_version"
     UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not_modified"  # a 304 answer to a conditional re-check
+    REMOVED = "removed"  # a 404 or 410 answer to a re-check
 
 
 def utc_now() -> str:
@@ -170,11 +174,16 @@ class Archive:
                 return row
         return None
 
-    def save(self, item: Mapping[str, Any], crawl_id: int | None = None) -> Outcome:
+    def save(
+        self,
+        item: Mapping[str, Any],
+        crawl_id: int | None = None,
+        schedule: Schedule = DEFAULT_SCHEDULE,
+    ) -> Outcome:
         """Store one fetched article: a new version only when its content changed.
 
-        The whole write is one transaction: a process killed at any moment leaves either
-        all of it or none of it.
+        Records the fetch and schedules the next check. The whole write is one transaction:
+        a process killed at any moment leaves either all of it or none of it.
         """
         url = item["url"]
         urls = [url, *(u for u in item.get("aliases") or () if u != url)]
@@ -188,14 +197,10 @@ class Archive:
                        first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
                     (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
                 )
-                article_id = cursor.lastrowid
+                article_id, first_seen = cursor.lastrowid, fetched_at
                 newest = None
             else:
-                article_id = article["id"]
-                self.db.execute(
-                    "UPDATE articles SET last_seen = ?, last_crawl_id = ? WHERE id = ?",
-                    (fetched_at, crawl_id, article_id),
-                )
+                article_id, first_seen = article["id"], article["first_seen"]
                 newest = self._one(
                     "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
                     (article_id,),
@@ -206,31 +211,164 @@ class Archive:
                         "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
                         (alias, article_id),
                     )
-            if newest is not None and newest["content_hash"] == digest:
-                return Outcome.UNCHANGED
-            values = {name: item.get(name) for name in VERSION_COLUMNS}
-            values["authors"] = json.dumps(list(item.get("authors") or []), ensure_ascii=False)
-            values["body"] = item.get("body") or ""
+            changed = newest is None or newest["content_hash"] != digest
+            version_id = None
+            if changed:
+                version_id = self._insert_version(item, article_id, newest, crawl_id, digest)
+            last_changed = fetched_at if changed else article["last_changed_at"]
             self.db.execute(
-                """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
-                   status, content_hash, title, summary, authors, published, modified, section,
-                   body, lang, changes)
-                   VALUES (:article_id, :version, :crawl_id, :fetched_at, :fetched_url, :status,
-                   :content_hash, :title, :summary, :authors, :published, :modified, :section,
-                   :body, :lang, :changes)""",
-                {
-                    **values,
-                    "article_id": article_id,
-                    "version": newest["version"] + 1 if newest else 1,
-                    "crawl_id": crawl_id,
-                    "fetched_at": fetched_at,
-                    "fetched_url": item.get("fetched_url"),
-                    "status": item.get("status"),
-                    "content_hash": digest,
-                    "changes": json.dumps(change_summary(newest, item)),
-                },
+                """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
+                   last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
+                   last_modified = ?, removed_at = NULL WHERE id = ?""",
+                (
+                    fetched_at, crawl_id, item.get("fetched_url") or url, fetched_at,
+                    last_changed, schedule.next_check(fetched_at, first_seen, last_changed),
+                    item.get("etag"), item.get("last_modified"), article_id,
+                ),
             )
-        return Outcome.NEW_ARTICLE if article is None else Outcome.NEW_VERSION
+            self._record_fetch(article_id, crawl_id, fetched_at,
+                               item.get("fetched_url") or url, item.get("status") or 200,
+                               version_id)
+        if article is None:
+            return Outcome.NEW_ARTICLE
+        return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
+
+    def _insert_version(
+        self,
+        item: Mapping[str, Any],
+        article_id: int,
+        newest: dict[str, Any] | None,
+        crawl_id: int | None,
+        digest: str,
+    ) -> int:
+        values = {name: item.get(name) for name in VERSION_COLUMNS}
+        values["authors"] = json.dumps(list(item.get("authors") or []), ensure_ascii=False)
+        values["body"] = item.get("body") or ""
+        cursor = self.db.execute(
+            """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
+               status, content_hash, title, summary, authors, published, modified, section,
+               body, lang, changes)
+               VALUES (:article_id, :version, :crawl_id, :fetched_at, :fetched_url, :status,
+               :content_hash, :title, :summary, :authors, :published, :modified, :section,
+               :body, :lang, :changes)""",
+            {
+                **values,
+                "article_id": article_id,
+                "version": newest["version"] + 1 if newest else 1,
+                "crawl_id": crawl_id,
+                "fetched_at": item.get("fetched_at") or utc_now(),
+                "fetched_url": item.get("fetched_url"),
+                "status": item.get("status"),
+                "content_hash": digest,
+                "changes": json.dumps(change_summary(newest, item)),
+            },
+        )
+        return cursor.lastrowid
+
+    def _record_fetch(
+        self, article_id: int, crawl_id: int | None, fetched_at: str, url: str, status: int,
+        version_id: int | None,
+    ) -> None:
+        self.db.execute(
+            """INSERT INTO fetches (article_id, crawl_id, fetched_at, url, status, changed,
+               version_id) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (article_id, crawl_id, fetched_at, url, status, int(version_id is not None),
+             version_id),
+        )
+
+    def record_check(
+        self,
+        article_id: int,
+        status: int,
+        url: str,
+        crawl_id: int | None = None,
+        fetched_at: str | None = None,
+        schedule: Schedule = DEFAULT_SCHEDULE,
+    ) -> Outcome:
+        """Record a re-check that brought no page to extract: 304, or 404/410 (removed)."""
+        fetched_at = fetched_at or utc_now()
+        with self.db.atomic():
+            article = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
+            if article is None:
+                raise ArticleNotFound(f"no article with id {article_id}")
+            if status in GONE_STATUSES:
+                self.db.execute(
+                    """UPDATE articles SET last_fetched_at = ?, next_check_at = NULL,
+                       removed_at = COALESCE(removed_at, ?) WHERE id = ?""",
+                    (fetched_at, fetched_at, article_id),
+                )
+                outcome = Outcome.REMOVED
+            else:
+                self.db.execute(
+                    """UPDATE articles SET last_seen = ?, last_crawl_id = ?, last_fetched_at = ?,
+                       next_check_at = ? WHERE id = ?""",
+                    (fetched_at, crawl_id, fetched_at,
+                     schedule.next_check(fetched_at, article["first_seen"],
+                                         article["last_changed_at"]), article_id),
+                )
+                outcome = Outcome.NOT_MODIFIED
+            self._record_fetch(article_id, crawl_id, fetched_at, url, status, None)
+        return outcome
+
+    def due(self, sites: Iterable[str], now: str, limit: int = 100_000) -> list[dict[str, Any]]:
+        """Articles of these sites whose next check is due, most overdue first."""
+        sites = list(sites)
+        if not sites:
+            return []
+        marks = ", ".join("?" for _ in sites)
+        return self._all(
+            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
+                FROM articles WHERE removed_at IS NULL AND next_check_at IS NOT NULL
+                AND next_check_at <= ? AND site IN ({marks})
+                ORDER BY next_check_at LIMIT ?""",
+            (now, *sites, limit),
+        )
+
+    def known(self, urls: Iterable[str]) -> set[str]:
+        """The ones among these canonical URLs that name an archived article."""
+        urls = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for (url,) in self.db.execute(
+                f"SELECT url FROM articles WHERE url IN ({marks}) "
+                f"UNION SELECT url FROM aliases WHERE url IN ({marks})",
+                (*chunk, *chunk),
+            ):
+                found.add(url)
+        return found
+
+    def fetch_states(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """For the ones among these canonical URLs that are archived: their fetch state."""
+        urls = list(dict.fromkeys(urls))
+        states: dict[str, dict[str, Any]] = {}
+        columns = ("a.id, a.url, a.fetch_url, a.etag, a.last_modified, a.last_fetched_at, "
+                   "a.removed_at")
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._all(
+                f"SELECT a.url AS key, {columns} FROM articles a WHERE a.url IN ({marks}) "
+                f"UNION ALL SELECT l.url AS key, {columns} FROM aliases l "
+                f"JOIN articles a ON a.id = l.article_id WHERE l.url IN ({marks})",
+                (*chunk, *chunk),
+            ):
+                states.setdefault(row.pop("key"), row)
+        return states
+
+    def sites(self) -> set[str]:
+        """Every site the archive holds articles of."""
+        return {site for (site,) in self.db.execute("SELECT DISTINCT site FROM articles")}
+
+    def close_stale_crawls(self, current: int | None = None) -> int:
+        """Mark crawls still 'running' (their process was killed) as 'killed'."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE crawls SET status = 'killed' WHERE status = 'running' AND id IS NOT ?",
+                (current,),
+            )
+        return cursor.rowcount
 
     # Reading
 

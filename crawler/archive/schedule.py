@@ -1,0 +1,78 @@
+"""When to re-check an archived article: often while young or changing, then rarely, then never."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# Like NewsDiffs (15 min, 1 h, 3 h, 3 days, 30 days, then stop), as "age:interval" steps:
+# an article younger than 3 h (or changed less than 3 h ago) is re-checked every 15 min, ...
+DEFAULT_STEPS = "3h:15m, 1d:1h, 3d:6h, 7d:1d, 30d:7d"
+DEFAULT_MAX_AGE = "30d"  # articles older than this, and unchanged as long, are no longer checked
+
+
+class ScheduleError(ValueError):
+    """A revisit schedule that cannot be read."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """'15m', '3h', '2d', '1w' as a timedelta."""
+    match = DURATION.match(str(text))
+    if not match:
+        raise ScheduleError(f"not a duration: {text!r} (use forms like 15m, 3h, 2d, 1w)")
+    return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2).lower()])
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time as an aware datetime (UTC when no zone is given)."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def format_time(value: datetime) -> str:
+    """A datetime as the archive's ISO 8601 UTC form."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Age thresholds with their re-check intervals, and the age after which checks stop."""
+
+    steps: tuple[tuple[timedelta, timedelta], ...]
+    max_age: timedelta
+
+    @classmethod
+    def parse(cls, steps: str = DEFAULT_STEPS, max_age: str = DEFAULT_MAX_AGE) -> Schedule:
+        """Read 'age:interval, ...' steps (ages increasing) and a maximum age."""
+        parsed = []
+        for part in steps.split(","):
+            if not part.strip():
+                continue
+            age, sep, interval = part.partition(":")
+            if not sep:
+                raise ScheduleError(f"revisit step {part.strip()!r} is not age:interval")
+            parsed.append((parse_duration(age), parse_duration(interval)))
+        if not parsed:
+            raise ScheduleError("a revisit schedule needs at least one age:interval step")
+        if [age for age, _ in parsed] != sorted(age for age, _ in parsed):
+            raise ScheduleError("revisit steps must be in increasing order of age")
+        return cls(tuple(parsed), parse_duration(max_age))
+
+    def next_check(self, now: str, first_seen: str, last_changed: str | None) -> str | None:
+        """When to check next, or None when the article is old and stable enough to leave."""
+        current = parse_time(now)
+        age = current - parse_time(first_seen)
+        quiet = current - parse_time(last_changed) if last_changed else age
+        if age >= self.max_age and quiet >= self.max_age:
+            return None
+        effective = min(age, quiet)
+        for threshold, interval in self.steps:
+            if effective < threshold:
+                return format_time(current + interval)
+        return format_time(current + self.steps[-1][1])
+
+
+DEFAULT_SCHEDULE = Schedule.parse()

@@ -1,0 +1,126 @@
+"""Revisit schedule, sites files and the writer lock."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crawler.archive.lock import ArchiveLocked, WriterLock
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, ScheduleError, parse_duration
+from crawler.sites import SitesError, load_sites
+
+T0 = "2025-10-06T12:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("now", "first_seen", "last_changed", "expected"),
+    [
+        ("2025-10-06T12:00:00Z", T0, T0, "2025-10-06T12:15:00Z"),  # brand new: 15 min
+        ("2025-10-06T16:00:00Z", T0, T0, "2025-10-06T17:00:00Z"),  # 4 h old: hourly
+        ("2025-10-08T12:00:00Z", T0, T0, "2025-10-08T18:00:00Z"),  # 2 days: 6 h
+        ("2025-10-11T12:00:00Z", T0, T0, "2025-10-12T12:00:00Z"),  # 5 days: daily
+        ("2025-10-20T12:00:00Z", T0, T0, "2025-10-27T12:00:00Z"),  # 2 weeks: weekly
+        ("2025-11-06T12:00:00Z", T0, T0, None),  # past 30 days and stable: never again
+        # old but changed an hour ago: young again
+        ("2025-11-06T12:00:00Z", T0, "2025-11-06T11:00:00Z", "2025-11-06T12:15:00Z"),
+    ],
+)
+def test_default_schedule(now, first_seen, last_changed, expected) -> None:
+    assert DEFAULT_SCHEDULE.next_check(now, first_seen, last_changed) == expected
+
+
+@pytest.mark.parametrize("steps", ["", "3h", "3h:xx", "1d:1h, 3h:15m", "3 hours:15m"])
+def test_bad_schedules_are_named_errors(steps: str) -> None:
+    with pytest.raises(ScheduleError):
+        Schedule.parse(steps)
+
+
+def test_durations() -> None:
+    assert parse_duration("90s").total_seconds() == 90
+    assert parse_duration("1w").days == 7
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sites.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_sites_file(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        [defaults]
+        revisit = "1h:10m, 2d:2h"
+        revisit_max_age = "10d"
+
+        [sites.asianlite]
+        start_urls = ["https://asianlite.com/", "https://asianlite.com/category/news/"]
+        profile = "arabdailydigital"
+        max_pages = 20
+
+        [sites.example]
+        start_urls = "https://www.example.com/news/"
+        revisit_max_age = "3d"
+    """)
+    first, second = load_sites(path)
+    assert first.site == "asianlite.com" and first.max_pages == 20 and first.max_hops is None
+    assert first.profile == "arabdailydigital"
+    assert first.schedule.next_check(T0, T0, T0) == "2025-10-06T12:10:00Z"
+    assert second.site == "example.com" and second.schedule.max_age.days == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[sites.a]\nstart_urls = []\n", "no start_urls"),
+        ("[sites.a]\nstart_urls = ['ftp://x.org/']\n", "not an http(s) URL"),
+        ("[sites.a]\nstart_urls = ['https://a.org/']\nmax_pages = -1\n", "whole number"),
+        ("[sites.a]\nstart_urls = ['https://a.org/']\ncolour = 'red'\n", "unknown key"),
+        ("[sites.a]\nstart_urls = ['https://a.org/']\nrevisit = 'soon'\n", "age:interval"),
+        ("[sites.a]\nstart_urls = ['https://a.org/']\n[sites.b]\nstart_urls = "
+         "['https://www.a.org/x']\n", "same site"),
+        ("this is not toml", "cannot read"),
+        ("[other]\n", "names no sites"),
+    ],
+)
+def test_bad_sites_files(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SitesError, match=re.escape(message)):
+        load_sites(write(tmp_path, text))
+
+
+def test_missing_sites_file(tmp_path: Path) -> None:
+    with pytest.raises(SitesError, match="no sites file"):
+        load_sites(tmp_path / "nope.toml")
+
+
+HOLD = """
+import sys, time
+from crawler.archive.lock import WriterLock
+WriterLock.acquire(sys.argv[1])
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_writer_lock_is_exclusive_and_dies_with_its_process(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(archive)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(ArchiveLocked, match=f"pid {holder.pid}"):
+            WriterLock.acquire(archive, wait=0.6)
+    finally:
+        holder.kill()  # SIGKILL: no cleanup runs, the kernel drops the lock
+        holder.wait()
+        holder.stdout.close()
+    lock = WriterLock.acquire(archive)
+    again = WriterLock.acquire(archive)  # re-entrant within one process
+    assert again is lock
+    again.release()
+    lock.release()
+    assert lock.fd is None

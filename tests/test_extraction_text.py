@@ -117,6 +117,8 @@ def test_normalize_lang(raw: str, expected: str | None) -> None:
         "Today: 6 October 2025",
         "22 August 2025",
         "Friday, August 22, 2025",
+        "5 October 2025, 16:06 Updated 16:52",
+        "Published 5 October 2025 | Updated 6 October 2025, 9:14am",
         "4 mins read",
         "1 min read",
         "Reading time: 3 minutes",

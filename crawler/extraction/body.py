@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from lxml import etree, html
 
-from crawler.extraction import selectors as sel
+from crawler.extraction.css import TreeIndex
+from crawler.extraction.selectors import (
+    ARTICLE_LANDMARKS,
+    BLOCK_NOISE,
+    BODY_CONTAINER,
+    NOISE_WORDS,
+    NON_TEXT,
+    PAGE_NOISE,
+    TEASER_LEAD,
+)
 from crawler.extraction.text import normalize_space
 
 # Elements that start a new paragraph in the text.
@@ -54,8 +63,6 @@ BLOCK_TAGS = frozenset(
         "legend",
     ]
 )
-# Elements whose text counts as paragraph text when scoring a container.
-TEXT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd")
 # A container must hold this many characters of paragraph text to be believed.
 MIN_CONTAINER_CHARS = 200
 # Candidates within this share of the best score count as the same block (the deeper wins).
@@ -68,23 +75,7 @@ MAX_LINK_DENSITY = 0.6
 _PARSER = html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8", no_network=True
 )
-_DIRECT_TEXT = etree.XPath("text()")
 _EMPTY = b"<html><head></head><body></body></html>"
-# Global noise: page chrome and modules removed before the text block is located.
-_PAGE_NOISE = (
-    sel.PAGE_CHROME,
-    sel.RELATED,
-    sel.COMMENTS,
-    sel.PREV_NEXT,
-    sel.SHARE_BARS,
-    sel.NEWSLETTERS,
-    sel.ADS,
-    sel.AUTHOR_BIOS,
-    sel.DATE_BARS,
-    sel.READ_TIMES,
-    sel.BACK_TO_TOP,
-    sel.FORMS,
-)
 
 
 def parse_html(text: str | bytes | None) -> html.HtmlElement:
@@ -112,33 +103,49 @@ def text_length(el: etree._Element) -> int:
 
 
 def paragraph_chars(el: etree._Element) -> int:
-    """Characters of text in the paragraph-like elements of a block, and its direct text."""
-    total = 0
-    for child in el.iter(*TEXT_TAGS):
-        if child.tag in ("blockquote", "li", "dd") and child.find(".//p") is not None:
-            continue  # counted through its paragraphs
-        total += len((child.text_content() or "").strip())
-    for piece in _DIRECT_TEXT(el):
-        total += len(piece.strip())
-    return total
+    """Characters of text in an element outside links (a one-off count; see TextStats)."""
+    return TextStats(el).content(el)
 
 
 def link_density(el: etree._Element) -> float:
-    """Share of an element's text that sits inside links."""
-    total = text_length(el)
-    if not total:
-        return 0.0
-    linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
-    return min(1.0, linked / total)
+    """Share of an element's text that sits inside links (a one-off count; see TextStats)."""
+    return TextStats(el).link_density(el)
 
 
-def _ancestors(el: etree._Element) -> set[etree._Element]:
-    found = set()
-    node = el
-    while node is not None:
-        found.add(node)
-        node = node.getparent()
-    return found
+class TextStats:
+    """Characters of text and of link text under every element of a tree, counted in one pass."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.chars: dict[etree._Element, tuple[int, int]] = {}
+        chars = self.chars
+        for _, el in etree.iterwalk(root, events=("end",)):
+            text = el.text
+            total = len(text.strip()) if text else 0
+            links = 0
+            for child in el:
+                child_total, child_links = chars.get(child, (0, 0))
+                total += child_total
+                links += child_links
+                tail = child.tail
+                if tail:
+                    total += len(tail.strip())
+            if el.tag == "a":
+                links = total
+            chars[el] = (total, links)
+
+    def text(self, el: etree._Element) -> int:
+        """Characters of text under the element."""
+        return self.chars.get(el, (0, 0))[0]
+
+    def content(self, el: etree._Element) -> int:
+        """Characters of text under the element outside links."""
+        total, links = self.chars.get(el, (0, 0))
+        return total - links
+
+    def link_density(self, el: etree._Element) -> float:
+        """Share of the element's text inside links."""
+        total, links = self.chars.get(el, (0, 0))
+        return links / total if total else 0.0
 
 
 def remove(el: etree._Element) -> None:
@@ -156,60 +163,71 @@ def remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def strip_groups(
-    root: etree._Element, groups: tuple[etree.XPath, ...], keep: set[etree._Element] = frozenset()
-) -> None:
-    """Remove every element the selector groups match, except those in keep."""
-    for xpath in groups:
-        for el in xpath(root):
-            if el not in keep and el is not root:
-                remove(el)
+def _is_ancestor(el: etree._Element, of: etree._Element) -> bool:
+    node = of.getparent()
+    while node is not None:
+        if node is el:
+            return True
+        node = node.getparent()
+    return False
 
 
-def _guarded_strip(root: etree._Element, groups: tuple[etree.XPath, ...]) -> None:
+def _guarded_strip(index: TreeIndex, elements: list[etree._Element], stats: TextStats) -> None:
     # Page-wide noise never takes the article with it: a match that holds most of the page's
-    # paragraph text (a theme that calls its whole post "share-enabled") stays.
-    total = paragraph_chars(root) or 1
-    for xpath in groups:
-        for el in xpath(root):
-            if el is root or el.tag in ("html", "body") or el.getparent() is None:
-                continue
-            if len(el) > 3 and paragraph_chars(el) > GUARD_SHARE * total:
-                continue
-            remove(el)
-
-
-def _strip_noise_words(container: etree._Element) -> None:
-    total = paragraph_chars(container) or 1
-    for el in sel.NOISE_WORD_CANDIDATES(container):
-        if el is container or el.getparent() is None:
+    # text (a theme that calls its whole post "share-enabled") stays.
+    total = stats.content(index.root) or 1
+    for el in elements:
+        if el.tag in ("html", "body") or not index.attached(el):
             continue
-        words = f"{el.get('class', '')} {el.get('id', '')}"
-        if not sel.NOISE_WORDS.search(words):
-            continue
-        if len(el) > 1 and paragraph_chars(el) > GUARD_SHARE * total:
+        if len(el) > 3 and stats.content(el) > GUARD_SHARE * total:
             continue
         remove(el)
 
 
-def _strip_link_lists(container: etree._Element) -> None:
+def _strip_within(index: TreeIndex, container: etree._Element, elements: list) -> None:
+    for el in elements:
+        if el is not container and index.attached(el, container):
+            remove(el)
+
+
+def _noise_word_elements(index: TreeIndex) -> list[etree._Element]:
+    found: dict[etree._Element, int] = {}
+    for table in (index.by_class, index.by_id):
+        for word, elements in table.items():
+            if NOISE_WORDS.search(word):
+                for el in elements:
+                    found[el] = index.order.get(el, 0)
+    return sorted(found, key=found.__getitem__)
+
+
+def _strip_noise_words(index: TreeIndex, container: etree._Element, stats: TextStats) -> None:
+    total = stats.content(container) or 1
+    for el in _noise_word_elements(index):
+        if el is container or not index.attached(el, container):
+            continue
+        if len(el) > 1 and stats.content(el) > GUARD_SHARE * total:
+            continue
+        remove(el)
+
+
+def _strip_link_lists(container: etree._Element, stats: TextStats) -> None:
     for el in list(container.iter("ul", "ol", "div", "section", "table", "p", "dl")):
         if el is container or el.getparent() is None:
             continue
-        length = text_length(el)
+        length = stats.text(el)
         if not length:
             continue
         if el.tag == "p":
             text = normalize_space(el.text_content())
-            if sel.TEASER_LEAD.match(text) and el.find(".//a") is not None:
+            if el.find(".//a") is not None and TEASER_LEAD.match(text):
                 remove(el)
             continue
-        if length < 1000 and link_density(el) > MAX_LINK_DENSITY:
+        if length < 1000 and stats.link_density(el) > MAX_LINK_DENSITY:
             remove(el)
 
 
-def _best(candidates: list[etree._Element]) -> etree._Element | None:
-    scored = [(paragraph_chars(el), el) for el in candidates]
+def _best(candidates: list[etree._Element], stats: TextStats) -> etree._Element | None:
+    scored = [(stats.content(el), el) for el in candidates]
     scored = [(score, el) for score, el in scored if score >= MIN_CONTAINER_CHARS]
     if not scored:
         return None
@@ -217,58 +235,65 @@ def _best(candidates: list[etree._Element]) -> etree._Element | None:
     near = [el for score, el in scored if score >= SAME_BLOCK_SHARE * top]
     # of nested candidates holding the same text, the deepest is the tightest
     for el in near:
-        if not any(other is not el and el in _ancestors(other) for other in near):
+        if not any(other is not el and _is_ancestor(el, other) for other in near):
             return el
     return near[0]
 
 
-def _densest(root: etree._Element) -> etree._Element | None:
+def _densest(root: etree._Element, stats: TextStats) -> etree._Element | None:
     scores: dict[etree._Element, float] = {}
-    for p in root.iter("p", "pre", "blockquote"):
-        length = len((p.text_content() or "").strip())
-        if length < 25:
-            continue
-        parent = p.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + length
-        grand = parent.getparent()
+
+    def credit(block: etree._Element | None, length: int) -> None:
+        if block is None:
+            return
+        scores[block] = scores.get(block, 0.0) + length
+        grand = block.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + length / 2
+
+    for p in root.iter("p", "pre", "blockquote"):
+        length = stats.content(p)
+        if length >= 25:
+            credit(p.getparent(), length)
+    for br in root.iter("br"):  # text set off by line breaks, not paragraphs
+        tail = br.tail.strip() if br.tail else ""
+        if len(tail) >= 25:
+            credit(br.getparent(), len(tail))
     if not scores:
         return None
-    best = max(scores, key=lambda el: scores[el] * (1 - link_density(el)))
+    best = max(scores, key=lambda el: scores[el] * (1 - stats.link_density(el)))
     # widen to the parent while siblings hold much more of the text
     for _ in range(3):
         parent = best.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        if paragraph_chars(parent) < 1.3 * paragraph_chars(best) or link_density(parent) > 0.3:
+        if stats.content(parent) < 1.3 * stats.content(best) or stats.link_density(parent) > 0.3:
             break
         best = parent
     return best
 
 
 def find_container(
-    root: etree._Element, xpaths: tuple[etree.XPath, ...] = ()
+    index: TreeIndex, xpaths: tuple[etree.XPath, ...] = (), stats: TextStats | None = None
 ) -> etree._Element | None:
     """The element holding the article text: a profile's selector, a named block, or the densest."""
+    root = index.root
+    stats = stats or TextStats(root)
     for xpath in xpaths:
-        found = _best(xpath(root))
+        found = _best(xpath(root), stats)
         if found is not None:
             return found
-    found = _best(sel.BODY_CONTAINER(root))
+    found = _best([el for el in BODY_CONTAINER.select(index) if index.attached(el)], stats)
     if found is not None:
         return found
-    found = _best(sel.ARTICLE_LANDMARKS(root))
-    densest = _densest(root)
-    if found is not None and densest is not None and found in _ancestors(densest):
-        return (
-            densest
-            if paragraph_chars(densest) >= SAME_BLOCK_SHARE * paragraph_chars(found)
-            else found
-        )
-    return found if found is not None else densest
+    found = _best([el for el in ARTICLE_LANDMARKS.select(index) if index.attached(el)], stats)
+    densest = _densest(root, stats)
+    if found is None:
+        return densest
+    inside = densest is not None and (found is densest or _is_ancestor(found, densest))
+    if inside and stats.content(densest) >= SAME_BLOCK_SHARE * stats.content(found):
+        return densest
+    return found
 
 
 def paragraphs(el: etree._Element) -> list[str]:
@@ -302,19 +327,22 @@ def paragraphs(el: etree._Element) -> list[str]:
 
 
 def extract_body(
-    root: etree._Element,
+    index: TreeIndex,
     body_xpaths: tuple[etree.XPath, ...] = (),
     noise_xpath: etree.XPath | None = None,
 ) -> list[str]:
     """The article's paragraphs. Prunes the tree in place: read every other field first."""
-    strip_groups(root, (sel.NON_TEXT,))
+    for el in NON_TEXT.select(index):
+        remove(el)
+    stats = TextStats(index.root)
     if noise_xpath is not None:
-        _guarded_strip(root, (noise_xpath,))
-    _guarded_strip(root, _PAGE_NOISE)
-    container = find_container(root, body_xpaths)
+        _guarded_strip(index, noise_xpath(index.root), stats)
+    _guarded_strip(index, PAGE_NOISE.select(index), stats)
+    stats = TextStats(index.root)
+    container = find_container(index, body_xpaths, stats)
     if container is None:
         return []
-    strip_groups(container, sel.NOISE_GROUPS, keep={container})
-    _strip_noise_words(container)
-    _strip_link_lists(container)
+    _strip_within(index, container, BLOCK_NOISE.select(index))
+    _strip_noise_words(index, container, stats)
+    _strip_link_lists(container, stats)
     return paragraphs(container)

@@ -10,6 +10,7 @@ from lxml import etree
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import extract_body, paragraph_chars, parse_html
+from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.text import clean_authors, clean_title, join_paragraphs, normalize_space
@@ -128,6 +129,7 @@ class Page:
         self.url = url or ""
         self.profile = profile
         self.tree = parse_html(html)
+        self.index = TreeIndex(self.tree)
         self.meta = Metadata.from_tree(self.tree)
 
     # --- helpers ---
@@ -230,13 +232,14 @@ class Page:
     def title(self) -> str | None:
         """The headline, without the site name."""
         names = self.site_names
+        h1s = sel.ANY_H1.select(self.index)
         for value in (
             _first_text(self._profile_values("title")),
-            _first_text(sel.HEADLINES(self.tree)),
+            _first_text(sel.HEADLINES.select(self.index)),
             text_of(self.meta.article_value("headline", "name")),
             self.meta.first(*TITLE_META),
-            _first_text(sel.ANY_H1(self.tree)) if len(sel.ANY_H1(self.tree)) == 1 else None,
-            _first_text(sel.PAGE_TITLE(self.tree)),
+            _first_text(h1s) if len(h1s) == 1 else None,
+            _first_text(sel.PAGE_TITLE.select(self.index)),
         ):
             cleaned = clean_title(value, names)
             if cleaned:
@@ -247,7 +250,7 @@ class Page:
     def standfirst(self) -> str | None:
         """The standfirst shown under the headline, when the page has one."""
         low, high = SUMMARY_CHARS
-        for el in self._profile_values("summary") + sel.STANDFIRSTS(self.tree):
+        for el in self._profile_values("summary") + sel.STANDFIRSTS.select(self.index):
             text = _value_of(el)
             if text and low <= len(text) <= high:
                 return text
@@ -278,15 +281,15 @@ class Page:
         names = clean_authors(meta)
         if names:
             return names
-        for xpath in sel.BYLINES:
-            found = [el for el in xpath(self.tree)[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)]
+        for matches in sel.BYLINES.each_in_order(self.index):
+            found = [el for el in matches[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)]
             names = clean_authors(_value_of(el) for el in found)
             if names:
                 return names
         return []
 
     def _date(
-        self, field: str, json_keys: tuple[str, ...], meta: tuple[str, ...], markup
+        self, field: str, json_keys: tuple[str, ...], meta: tuple[str, ...], markup: Rules
     ) -> str | None:
         lang = self.lang
         for el in self._profile_values(field):
@@ -297,7 +300,7 @@ class Page:
             parsed = parse_date(value, lang)
             if parsed:
                 return parsed
-        for el in markup(self.tree)[:MAX_BYLINES]:
+        for el in markup.select(self.index)[:MAX_BYLINES]:
             parsed = parse_date(_date_of(el), lang)
             if parsed:
                 return parsed
@@ -322,11 +325,11 @@ class Page:
             _first_text(self._profile_values("section")),
             self.meta.first(*SECTION_META),
             text_of(self.meta.article_value("articleSection")),
-            _first_text(sel.SECTION_LINKS(self.tree), MAX_BYLINES),
+            _first_text(sel.SECTION_LINKS.select(self.index), MAX_BYLINES),
         ):
             if value and len(value) <= 80:
                 return value
-        crumbs = [_value_of(el) for el in sel.BREADCRUMB_ITEMS(self.tree)]
+        crumbs = [_value_of(el) for el in sel.BREADCRUMB_ITEMS.select(self.index)]
         crumbs = [c for c in crumbs if c and c.lower() not in ("home", "news", "homepage")]
         if len(crumbs) >= 2:
             return crumbs[-2] if len(crumbs[-1]) > 40 else crumbs[-1]
@@ -367,7 +370,7 @@ class Page:
             getattr(self, name)
         profile = self.profile
         paragraphs = extract_body(
-            self.tree,
+            self.index,
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )

@@ -1,120 +1,53 @@
-"""Named content and noise selectors, grouped by concept and compiled once."""
+"""Named content and noise selectors, grouped by concept and parsed once.
+
+Each group is a `Rules` of CSS selectors answered from a page's `TreeIndex` (see css.py).
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml import etree
-from parsel.csstranslator import HTMLTranslator
 
-_TRANSLATOR = HTMLTranslator()
-
-
-@lru_cache(maxsize=1024)
-def css_xpath(css: str) -> etree.XPath:
-    """One CSS selector (or a comma-separated group) compiled to an lxml XPath."""
-    return etree.XPath(_TRANSLATOR.css_to_xpath(css))
-
-
-def compile_group(*selectors: str) -> etree.XPath:
-    """A union of CSS selectors compiled as one XPath, evaluated in one pass."""
-    return css_xpath(", ".join(selectors))
-
+from crawler.extraction.css import Rules
 
 # --- Content ----------------------------------------------------------------------------------
 
-# Containers of the article text, most specific first (WordPress themes, schema.org, CMSs).
-BODY_CONTAINERS = (
-    "[itemprop~=articleBody]",
-    ".entry-content",
-    ".td-post-content",
-    ".jeg_post_content .content-inner",
-    ".post-content",
-    ".single-post-content",
-    ".post-entry",
-    ".article-body",
-    ".article__body",
-    ".article-content",
-    ".articleBody",
-    ".story-body",
-    ".story-content",
-    ".post-body",
-    ".entry-body",
-    ".content-body",
-    ".body-content",
-    ".post-text",
-    ".text-content",
-    "#article-body",
-    "#articleBody",
-    "#content-body",
+# Containers of the article text (WordPress themes, schema.org, common CMSs).
+BODY_CONTAINER = Rules(
+    "[itemprop~=articleBody], .entry-content, .td-post-content, .jeg_post_content .content-inner,"
+    ".post-content, .single-post-content, .post-entry, .article-body, .article__body,"
+    ".article-content, .articleBody, .story-body, .story-content, .post-body, .entry-body,"
+    ".content-body, .body-content, .post-text, .text-content, #article-body, #articleBody,"
+    "#content-body, .amp-wp-article-content"
 )
-BODY_CONTAINER = compile_group(*BODY_CONTAINERS)
 # Wider landmarks that hold the article when no named container does.
-ARTICLE_LANDMARKS = compile_group(
-    "article", "main", "[role=main]", "[itemtype*='Article']", ".single-post", ".post", "#content"
+ARTICLE_LANDMARKS = Rules(
+    "article, main, [role=main], [itemtype*=Article], .single-post, .post, #content"
 )
 
 # Headlines, most specific first.
-HEADLINES = compile_group(
-    "h1.entry-title",
-    "h1.post-title",
-    "h1.jeg_post_title",
-    "h1.tdb-title-text",
-    "h1.td-post-title",
-    "h1.article-title",
-    "h1.headline",
-    "h1[itemprop~=headline]",
-    "article h1",
-    "main h1",
+HEADLINES = Rules(
+    "h1.entry-title, h1.post-title, h1.jeg_post_title, h1.tdb-title-text, h1.td-post-title,"
+    "h1.article-title, h1.headline, h1[itemprop~=headline], h1.amp-wp-title, article h1, main h1"
 )
-ANY_H1 = css_xpath("h1")
-PAGE_TITLE = css_xpath("title")
+ANY_H1 = Rules("h1")
+PAGE_TITLE = Rules("title")
 
 # Standfirsts (dek, subtitle, lead) shown under the headline.
-STANDFIRSTS = compile_group(
-    ".standfirst",
-    ".entry-subtitle",
-    ".post-subtitle",
-    ".jeg_post_subtitle",
-    ".td-post-sub-title",
-    ".tdb-sub-title",
-    ".subtitle",
-    ".sub-title",
-    ".subheadline",
-    ".sub-headline",
-    ".article-subtitle",
-    ".article__subtitle",
-    ".article-summary",
-    ".article__standfirst",
-    ".dek",
-    ".post-excerpt",
-    ".entry-excerpt",
-    ".single-excerpt",
-    ".article-excerpt",
-    "p.excerpt",
-    "div.excerpt",
-    "[itemprop~=alternativeHeadline]",
+STANDFIRSTS = Rules(
+    ".standfirst, .entry-subtitle, .post-subtitle, .jeg_post_subtitle, .td-post-sub-title,"
+    ".tdb-sub-title, .subtitle, .sub-title, .subheadline, .sub-headline, .article-subtitle,"
+    ".article__subtitle, .article-summary, .article__standfirst, .dek, .post-excerpt,"
+    ".entry-excerpt, .single-excerpt, .article-excerpt, p.excerpt, div.excerpt,"
+    "[itemprop~=alternativeHeadline]"
 )
 
 # Bylines: the names of the authors in the markup, most specific first.
-BYLINES = tuple(
-    css_xpath(css)
-    for css in (
-        "[itemprop~=author] [itemprop~=name]",
-        ".author-name",
-        ".entry-author-name",
-        ".jeg_meta_author a",
-        ".td-post-author-name a",
-        ".post-author-name",
-        ".byline .author",
-        ".byline a",
-        ".meta-author a",
-        "a[rel~=author]",
-        ".author.vcard .fn",
-        "[itemprop~=author]",
-        ".byline",
-    )
+BYLINES = Rules(
+    "[itemprop~=author] [itemprop~=name], .author-name, .entry-author-name, .jeg_meta_author a,"
+    ".td-post-author-name a, .post-author-name, .byline .author, .byline a, .meta-author a,"
+    "a[rel~=author], .author.vcard .fn, [itemprop~=author], .byline"
 )
 # Boxes whose names are not the story's authors: comments, author bios, teasers.
 NOT_BYLINE_BOXES = etree.XPath(
@@ -123,377 +56,137 @@ NOT_BYLINE_BOXES = etree.XPath(
 )
 
 # Dates shown with the article.
-VISIBLE_DATES = compile_group(
-    "time[datetime][itemprop~=datePublished]",
-    "[itemprop~=datePublished]",
-    "time.entry-date.published",
-    "time.published",
-    "time.entry-date",
-    "article time[datetime]",
-    ".entry-date",
-    ".post-date",
-    ".jeg_meta_date",
-    ".td-post-date time",
-    ".published",
+VISIBLE_DATES = Rules(
+    "time[datetime][itemprop~=datePublished], [itemprop~=datePublished], time.entry-date.published,"
+    "time.published, time.entry-date, article time[datetime], .entry-date, .post-date,"
+    ".jeg_meta_date, .td-post-date time, .published"
 )
-VISIBLE_MODIFIED = compile_group(
-    "[itemprop~=dateModified]", "time.updated", ".updated[datetime]", ".modified-date"
+VISIBLE_MODIFIED = Rules(
+    "[itemprop~=dateModified], time.updated, .updated[datetime], .modified-date"
 )
 
 # Section names in the markup (category links and breadcrumbs).
-SECTION_LINKS = compile_group(
-    "a[rel~=category]",
-    ".cat-links a",
-    ".jeg_meta_category a",
-    ".post-category a",
-    ".entry-category a",
-    ".td-category a",
-    ".category-name",
+SECTION_LINKS = Rules(
+    "a[rel~=category], .cat-links a, .jeg_meta_category a, .post-category a, .entry-category a,"
+    ".td-category a, .category-name"
 )
-BREADCRUMB_ITEMS = compile_group(
-    ".breadcrumb a", ".breadcrumbs a", "[itemtype*=BreadcrumbList] [itemprop~=name]"
+BREADCRUMB_ITEMS = Rules(
+    ".breadcrumb a, .breadcrumbs a, [itemtype*=BreadcrumbList] [itemprop~=name]"
 )
 
 # --- Noise, by concept ------------------------------------------------------------------------
 
 # Elements that never hold readable text.
-NON_TEXT_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "canvas",
-    "iframe",
-    "object",
-    "embed",
-    "video",
-    "audio",
-    "picture",
-    "img",
-    "source",
-    "link",
-    "meta",
-    "button",
-    "select",
-    "input",
-    "textarea",
-    "map",
-    "dialog",
+NON_TEXT = Rules(
+    "script, style, noscript, template, svg, canvas, iframe, object, embed, video, audio,"
+    "picture, img, source, link, meta, button, select, input, textarea, map, dialog"
 )
-NON_TEXT = compile_group(*NON_TEXT_TAGS)
 # Forms: search boxes and sign-ups, but some CMSs wrap the whole page in one.
-FORMS = css_xpath("form")
-
-# Page chrome: site header, navigation, footer, sidebars.
-PAGE_CHROME = compile_group(
-    "body > header",
-    "header.site-header",
-    "#masthead",
-    ".site-header",
-    "#header",
-    "nav",
-    "[role=navigation]",
-    "[role=banner]",
-    "[role=contentinfo]",
-    "[role=complementary]",
-    "body > footer",
-    "footer.site-footer",
-    ".site-footer",
-    "#colophon",
-    "#footer",
-    "aside",
-    ".sidebar",
-    "#sidebar",
-    ".widget-area",
-    ".widget",
-    ".jeg_sidebar",
-    ".td-ss-main-sidebar",
-    ".breadcrumb",
-    ".breadcrumbs",
-    ".skip-link",
-    ".screen-reader-text",
-    ".menu",
-    ".mega-menu",
-    ".offcanvas",
-    ".mobile-menu",
-    ".search-form",
-    ".cookie-notice",
-    "[aria-hidden=true]",
-    "[hidden]",
-    ".hidden",
-    ".sr-only",
-    ".visually-hidden",
+FORMS = Rules("form")
+# Page chrome: site header, navigation, footer, sidebars, hidden and screen-reader text.
+PAGE_CHROME = Rules(
+    "body > header, header.site-header, #masthead, .site-header, #header, nav, [role=navigation],"
+    "[role=banner], [role=contentinfo], [role=complementary], body > footer, footer.site-footer,"
+    ".site-footer, #colophon, #footer, aside, .sidebar, #sidebar, .widget-area, .widget,"
+    ".jeg_sidebar, .td-ss-main-sidebar, .breadcrumb, .breadcrumbs, .skip-link,"
+    ".screen-reader-text, .menu, .mega-menu, .offcanvas, .mobile-menu, .search-form,"
+    ".cookie-notice, [aria-hidden=true], [hidden], .hidden, .sr-only, .visually-hidden"
 )
 # Header date bars: "Today: 6 October 2025".
-DATE_BARS = compile_group(
-    ".date-bar",
-    ".top-date",
-    ".header-date",
-    ".current-date",
-    ".today-date",
-    ".todays-date",
-    ".jeg_top_date",
-    ".td_data_time",
-    ".topbar-date",
-    ".date-today",
-    ".site-date",
+DATE_BARS = Rules(
+    ".date-bar, .top-date, .header-date, .current-date, .today-date, .todays-date,"
+    ".jeg_top_date, .td_data_time, .topbar-date, .date-today, .site-date"
 )
 # Reading-time badges: "4 mins read".
-READ_TIMES = compile_group(
-    ".read-time",
-    ".reading-time",
-    ".rt-reading-time",
-    ".post-read-time",
-    ".span-reading-time",
-    ".jeg_meta_reading_time",
-    ".read-duration",
-    ".min-read",
-    ".estimated-reading-time",
+READ_TIMES = Rules(
+    ".read-time, .reading-time, .rt-reading-time, .post-read-time, .span-reading-time,"
+    ".jeg_meta_reading_time, .read-duration, .min-read, .estimated-reading-time"
 )
-# Article metadata lines: dates, bylines, categories, comment counts above or below the text.
-ARTICLE_META = compile_group(
-    ".entry-meta",
-    ".post-meta",
-    ".jeg_meta_container",
-    ".jeg_post_meta",
-    ".td-module-meta-info",
-    ".meta-info",
-    ".article-meta",
-    ".byline",
-    ".posted-on",
-    ".entry-footer",
-    ".post-footer",
-    ".cat-links",
-    ".tags-links",
-    ".tag-links",
-    ".post-tags",
-    ".entry-tags",
-    ".jeg_post_tags",
-    ".td-tags",
-    ".tags",
-    ".tagcloud",
-    ".edit-link",
+# Article metadata lines: dates, bylines, categories, tags above or below the text.
+ARTICLE_META = Rules(
+    ".entry-meta, .post-meta, .jeg_meta_container, .jeg_post_meta, .td-module-meta-info,"
+    ".meta-info, .article-meta, .byline, .posted-on, .entry-footer, .post-footer, .cat-links,"
+    ".tags-links, .tag-links, .post-tags, .entry-tags, .jeg_post_tags, .td-tags, .tags,"
+    ".tagcloud, .edit-link"
 )
 # Previous/next story navigation.
-PREV_NEXT = compile_group(
-    ".post-navigation",
-    ".navigation.post-navigation",
-    ".nav-links",
-    ".nav-previous",
-    ".nav-next",
-    ".jeg_prevnext_post",
-    ".td-post-next-prev",
-    ".single-navigation",
-    ".prev-next",
-    ".next-prev",
-    ".post-nav",
-    ".post-pagination",
-    ".previous-post",
-    ".next-post",
-    ".prev-post",
+PREV_NEXT = Rules(
+    ".post-navigation, .nav-links, .nav-previous, .nav-next, .jeg_prevnext_post,"
+    ".td-post-next-prev, .single-navigation, .prev-next, .next-prev, .post-nav,"
+    ".post-pagination, .previous-post, .next-post, .prev-post"
 )
 # Related, latest, popular and "don't miss" teaser blocks.
-RELATED = compile_group(
-    ".related",
-    ".related-posts",
-    ".related-articles",
-    ".related-stories",
-    ".relatedposts",
-    ".jp-relatedposts",
-    ".yarpp-related",
-    ".crp_related",
-    ".td-related",
-    ".td_block_related_posts",
-    ".jeg_related",
-    ".jeg_postblock",
-    ".latest-posts",
-    ".recent-posts",
-    ".more-from",
-    ".more-stories",
-    ".popular-posts",
-    ".trending",
-    ".most-read",
-    ".recommended",
-    ".read-more-box",
-    ".also-read",
-    ".dont-miss",
-    ".rp4wp-related-posts",
-    ".wp-block-latest-posts",
-    ".post-list",
-    ".post-grid",
-    ".teasers",
+RELATED = Rules(
+    ".related, .related-posts, .related-articles, .related-stories, .relatedposts,"
+    ".jp-relatedposts, .yarpp-related, .crp_related, .td-related, .td_block_related_posts,"
+    ".jeg_related, .jeg_postblock, .latest-posts, .recent-posts, .more-from, .more-stories,"
+    ".popular-posts, .trending, .most-read, .recommended, .read-more-box, .also-read,"
+    ".dont-miss, .rp4wp-related-posts, .wp-block-latest-posts, .post-list, .post-grid, .teasers"
 )
 # Share bars and share counts.
-SHARE_BARS = compile_group(
-    ".share",
-    ".shares",
-    ".sharing",
-    ".social-share",
-    ".share-buttons",
-    ".sharedaddy",
-    ".addtoany_share_save_container",
-    ".a2a_kit",
-    ".jeg_share_button",
-    ".jeg_share_top_container",
-    ".jeg_share_bottom_container",
-    ".td-post-sharing",
-    ".ssba",
-    ".heateor_sss_sharing_container",
-    ".social-icons",
-    ".share-count",
-    ".social-links",
-    ".post-share",
-    ".entry-share",
+SHARE_BARS = Rules(
+    ".share, .shares, .sharing, .social-share, .share-buttons, .sharedaddy,"
+    ".addtoany_share_save_container, .a2a_kit, .jeg_share_button, .jeg_share_top_container,"
+    ".jeg_share_bottom_container, .td-post-sharing, .ssba, .heateor_sss_sharing_container,"
+    ".social-icons, .share-count, .social-links, .post-share, .entry-share"
 )
 # Newsletter and subscription boxes.
-NEWSLETTERS = compile_group(
-    ".newsletter",
-    ".newsletter-box",
-    ".newsletter-signup",
-    ".subscribe",
-    ".subscribe-box",
-    ".mc4wp-form",
-    ".signup",
-    ".optin",
-    ".email-signup",
-    ".jetpack_subscription_widget",
+NEWSLETTERS = Rules(
+    ".newsletter, .newsletter-box, .newsletter-signup, .subscribe, .subscribe-box, .mc4wp-form,"
+    ".signup, .optin, .email-signup, .jetpack_subscription_widget"
 )
 # Advertisement slots and their labels.
-ADS = compile_group(
-    ".ad",
-    ".ads",
-    ".advert",
-    ".adverts",
-    ".advertisement",
-    ".adsbygoogle",
-    ".ad-slot",
-    ".ad-container",
-    ".ad-wrapper",
-    ".ad-label",
-    ".sponsored",
-    ".jeg_ad",
-    ".td-a-rec",
-    "[id^=div-gpt-ad]",
-    "[class^='ad-']",
-    "ins",
+ADS = Rules(
+    ".ad, .ads, .advert, .adverts, .advertisement, .adsbygoogle, .ad-slot, .ad-container,"
+    ".ad-wrapper, .ad-label, .sponsored, .jeg_ad, .td-a-rec, [id^=div-gpt-ad], [class^=ad-], ins"
 )
 # Comment threads and forms.
-COMMENTS = compile_group(
-    "#comments",
-    ".comments-area",
-    ".comment-respond",
-    "#respond",
-    ".comments",
-    ".comment-list",
-    "#disqus_thread",
-    ".fb-comments",
-    ".jeg_comments",
+COMMENTS = Rules(
+    "#comments, .comments-area, .comment-respond, #respond, .comments, .comment-list,"
+    "#disqus_thread, .fb-comments, .jeg_comments"
 )
 # Author boxes under the article.
-AUTHOR_BIOS = compile_group(
-    ".author-box",
-    ".author-bio",
-    ".about-author",
-    ".jeg_authorbox",
-    ".td-author-box",
-    ".saboxplugin-wrap",
-    ".author-info",
-    ".author-card",
-    ".post-author-box",
+AUTHOR_BIOS = Rules(
+    ".author-box, .author-bio, .about-author, .jeg_authorbox, .td-author-box, .saboxplugin-wrap,"
+    ".author-info, .author-card, .post-author-box"
 )
 # Back-to-top links.
-BACK_TO_TOP = compile_group(
-    ".back-to-top",
-    "#back-to-top",
-    ".go-to-top",
-    ".scroll-top",
-    ".scroll-to-top",
-    "#totop",
-    ".jeg_scroll_top",
-    "a[href='#top']",
+BACK_TO_TOP = Rules(
+    ".back-to-top, #back-to-top, .go-to-top, .scroll-top, .scroll-to-top, #totop,"
+    ".jeg_scroll_top, a[href='#top']"
 )
 # Images, captions and embedded media furniture inside the text.
-MEDIA_FURNITURE = compile_group(
-    "figure",
-    "figcaption",
-    ".wp-caption",
-    ".wp-caption-text",
-    ".caption",
-    ".gallery",
-    ".image-credit",
-    ".photo-credit",
+MEDIA_FURNITURE = Rules(
+    "figure, figcaption, .wp-caption, .wp-caption-text, .caption, .gallery, .image-credit,"
+    ".photo-credit"
 )
 
-# Every noise group, removed before the body is located.
-NOISE_GROUPS = (
-    NON_TEXT,
-    FORMS,
-    PAGE_CHROME,
-    DATE_BARS,
-    READ_TIMES,
-    ARTICLE_META,
-    PREV_NEXT,
-    RELATED,
-    SHARE_BARS,
-    NEWSLETTERS,
-    ADS,
-    COMMENTS,
-    AUTHOR_BIOS,
-    BACK_TO_TOP,
-    MEDIA_FURNITURE,
-    STANDFIRSTS,
-    HEADLINES,
+# Noise removed from the whole page before the text block is located.
+PAGE_NOISE = (
+    PAGE_CHROME
+    + RELATED
+    + COMMENTS
+    + PREV_NEXT
+    + SHARE_BARS
+    + NEWSLETTERS
+    + ADS
+    + AUTHOR_BIOS
+    + DATE_BARS
+    + READ_TIMES
+    + BACK_TO_TOP
+    + FORMS
 )
+# Noise removed inside the text block once it is found.
+BLOCK_NOISE = PAGE_NOISE + ARTICLE_META + MEDIA_FURNITURE + STANDFIRSTS + HEADLINES
 
-# Class or id words of boxes that are noise wherever they appear (matched whole, on word
-# boundaries, so "shared-content" or "address" never match "share" or "ad").
+# Class or id words of boxes that are noise wherever they appear (matched on word boundaries
+# inside one class token, so "shared-content" or "address" never match "share" or "ad").
 NOISE_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:related|share|sharing|social|newsletter|subscribe|subscription|signup|"
+    r"(?:^|[_-])(?:related|share|sharing|social|newsletter|subscribe|subscription|signup|"
     r"comments?|advert|advertisement|ads?|sponsor(?:ed)?|promo|popular|trending|most-read|"
     r"recommended|read-?more|also-?read|more-stories|outbrain|taboola|breadcrumbs?|sidebar|"
-    r"widget|cookie|consent|paywall|modal|popup|toolbar|author-?bio|newsletter)(?:$|[\s_-])",
+    r"widget|cookie|consent|paywall|modal|popup|toolbar|author-?bio)(?:$|[_-])",
     re.IGNORECASE,
-)
-# Cheap prefilter for NOISE_WORDS: only elements whose class or id contain one of these.
-NOISE_WORD_CANDIDATES = etree.XPath(
-    "//*[@class or @id]["
-    + " or ".join(
-        f"contains(@class, '{w}') or contains(@id, '{w}')"
-        for w in (
-            "related",
-            "share",
-            "sharing",
-            "social",
-            "newsletter",
-            "subscri",
-            "signup",
-            "comment",
-            "advert",
-            "ad",
-            "sponsor",
-            "promo",
-            "popular",
-            "trending",
-            "most-read",
-            "recommend",
-            "read",
-            "more-stories",
-            "outbrain",
-            "taboola",
-            "breadcrumb",
-            "sidebar",
-            "widget",
-            "cookie",
-            "consent",
-            "paywall",
-            "modal",
-            "popup",
-            "toolbar",
-            "bio",
-        )
-    )
-    + "]"
 )
 
 # Blocks of the text that introduce another story ("Read more: ...", "Also read ...").
@@ -505,5 +198,8 @@ TEASER_LEAD = re.compile(
 
 # --- Links ------------------------------------------------------------------------------------
 
-LINK_ELEMENTS = css_xpath("a[href]")
-REL_NEXT = compile_group("link[rel~=next][href]", "a[rel~=next][href]")
+LINK_ELEMENTS = etree.XPath("//a[@href]")
+REL_NEXT = etree.XPath(
+    "//link[@href][contains(concat(' ', @rel, ' '), ' next ')] | "
+    "//a[@href][contains(concat(' ', @rel, ' '), ' next ')]"
+)

@@ -8,17 +8,18 @@ from collections.abc import Iterable
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
-_SPACES = re.compile(r"[^\S\n]+|[\u200b\u200c\u200d\u2060\ufeff]+")
-_ANY_SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters and invisible marks dropped from text; a zero-width space separates words.
+_INVISIBLE = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, 0x2060, 0xFEFF, 0xAD]),
+    0x200B: " ",
+}
 
 
 def normalize_space(text: str | None) -> str:
-    """Collapse runs of whitespace (including non-breaking and zero-width) to one space."""
+    """Collapse runs of whitespace (including non-breaking) to one space; drop control marks."""
     if not text:
         return ""
-    text = _CONTROL.sub("", text).replace("\u00a0", " ")
-    return _ANY_SPACE.sub(" ", _SPACES.sub(" ", text)).strip()
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def split_paragraphs(text: str | None) -> list[str]:
@@ -156,10 +157,11 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
 _DATE_WORDS = (
     rf"(?:{_WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
-    r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+    rf"(?:,?\s*(?:at\s+)?{_CLOCK})?"
 )
 
 # Paragraphs that are module text wherever they appear.
@@ -167,7 +169,8 @@ NOISE_LINES = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         # date bars and bare dates: "Today: 6 October 2025", "22 August 2025"
-        rf"^(?:today|updated|published|posted|last updated|date)?\s*[:\-]?\s*{_DATE_WORDS}$",
+        rf"^(?:today|updated|published|posted|last updated|date)?\s*[:\-]?\s*{_DATE_WORDS}"
+        rf"(?:\s*[,|·•–-]?\s*(?:updated|modified|edited)\s*:?\s*(?:{_DATE_WORDS}|{_CLOCK}))?$",
         # read-time lines: "4 mins read", "Reading time: 3 minutes"
         r"^(?:\d+\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|reading)(?:\s*time)?|"
         r"(?:estimated\s+)?reading\s+time\s*:?\s*\d+\s*(?:min(?:ute)?s?)?(?:\s*read)?)$",

@@ -28,6 +28,23 @@ class Article:
     fetched_at: str = ""  # ISO 8601 UTC
     aliases: list[str] = field(default_factory=list)  # other URLs naming this story
     profile: str | None = None  # name of the site profile that sharpened the extraction
+    etag: str | None = None  # HTTP validators, sent back when the article is re-checked
+    last_modified: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a plain dict."""
+        return asdict(self)
+
+
+@dataclass
+class Recheck:
+    """A re-check of an archived article that brought no page: 304, or 404/410 (removed)."""
+
+    article_id: int
+    url: str  # the URL that was requested
+    status: int
+    site: str
+    fetched_at: str  # ISO 8601 UTC
 
     def to_dict(self) -> dict[str, Any]:
         """The item as a plain dict."""

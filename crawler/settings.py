@@ -32,11 +32,14 @@ ITEM_PIPELINES = {
 # The archive
 ARCHIVE_PATH = "archive.db"  # SQLite file of the archive, relative to the working directory
 ARCHIVE_ENABLED = True  # False runs the spider without writing an archive (scrapy parse, -O)
+ARCHIVE_LOCK_WAIT = 0  # seconds a crawl waits for another crawl of the same archive (0: exit now)
+CRAWL_CLOCK = ""  # ISO 8601 time a crawl takes as now, for tests and replays ("": real clock)
 
 # Discovery bounds: generous for a real site, finite for a calendar or endless pagination
 NEWS_MAX_PAGES = 2000  # pagination pages followed in one listing chain
 NEWS_MAX_HOPS = 3  # non-pagination link hops from a start URL (home -> section -> tag -> ...)
-NEWS_MAX_DRY_PAGES = 2  # consecutive listing pages with no new article link before paging stops
+NEWS_RECRAWL_MAX_HOPS = 1  # the same on a site already archived (unless -a backfill=1)
+NEWS_MAX_DRY_PAGES = 1  # listing pages in a row without a new article before paging stops
 NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
 
 # Cleaning

@@ -9,7 +9,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.archive import Archive, ArchiveError, Outcome
-from crawler.items import Article
+from crawler.archive.lock import WriterLock
+from crawler.archive.schedule import DEFAULT_SCHEDULE, format_time, parse_time
+from crawler.items import Article, Recheck
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +26,9 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
         "articles_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0),
         "versions_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0)
         + stats.get(f"archive/{Outcome.NEW_VERSION}", 0),
-        "unchanged": stats.get(f"archive/{Outcome.UNCHANGED}", 0),
+        "unchanged": stats.get(f"archive/{Outcome.UNCHANGED}", 0)
+        + stats.get(f"archive/{Outcome.NOT_MODIFIED}", 0),
+        "removed": stats.get(f"archive/{Outcome.REMOVED}", 0),
         "errors": stats.get("log_count/ERROR", 0)
         + stats.get("news/fetch_failed", 0)
         + stats.get("archive/error", 0),
@@ -34,31 +38,56 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
 class ArchivePipeline:
     """Save each article to the archive: a new version only when its content changed."""
 
-    def __init__(self, path: str, crawler: Any) -> None:
+    def __init__(self, path: str, lock_wait: float, clock: str | None, crawler: Any) -> None:
         self.path = path
+        self.lock_wait = lock_wait
+        self.clock = clock
         self.crawler = crawler
         self.stats = crawler.stats
         self.archive: Archive | None = None
+        self.lock: WriterLock | None = None
         self.crawl_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
-        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
-        pipeline = cls(crawler.settings.get("ARCHIVE_PATH"), crawler)
+        pipeline = cls(settings.get("ARCHIVE_PATH"), settings.getfloat("ARCHIVE_LOCK_WAIT"),
+                       settings.get("CRAWL_CLOCK") or None, crawler)
         # The crawl is recorded on spider_closed, after Scrapy has set its finish reason.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
+    def now(self) -> str | None:
+        """CRAWL_CLOCK as the archive's time form, or None for the real clock."""
+        return format_time(parse_time(self.clock)) if self.clock else None
+
     def open_spider(self) -> None:
+        self.lock = WriterLock.acquire(self.path, self.lock_wait)
         self.archive = Archive.open(self.path)
+        stale = self.archive.close_stale_crawls()
+        if stale:
+            logger.warning("%s earlier crawl(s) of %s were killed before finishing", stale,
+                           self.path)
         spider = self.crawler.spider
-        self.crawl_id = self.archive.start_crawl(spider.name, list(spider.start_urls))
+        self.crawl_id = self.archive.start_crawl(spider.name, list(spider.start_urls), self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
 
-    def process_item(self, item: Article) -> Article:
+    def schedule_for(self, site: str) -> Any:
+        """The revisit schedule of an item's site (from the sites file), else the default."""
+        config = getattr(self.crawler.spider, "by_site", {}).get(site)
+        return config.schedule if config else DEFAULT_SCHEDULE
+
+    def process_item(self, item: Article | Recheck) -> Article | Recheck:
         try:
-            outcome = self.archive.save(item.to_dict(), self.crawl_id)
+            if isinstance(item, Recheck):
+                outcome = self.archive.record_check(
+                    item.article_id, item.status, item.url, self.crawl_id, item.fetched_at,
+                    self.schedule_for(item.site))
+            else:
+                outcome = self.archive.save(item.to_dict(), self.crawl_id,
+                                            self.schedule_for(item.site))
         except ArchiveError:
             self.stats.inc_value("archive/error")
             raise
@@ -71,12 +100,10 @@ class ArchivePipeline:
             return
         stats = self.stats.get_stats()
         status = STATUS_BY_REASON.get(reason, reason)
-        self.archive.finish_crawl(self.crawl_id, status, crawl_counts(stats), stats)
         counts = crawl_counts(stats)
-        logger.info(
-            "Crawl %s %s: %s pages, %s new articles, %s new versions, %s unchanged, %s errors",
-            self.crawl_id, status, counts["pages_fetched"], counts["articles_new"],
-            counts["versions_new"], counts["unchanged"], counts["errors"],
-        )
-        self.archive.close()
-        self.archive = None
+        try:
+            self.archive.finish_crawl(self.crawl_id, status, counts, stats, self.now())
+        finally:
+            self.archive.close()
+            self.archive = None
+            self.lock.release()

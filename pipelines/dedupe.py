@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import Article
+from crawler.items import Article, Recheck
 
 
 class DedupePipeline:
@@ -21,7 +21,9 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+        if not isinstance(item, Article):
+            return item
         keys = [hashlib.blake2b(u.encode(), digest_size=8).digest()
                 for u in (item.url, *item.aliases)]
         if any(key in self.seen for key in keys):

@@ -310,19 +310,24 @@ class Archive:
             self._record_fetch(article_id, crawl_id, fetched_at, url, status, None)
         return outcome
 
-    def due(self, sites: Iterable[str], now: str, limit: int = 100_000) -> list[dict[str, Any]]:
-        """Articles of these sites whose next check is due, most overdue first."""
+    def due(
+        self, sites: Iterable[str], now: str, every: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Articles of these sites whose next check is due (or all of them), most overdue first."""
         sites = list(sites)
         if not sites:
-            return []
+            return
         marks = ", ".join("?" for _ in sites)
-        return self._all(
+        when = "" if every else "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+        cursor = self.db.execute(
             f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
-                FROM articles WHERE removed_at IS NULL AND next_check_at IS NOT NULL
-                AND next_check_at <= ? AND site IN ({marks})
-                ORDER BY next_check_at LIMIT ?""",
-            (now, *sites, limit),
+                FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks})
+                ORDER BY next_check_at""",
+            ((*sites,) if every else (now, *sites)),
         )
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield dict(zip(names, values, strict=True))
 
     def known(self, urls: Iterable[str]) -> set[str]:
         """The ones among these canonical URLs that name an archived article."""

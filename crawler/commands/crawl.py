@@ -1,25 +1,48 @@
-"""`scrapy crawl` that rejects bad spider arguments with one line and a non-zero exit."""
+"""`scrapy crawl` for cron: one-line errors, one writer per archive, a summary, exit statuses."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-USAGE_EXIT = 2  # exit status for bad arguments, as for any command-line usage error
+from crawler.archive.lock import ArchiveLocked, WriterLock
+
+# Exit statuses, documented in the README.
+EXIT_OK = 0
+EXIT_FAILED = 1  # every site failed, or the crawl itself failed
+EXIT_USAGE = 2  # bad arguments
+EXIT_INTERRUPTED = 3  # stopped by Ctrl-C or SIGTERM; what was fetched is archived
+EXIT_LOCKED = 75  # another crawl is writing to the same archive (EX_TEMPFAIL: try later)
+FINISHED_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount",
+                    "closespider_timeout", "closespider_errorcount")
 
 
-def fail(message: str) -> None:
-    """Print one error line and exit with the usage status."""
+def fail(message: str, status: int) -> None:
+    """Print one error line and exit."""
     print(f"Error: {message}", file=sys.stderr)
-    sys.exit(USAGE_EXIT)
+    sys.exit(status)
+
+
+def summary(stats: dict[str, Any]) -> str:
+    """The one-line summary of a crawl."""
+    new = stats.get("archive/new_article", 0)
+    return (
+        f"{stats.get('news/sites', 0)} sites ({stats.get('news/sites_ok', 0)} answered), "
+        f"{stats.get('response_received_count', 0)} pages, {new} new articles, "
+        f"{new + stats.get('archive/new_version', 0)} new versions, "
+        f"{stats.get('archive/unchanged', 0) + stats.get('archive/not_modified', 0)} unchanged, "
+        f"{stats.get('archive/removed', 0)} removed, "
+        f"{stats.get('news/fetch_failed', 0) + stats.get('log_count/ERROR', 0)} errors"
+    )
 
 
 class Command(ScrapyCrawl):
-    """Scrapy's crawl command, checking -a arguments before anything starts."""
+    """Scrapy's crawl command, made safe to run from cron."""
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -28,10 +51,43 @@ class Command(ScrapyCrawl):
         try:
             spidercls = get_spider_loader(self.settings).load(args[0])
         except KeyError:
-            fail(f"no spider named {args[0]!r} (see `scrapy list`)")
+            fail(f"no spider named {args[0]!r} (see `scrapy list`)", EXIT_USAGE)
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
                 check(**opts.spargs)
             except UsageError as error:
-                fail(str(error))
+                fail(str(error), EXIT_USAGE)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)
+            return
+        lock = None
+        if self.settings.getbool("ARCHIVE_ENABLED"):
+            try:
+                lock = WriterLock.acquire(self.settings.get("ARCHIVE_PATH"),
+                                          self.settings.getfloat("ARCHIVE_LOCK_WAIT"))
+            except ArchiveLocked as error:
+                fail(str(error), EXIT_LOCKED)
+        try:
+            crawler = self._create_crawler(args[0])
+            self.crawler_process.crawl(crawler, **opts.spargs)
+            self.crawler_process.start()
+        finally:
+            if lock is not None:
+                lock.release()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason")
+        line = summary(stats)
+        if self.crawler_process.bootstrap_failed or reason is None:
+            fail(f"the crawl could not start; see the log above ({line})", EXIT_FAILED)
+        elif reason in ("shutdown", "cancelled"):
+            print(f"Interrupted: {line}")
+            self.exitcode = EXIT_INTERRUPTED
+        elif stats.get("news/sites", 0) and not stats.get("news/sites_ok", 0):
+            fail(f"every site failed: {line}", EXIT_FAILED)
+        elif reason not in FINISHED_REASONS:
+            fail(f"the crawl ended with {reason}: {line}", EXIT_FAILED)
+        else:
+            print(f"Crawled: {line}")

@@ -18,8 +18,8 @@ LOCAL_CRAWL_SETTINGS = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "LOG_L
 
 
 def crawl(start_urls: list[str], archive: Path, workdir: Path) -> None:
-    """Run the real `scrapy crawl news` on the start URLs into the archive."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "news",
+    """Run the real `scrapy crawl news` on the start URLs into the archive, re-checking all."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "recheck=all",
                "-a", "start_urls=" + ",".join(start_urls), "-s", f"ARCHIVE_PATH={archive}"]
     for setting in LOCAL_CRAWL_SETTINGS:
         command += ["-s", setting]

@@ -65,6 +65,12 @@ BLOCK_TAGS = frozenset(
 )
 # A container must hold this many characters of paragraph text to be believed.
 MIN_CONTAINER_CHARS = 200
+# A repeated container holds the text in pieces of at least this many characters...
+MIN_PIECE_CHARS = 25
+# ...and its pieces together hold this much more text than the best one alone.
+SPLIT_SHARE = 1.3
+# A paragraph this long seen twice is a repeat of the text, not a refrain.
+REPEAT_CHARS = 80
 # Candidates within this share of the best score count as the same block (the deeper wins).
 SAME_BLOCK_SHARE = 0.9
 # A noise box matched only by a class word keeps its place when it holds this share of the text.
@@ -179,7 +185,7 @@ def _guarded_strip(index: TreeIndex, elements: list[etree._Element], stats: Text
     for el in elements:
         if el.tag in ("html", "body") or not index.attached(el):
             continue
-        if len(el) > 3 and stats.content(el) > GUARD_SHARE * total:
+        if stats.content(el) > GUARD_SHARE * total:
             continue
         remove(el)
 
@@ -283,10 +289,12 @@ def find_container(
         found = _best(xpath(root), stats)
         if found is not None:
             return found
-    found = _best([el for el in BODY_CONTAINER.select(index) if index.attached(el)], stats)
+    named = [el for el in BODY_CONTAINER.select(index) if index.attached(el)]
+    found = _best(named, stats)
     if found is not None:
         return found
-    found = _best([el for el in ARTICLE_LANDMARKS.select(index) if index.attached(el)], stats)
+    landmarks = ARTICLE_LANDMARKS.select(index)
+    found = _best([el for el in landmarks if el.tag != "body" and index.attached(el)], stats)
     densest = _densest(root, stats)
     if found is None:
         return densest
@@ -326,6 +334,30 @@ def paragraphs(el: etree._Element) -> list[str]:
     return out
 
 
+def _siblings(found: etree._Element, candidates: list[etree._Element], stats: TextStats) -> list:
+    """The blocks a text is split into when its named container is repeated (p.post-text)."""
+    mark = (found.tag, found.get("class"))
+    group = [
+        el
+        for el in candidates
+        if (el.tag, el.get("class")) == mark
+        and stats.content(el) >= MIN_PIECE_CHARS
+        and (el is found or not (_is_ancestor(el, found) or _is_ancestor(found, el)))
+    ]
+    group = [el for el in group if not any(_is_ancestor(o, el) for o in group if o is not el)]
+    seen: set[str] = set()
+    pieces = []
+    for el in group:  # a page that prints its text twice (desktop and mobile) is read once
+        key = normalize_space(el.text_content())[:200]
+        if key not in seen:
+            seen.add(key)
+            pieces.append(el)
+    group = pieces
+    if sum(stats.content(el) for el in group) >= SPLIT_SHARE * stats.content(found):
+        return group
+    return [found]
+
+
 def extract_body(
     index: TreeIndex,
     body_xpaths: tuple[etree.XPath, ...] = (),
@@ -342,7 +374,27 @@ def extract_body(
     container = find_container(index, body_xpaths, stats)
     if container is None:
         return []
-    _strip_within(index, container, BLOCK_NOISE.select(index))
-    _strip_noise_words(index, container, stats)
-    _strip_link_lists(container, stats)
-    return paragraphs(container)
+    blocks = _siblings(
+        container, [el for el in BODY_CONTAINER.select(index) if index.attached(el)], stats
+    )
+    out: list[str] = []
+    noise = BLOCK_NOISE.select(index)
+    for block in blocks:
+        _strip_within(index, block, noise)
+        _strip_noise_words(index, block, stats)
+        _strip_link_lists(block, stats)
+        out.extend(paragraphs(block))
+    return _unrepeated(out)
+
+
+def _unrepeated(paragraphs: list[str]) -> list[str]:
+    """Paragraphs without repeats of a long paragraph already read (a text printed twice)."""
+    seen: set[str] = set()
+    kept = []
+    for text in paragraphs:
+        if len(text) >= REPEAT_CHARS:
+            if text in seen:
+                continue
+            seen.add(text)
+        kept.append(text)
+    return kept

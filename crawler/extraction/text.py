@@ -157,11 +157,11 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,4}\)?)?"
 _DATE_WORDS = (
     rf"(?:{_WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
-    rf"(?:,?\s*(?:at\s+)?{_CLOCK})?"
+    rf"(?:\s*[,–-]?\s*(?:at\s+)?{_CLOCK})?"
 )
 
 # Paragraphs that are module text wherever they appear.
@@ -170,7 +170,16 @@ NOISE_LINES = tuple(
     for p in (
         # date bars and bare dates: "Today: 6 October 2025", "22 August 2025"
         rf"^(?:today|updated|published|posted|last updated|date)?\s*[:\-]?\s*{_DATE_WORDS}"
-        rf"(?:\s*[,|·•–-]?\s*(?:updated|modified|edited)\s*:?\s*(?:{_DATE_WORDS}|{_CLOCK}))?$",
+        rf"(?:\s*[,|·•–-]?\s*(?:updated|modified|edited)\s*:?\s*(?:{_DATE_WORDS}|{_CLOCK}))?"
+        r"(?:\s*[,|·•–-]?\s*\d+\s*min(?:ute)?s?\.?\s*read)?$",
+        rf"^(?:updated|posted|published|last\s+updated|first\s+published)(?:\s+on|\s+at)?\s*:?\s*"
+        rf"(?:{_DATE_WORDS}|{_CLOCK})$",
+        # bylines standing alone: "By Jane Doe", "by Jane Doe | Political Editor"
+        r"^(?:by|written\s+by|posted\s+by|words\s+by|reporting\s+by)\s+"
+        r"(?-i:[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|da|del|la|le|bin|al)){0,5})"
+        r"(?:\s*[,|•·–-]\s*.{0,60})?$",
+        # social handles standing alone: "@rgonzalezcbs"
+        r"^@\w{2,30}$",
         # read-time lines: "4 mins read", "Reading time: 3 minutes"
         r"^(?:\d+\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|reading)(?:\s*time)?|"
         r"(?:estimated\s+)?reading\s+time\s*:?\s*\d+\s*(?:min(?:ute)?s?)?(?:\s*read)?)$",
@@ -198,18 +207,25 @@ NOISE_LINES = tuple(
     )
 )
 # Headings after which only sidebars follow: the body ends before them.
+# "from Top News", "in Sport", "on Sky News": a named section or site (capitalised).
+_NAMED = r"\s+(?:from|in|on)\s+[-–]?\s*(?-i:[A-Z0-9])[^.,;!?]{0,40}"
+_MODULE_NOUNS = (
+    r"(?:news|stories|story|posts|articles|reads|videos|headlines|content|links|coverage)"
+)
 END_MARKERS = tuple(
-    re.compile(p, re.IGNORECASE)
+    re.compile(p + r"\s*[.:…]*$", re.IGNORECASE)
     for p in (
-        r"^(?:previous|next|prev)\s+(?:story|post|article|news)\s*:?$",
-        r"^(?:go\s*to\s*top|back\s*to\s*top|scroll\s*to\s*top|to\s*top)$",
-        r"^(?:latest|more)\s+(?:from|in)\b.{0,60}$",
-        r"^(?:latest|more|related|recommended|trending|popular)\s+"
-        r"(?:news|stories|posts|articles|reads|videos)$",
-        r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+also\s+like|"
-        r"also\s+on\s+\S+|more\s+stories|most\s+(?:read|popular|viewed)|trending(?:\s+now)?|"
-        r"related|related\s+(?:posts|articles|stories|news|content)|read\s+next|up\s+next|"
-        r"what\s+to\s+read\s+next|leave\s+a\s+(?:comment|reply)|comments|about\s+the\s+author)$",
+        r"^(?:previous|next|prev)\s+(?:story|post|article|news)",
+        r"^(?:go\s*to\s*top|back\s*to\s*top|scroll\s*to\s*top|to\s*top)",
+        rf"^(?:latest|more)(?:\s+{_MODULE_NOUNS})?{_NAMED}",
+        rf"^(?:our\s+|the\s+)?(?:latest|more|related|recommended|trending|popular|top|recent|"
+        rf"featured|similar|other|partner|sponsored|promoted|most\s+popular|editors?['’]?\s+picks)"
+        rf"\s+{_MODULE_NOUNS}(?:\s+for\s+you|{_NAMED})?",
+        r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+(?:also\s+)?like|"
+        r"also\s+on\s+\S+|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|"
+        r"related|read\s+next|up\s+next|what\s+to\s+read\s+next|recommended\s+for\s+you|"
+        r"around\s+the\s+web|from\s+the\s+web|leave\s+a\s+(?:comment|reply)|comments|"
+        r"about\s+the\s+author|you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
     )
 )
 

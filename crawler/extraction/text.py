@@ -163,17 +163,21 @@ _DATE_WORDS = (
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
     rf"(?:\s*[,–-]?\s*(?:at\s+)?{_CLOCK})?"
 )
+# One piece of a time stamp line: a date, a clock time or a weekday.
+_STAMP = rf"(?:{_DATE_WORDS}|{_CLOCK}|{_WEEKDAY})"
+_STAMP_LABEL = (
+    r"(?:today|date|updated|modified|edited|published|posted|last\s+updated|first\s+published)"
+    r"(?:\s+on|\s+at)?\s*:?"
+)
 
 # Paragraphs that are module text wherever they appear.
 NOISE_LINES = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        # date bars and bare dates: "Today: 6 October 2025", "22 August 2025"
-        rf"^(?:today|updated|published|posted|last updated|date)?\s*[:\-]?\s*{_DATE_WORDS}"
-        rf"(?:\s*[,|·•–-]?\s*(?:updated|modified|edited)\s*:?\s*(?:{_DATE_WORDS}|{_CLOCK}))?"
+        # date bars, bare dates and time stamps: "Today: 6 October 2025", "22 August 2025",
+        # "Updated 11:21 pm CST, Tuesday, November 19, 2019 • 2 min read"
+        rf"^(?=.*\d)(?=(?:{_STAMP_LABEL}|.*{_DATE_WORDS}))(?:{_STAMP_LABEL}\s*)?{_STAMP}(?:[\s,|·•–-]+(?:{_STAMP_LABEL}\s*)?{_STAMP})*"
         r"(?:\s*[,|·•–-]?\s*\d+\s*min(?:ute)?s?\.?\s*read)?$",
-        rf"^(?:updated|posted|published|last\s+updated|first\s+published)(?:\s+on|\s+at)?\s*:?\s*"
-        rf"(?:{_DATE_WORDS}|{_CLOCK})$",
         # bylines standing alone: "By Jane Doe", "by Jane Doe | Political Editor"
         r"^(?:by|written\s+by|posted\s+by|words\s+by|reporting\s+by)\s+"
         r"(?-i:[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|da|del|la|le|bin|al)){0,5})"
@@ -200,6 +204,7 @@ NOISE_LINES = tuple(
         # inline teasers: "Read more: ...", "Also read: ..."
         r"^(?=.{0,240}$)(?:read\s+more|read\s+also|also\s+read|see\s+also|related|"
         r"recommended|must\s+read|click\s+here)\s*(?::|-|–|—|»|>).*$",
+        r"^(?:newsletters?|follow\s+us(?:\s+on\s+\w+)?|get\s+the\s+app)$",
         r"^(?:read\s+more|continue\s+reading|view\s+comments|leave\s+a\s+(?:comment|reply)|"
         r"\d+\s+comments?|no\s+comments(?: yet)?|comments?)$",
         # photo credits
@@ -208,7 +213,7 @@ NOISE_LINES = tuple(
 )
 # Headings after which only sidebars follow: the body ends before them.
 # "from Top News", "in Sport", "on Sky News": a named section or site (capitalised).
-_NAMED = r"\s+(?:from|in|on)\s+[-–]?\s*(?-i:[A-Z0-9])[^.,;!?]{0,40}"
+_NAMED = r"\s+(?:from|in|on)\s+(?:the\s+)?[-–]?\s*(?-i:[A-Z0-9])[^.,;!?]{0,40}"
 _MODULE_NOUNS = (
     r"(?:news|stories|story|posts|articles|reads|videos|headlines|content|links|coverage)"
 )

@@ -23,6 +23,7 @@ from crawler.extraction.page import Page
 from crawler.extraction.text import (
     clean_authors,
     comparable,
+    is_author_note,
     is_end_marker,
     is_noise_line,
     join_paragraphs,
@@ -140,6 +141,8 @@ def clean_body(
     heads = {comparable(title), comparable(summary)} - {""}
     while kept and comparable(kept[0]) in heads:
         kept.pop(0)
+    while len(kept) > 1 and is_author_note(kept[-1]):
+        kept.pop()
     return join_paragraphs(kept)
 
 

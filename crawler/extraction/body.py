@@ -75,6 +75,8 @@ REPEAT_CHARS = 80
 SAME_BLOCK_SHARE = 0.9
 # A noise box matched only by a class word keeps its place when it holds this share of the text.
 GUARD_SHARE = 0.5
+# A paragraph whose text is this much link is a teaser for another story.
+LINK_PARAGRAPH_DENSITY = 0.9
 # Blocks whose text is mostly links (menus, teaser lists) are dropped above this share.
 MAX_LINK_DENSITY = 0.6
 
@@ -225,6 +227,13 @@ def _strip_link_lists(container: etree._Element, stats: TextStats) -> None:
             continue
         if el.tag == "p":
             text = normalize_space(el.text_content())
+            if (
+                stats.link_density(el) > LINK_PARAGRAPH_DENSITY
+                and length >= 15
+                and not text.startswith(("http", "www."))  # a cited address is text
+            ):
+                remove(el)  # a paragraph that is one link is a teaser, not text
+                continue
             if el.find(".//a") is not None and TEASER_LEAD.match(text):
                 remove(el)
             continue

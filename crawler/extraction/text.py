@@ -235,6 +235,20 @@ END_MARKERS = tuple(
 )
 
 
+# Author notes that close an article: "Meg James is a corporate media reporter for ...".
+AUTHOR_NOTE = re.compile(
+    r"^(?=.{0,400}$)(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+(?:is|was|has\s+been|covers|"
+    r"writes|reports)\b.{0,250}\b(?:reporter|writer|editor|correspondent|journalist|columnist|"
+    r"contributor|blogger|author|covers|freelance)\b",
+    re.IGNORECASE,
+)
+
+
+def is_author_note(text: str) -> bool:
+    """True when a paragraph is a note about the author, as articles end with."""
+    return bool(AUTHOR_NOTE.search(text))
+
+
 def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:
     """True when a paragraph is module text (date bar, read time, share count, ad label ...)."""
     return any(p.search(text) for p in NOISE_LINES) or any(p.search(text) for p in patterns)

@@ -71,6 +71,8 @@ MIN_PIECE_CHARS = 25
 SPLIT_SHARE = 1.3
 # A paragraph this long seen twice is a repeat of the text, not a refrain.
 REPEAT_CHARS = 80
+# The densest block inside a landmark is the text when it holds this share of the landmark's.
+DENSEST_SHARE = 0.7
 # Candidates within this share of the best score count as the same block (the deeper wins).
 SAME_BLOCK_SHARE = 0.9
 # A noise box matched only by a class word keeps its place when it holds this share of the text.
@@ -308,7 +310,7 @@ def find_container(
     if found is None:
         return densest
     inside = densest is not None and (found is densest or _is_ancestor(found, densest))
-    if inside and stats.content(densest) >= SAME_BLOCK_SHARE * stats.content(found):
+    if inside and stats.content(densest) >= DENSEST_SHARE * stats.content(found):
         return densest
     return found
 

@@ -205,6 +205,13 @@ NOISE_LINES = tuple(
         r"^(?=.{0,240}$)(?:read\s+more|read\s+also|also\s+read|see\s+also|related|"
         r"recommended|must\s+read|click\s+here)\s*(?::|-|–|—|»|>).*$",
         r"^(?:newsletters?|follow\s+us(?:\s+on\s+\w+)?|get\s+the\s+app)$",
+        # follow and subscribe prompts: "Follow Newsbeat on Instagram, Facebook and YouTube."
+        r"^(?=.{0,160}$)follow\s+(?:\S+\s+){0,3}on\s+(?:instagram|facebook|twitter|youtube|x|"
+        r"linkedin|tiktok|threads|snapchat|whatsapp|telegram)\b.*$",
+        r"^(?=.{0,160}$)subscribe\s+to\s+.*$",
+        # copyright and syndication lines
+        r"^(?:citation|cite\s+this\s+article)\s*:.*$",
+        r"^this\s+(?:document|article|material)\s+is\s+(?:subject\s+to|protected\s+by)\s+copyright.*$",
         r"^(?:read\s+more|continue\s+reading|view\s+comments|leave\s+a\s+(?:comment|reply)|"
         r"\d+\s+comments?|no\s+comments(?: yet)?|comments?)$",
         # photo credits
@@ -225,7 +232,7 @@ END_MARKERS = tuple(
         rf"^(?:latest|more)(?:\s+{_MODULE_NOUNS})?{_NAMED}",
         rf"^(?:our\s+|the\s+)?(?:latest|more|related|recommended|trending|popular|top|recent|"
         rf"featured|similar|other|partner|sponsored|promoted|most\s+popular|editors?['’]?\s+picks)"
-        rf"\s+{_MODULE_NOUNS}(?:\s+for\s+you|{_NAMED})?",
+        rf"\s+(?:[\w'’]+\s+){{0,2}}{_MODULE_NOUNS}(?:\s+for\s+you|{_NAMED})?",
         r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+(?:also\s+)?like|"
         r"also\s+on\s+\S+|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|"
         r"related|read\s+next|up\s+next|what\s+to\s+read\s+next|recommended\s+for\s+you|"

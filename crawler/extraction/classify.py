@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
@@ -201,95 +202,102 @@ def _path_segments(path: str) -> list[str]:
     return [s for s in path.lower().split("/") if s]
 
 
+def _listing_segment(segments: list[str]) -> bool:
+    # /category/x/, /tag/x/page/2/, /author/x/: the archive word comes before the name
+    return segments[0] in LISTING_SEGMENTS or any(s in LISTING_SEGMENTS for s in segments[:-1])
+
+
 def _slug_words(segment: str) -> list[str]:
     return _SLUG_WORDS.findall(_PAGE_EXTENSION.sub("", segment))
 
 
+@dataclass(frozen=True)
+class UrlShape:
+    """What a URL's shape says about the page behind it."""
+
+    canonical: str  # crawler.urls.canonical_url of the URL ("" when unreadable)
+    blocked: bool  # never worth fetching: assets, search, login, sharing, feeds, admin
+    pagination: bool  # a later page of a listing
+    listing: bool  # home, section, tag, author, date archive or pagination page
+    article: bool  # a story: a date, a long slug, a story id or .html
+
+
+_UNREADABLE = UrlShape("", True, False, False, False)
+
+
+@lru_cache(maxsize=65536)
+def url_shape(url: str) -> UrlShape:
+    """The shape of a URL, computed once per URL (menus repeat on every page of a site)."""
+    try:
+        canonical = canonical_url(url)
+        parts = urlsplit(canonical)
+    except (ValueError, TypeError, AttributeError):
+        return _UNREADABLE
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return _UNREADABLE
+    path = parts.path or "/"
+    lower = path.lower()
+    segments = _path_segments(path)
+    query = [(k.lower(), v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    keys = {k for k, _ in query}
+    blocked = bool(
+        ASSET_EXTENSIONS.search(lower)
+        or any(s in BLOCKED_SEGMENTS for s in segments)
+        or keys & BLOCKED_PARAMS
+    )
+    if blocked:
+        return UrlShape(canonical, True, False, False, False)
+    story_param = any(k in _STORY_PARAMS and v.isdigit() for k, v in query)
+    pagination = bool(_PAGE_PATH.search(path)) or any(
+        k in _PAGE_PARAMS and v.isdigit() for k, v in query
+    )
+    last = segments[-1] if segments else ""
+    if not segments:
+        listing = not story_param
+    elif pagination or _DATE_ARCHIVE.match(path) or _listing_segment(segments):
+        listing = True
+    elif _PAGE_EXTENSION.search(last) or story_param:
+        listing = False
+    else:  # short sections: /world/, /uk-news/, /sport/football/
+        listing = (
+            len(segments) <= 2
+            and last not in SITE_PAGES
+            and not any(ch.isdigit() for ch in last)
+            and len(_slug_words(last)) <= 2
+        )
+    article = False
+    if not listing and last not in SITE_PAGES:
+        words = _slug_words(last)
+        article = (
+            story_param
+            or bool(_DATE_PATH.search(path + "/"))
+            or bool(_COMPACT_DATE.search(path))
+            or bool(_STORY_ID.search(lower))
+            or len(words) >= 4
+            or (len(words) >= 3 and len(last) >= 20)
+            or (bool(_PAGE_EXTENSION.search(last)) and len(words) >= 2)
+        )
+    return UrlShape(canonical, False, pagination, listing, article)
+
+
 def is_pagination_url(url: str) -> bool:
     """True for the second and later pages of a listing (/page/2/, ?page=2)."""
-    parts = urlsplit(url)
-    if _PAGE_PATH.search(parts.path):
-        return True
-    return any(k.lower() in _PAGE_PARAMS and v.isdigit() for k, v in parse_qsl(parts.query))
+    return url_shape(url).pagination
 
 
 def is_blocked_url(url: str) -> bool:
     """True for URLs never worth fetching: assets, search, login, sharing, feeds, admin."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return True
-    if parts.scheme.lower() not in ("http", "https"):
-        return True
-    path = parts.path.lower()
-    if ASSET_EXTENSIONS.search(path):
-        return True
-    segments = _path_segments(path)
-    if any(s in BLOCKED_SEGMENTS for s in segments):
-        return True
-    return any(
-        k.lower() in BLOCKED_PARAMS for k, _ in parse_qsl(parts.query, keep_blank_values=True)
-    )
+    return url_shape(url).blocked
 
 
 def is_listing_url(url: str) -> bool:
     """True for home, section, tag, author, date-archive and pagination pages."""
-    try:
-        url = canonical_url(url)
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if is_blocked_url(url):
-        return False
-    path = parts.path or "/"
-    segments = _path_segments(path)
-    query = dict(parse_qsl(parts.query))
-    if not segments:
-        return not (set(query) & _STORY_PARAMS)
-    if is_pagination_url(url) or _DATE_ARCHIVE.match(path):
-        return True
-    if any(s in LISTING_SEGMENTS for s in segments[:-1]) or segments[0] in LISTING_SEGMENTS:
-        return True
-    if _PAGE_EXTENSION.search(segments[-1]) or set(query) & _STORY_PARAMS:
-        return False
-    # short sections: /world/, /uk-news/, /sport/football/
-    last = segments[-1]
-    return (
-        len(segments) <= 2
-        and last not in SITE_PAGES
-        and not any(ch.isdigit() for ch in last)
-        and len(_slug_words(last)) <= 2
-    )
+    return url_shape(url).listing
 
 
 def looks_like_article_url(url: str) -> bool:
     """True when a URL has the shape of a story: a date, a long slug, a story id or .html."""
-    try:
-        url = canonical_url(url)
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if is_listing_url(url) or is_blocked_url(url):
-        return False
-    path = parts.path
-    segments = _path_segments(path)
-    if segments and segments[-1] in SITE_PAGES:
-        return False
-    query = {k.lower(): v for k, v in parse_qsl(parts.query)}
-    if any(query.get(k, "").isdigit() for k in _STORY_PARAMS):
-        return True
-    if not segments:
-        return False
-    if (
-        _DATE_PATH.search(path + "/")
-        or _COMPACT_DATE.search(path)
-        or _STORY_ID.search(path.lower())
-    ):
-        return True
-    words = _slug_words(segments[-1])
-    if len(words) >= 4 or (len(words) >= 3 and len(segments[-1]) >= 20):
-        return True
-    return bool(_PAGE_EXTENSION.search(segments[-1])) and len(words) >= 2
+    return url_shape(url).article
 
 
 def is_article_page(page: Page | str, url: str) -> bool:
@@ -357,7 +365,7 @@ def classify_links(html: str | Selector, url: str, sites: frozenset[str]) -> Lin
         root = _link_root(html)
         bases = root.xpath("//base/@href")
         base = urljoin(url, bases[0].strip()) if bases and bases[0].strip() else url
-        seen = {canonical_url(url)} if url else set()
+        seen = {url_shape(url).canonical} if url else set()
         next_links = {
             urljoin(base, el.get("href", "").strip())
             for el in sel.REL_NEXT(root)
@@ -383,21 +391,19 @@ def _sort_link(
         return
     try:
         target = urljoin(base, href).split("#", 1)[0]
-        if not same_site(target, sites) or is_blocked_url(target):
-            return
-        key = canonical_url(target)
     except ValueError:
         return
-    if key in seen:
+    shape = url_shape(target)
+    if shape.blocked or shape.canonical in seen or not same_site(target, sites):
         return
     text = normalize_space(anchor.text_content()).lower()
     rel = (anchor.get("rel") or "").lower().split()
-    if "next" in rel or target in next_links or text in NEXT_TEXTS or is_pagination_url(target):
-        seen.add(key)
+    if "next" in rel or target in next_links or text in NEXT_TEXTS or shape.pagination:
         links.pagination.append(target)
-    elif looks_like_article_url(target):
-        seen.add(key)
+    elif shape.article:
         links.articles.append(target)
-    elif is_listing_url(target):
-        seen.add(key)
+    elif shape.listing:
         links.listings.append(target)
+    else:
+        return
+    seen.add(shape.canonical)

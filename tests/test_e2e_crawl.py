@@ -14,6 +14,9 @@ from crawler.demo.site import MODULE_MARKERS
 MODULE_TEXT = (*MODULE_MARKERS, "Go to", "Sign up", "Log in", "Load more", "Staff notice")
 # Paths of pages that are no story: home, pagination, sections, tags, authors, chrome.
 NOT_STORY = re.compile(r"/(page|category|tag|author|section|topic|people|private)/|/about|/$|\?")
+# Crawl times for re-crawls: half an hour on, the re-check of every young article is due.
+FIRST = ("-s", "CRAWL_CLOCK=2025-10-06T08:00:00Z")
+LATER = ("-s", "CRAWL_CLOCK=2025-10-06T08:30:00Z")
 
 
 def start_urls(*servers: RunningServer) -> list[str]:
@@ -92,11 +95,11 @@ def test_recrawl_of_churned_sites_adds_no_version(
     digest_server, ledger_server, archive_path, archive_db, run_crawl
 ) -> None:
     urls = start_urls(digest_server, ledger_server)
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *FIRST)
     digest_server.site.churn()
     ledger_server.site.churn()
 
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *LATER)
 
     expected = expected_of(digest_server, ledger_server)
     crawl = archive_db.last_crawl()
@@ -111,7 +114,7 @@ def test_edits_make_one_new_version_each_and_the_cli_shows_them(
     digest_server, ledger_server, archive_path, archive_db, run_crawl, run_cli
 ) -> None:
     urls = start_urls(digest_server, ledger_server)
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *FIRST)
     digest, ledger = digest_server.site, ledger_server.site
     correction = "The council later said the figures had been revised after an audit."
     edited = digest.edit_body(
@@ -121,7 +124,7 @@ def test_edits_make_one_new_version_each_and_the_cli_shows_them(
     digest.churn()
     ledger.churn()
 
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *LATER)
 
     expected = expected_of(digest_server, ledger_server)
     changed = {digest.url(edited), ledger.url(retitled)}
@@ -163,26 +166,39 @@ def test_edits_make_one_new_version_each_and_the_cli_shows_them(
     assert len(lines) == 1 and lines[0].startswith("Error:"), unknown.stderr
 
 
-def test_new_story_is_archived_and_removed_story_is_kept(
-    digest_server, ledger_server, archive_path, archive_db, run_crawl
+def test_new_removed_and_moved_stories(
+    digest_server, ledger_server, archive_path, archive_db, run_crawl, run_cli
 ) -> None:
     urls = start_urls(digest_server, ledger_server)
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *FIRST)
+    digest, ledger = digest_server.site, ledger_server.site
     before = expected_of(digest_server, ledger_server)
-    added = digest_server.site.add_story()
-    removed = ledger_server.site.remove_story(ledger_server.site.live_stories()[3])
+    added = digest.add_story()
+    removed = ledger.remove_story(ledger.live_stories()[3])
+    moved = digest.live_stories()[5]
+    old_url = digest.url(moved)
+    digest.move_story(moved, "a-new-slug-for-the-story")
 
-    run_crawl(urls, archive_path)
+    run_crawl(urls, archive_path, *LATER)
 
     crawl = archive_db.last_crawl()
     assert (crawl["articles_new"], crawl["versions_new"], crawl["unchanged"]) == (
         1, 1, len(before) - 1
     )
     latest = archive_db.latest()
-    assert_matches_truth(latest[digest_server.site.url(added)], digest_server.site.expected()[
-        digest_server.site.url(added)])
-    kept = latest[ledger_server.site.url(removed)]  # the archive keeps what was published
-    assert_matches_truth(kept, before[ledger_server.site.url(removed)])
+    assert_matches_truth(latest[digest.url(added)], digest.expected()[digest.url(added)])
+    kept = latest[ledger.url(removed)]  # the archive keeps what was published
+    assert_matches_truth(kept, before[ledger.url(removed)])
+    [gone] = archive_db.rows("SELECT removed_at FROM articles WHERE url = ?", ledger.url(removed))
+    assert gone["removed_at"], "a 404 on re-check marks the article removed"
+    # A story under a new URL (301 from the old one) stays one article with one version.
+    assert len(archive_db.rows("SELECT id FROM articles")) == len(before) + 1
+    assert archive_db.versions()[old_url] == [1]
+    db = ["--db", str(archive_path)]
+    by_new = run_cli("history", digest.url(moved), "--json", *db)
+    by_old = run_cli("history", old_url, "--json", *db)
+    assert by_new.returncode == 0, by_new.stderr
+    assert by_new.stdout == by_old.stdout
 
 
 def test_endless_pagination_stops_by_itself(

@@ -151,6 +151,7 @@ LINKS_PAGE = """<html><head><link rel="next" href="/category/top-news/page/2/"><
 <a href="/category/top-news/page/2/">2</a>
 <a href="/archive?page=3">3</a>
 <a href="/more-stories-listing-url">Older posts</a>
+<a href="/lifeboat-crews-mark-their-centenary-in-falmouth/" rel="next">Next Story</a>
 <a href="https://othersite.com/a-story-on-another-site-entirely/">Elsewhere</a>
 <a href="mailto:news@harbourdailydigital.com">Mail</a>
 <a href="javascript:void(0)">JS</a>
@@ -178,6 +179,7 @@ def test_classify_links() -> None:
     assert links.articles == [
         f"{SITE}/coastal-towns-agree-flood-defence-pact/",
         f"{SITE}/2025/08/21/fishing-quotas-set-for-next-year/",
+        f"{SITE}/lifeboat-crews-mark-their-centenary-in-falmouth/",
     ]
     assert links.listings == [
         f"{SITE}/category/business/",

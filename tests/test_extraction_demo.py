@@ -6,8 +6,9 @@ from dataclasses import asdict
 
 import pytest
 
-from crawler.extraction import clean_item, extract
+from crawler.extraction import classify_links, clean_item, extract
 from crawler.profiles import load_profile
+from crawler.urls import site_of
 
 demo = pytest.importorskip("crawler.demo.site")
 
@@ -32,3 +33,37 @@ def test_the_profile_reads_the_wordpress_theme_the_same() -> None:
         html = site.handle(url[len(site.base_url) :]).body.decode("utf-8")
         item = clean_item(extract(html, url, profile), profile)
         assert item["body"] == expected.body, url
+
+
+@pytest.mark.parametrize("theme", ["DigestSite", "LedgerSite"])
+def test_links_and_pages_sort_the_site(theme: str) -> None:
+    site = getattr(demo, theme)()
+    base = site.base_url
+    sites = frozenset({site_of(base)})
+    kinds: dict[str, str] = {}
+    queue, seen = [base + "/"], set()
+    while queue:
+        url = queue.pop(0)
+        if url in seen or "/private/" in url:  # robots.txt forbids /private/
+            continue
+        seen.add(url)
+        response = site.handle(url[len(base) :])
+        if response.status != 200 or b"<html" not in response.body[:500].lower():
+            continue
+        links = classify_links(response.body.decode("utf-8"), url, sites)
+        for kind, found in (("article", links.articles), ("listing", links.listings)):
+            for link in found:
+                kinds.setdefault(link, kind)
+        for link in links.pagination:
+            kinds.setdefault(link, "listing")
+        queue += links.articles + links.listings + links.pagination
+    stories = set()
+    for url, kind in kinds.items():
+        response = site.handle(url[len(base) :])
+        if response.status != 200 or "/private/" in url:
+            continue
+        item = extract(response.body.decode("utf-8"), url)
+        assert item["is_article"] is (kind == "article"), url
+        if kind == "article":
+            stories.add(item["url"])
+    assert stories == set(site.expected())

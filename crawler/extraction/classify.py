@@ -13,8 +13,8 @@ from parsel import Selector
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import parse_html
 from crawler.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
-from crawler.extraction.page import Page
-from crawler.extraction.text import normalize_space
+from crawler.extraction.page import LONG_PARAGRAPH_CHARS, Page
+from crawler.extraction.text import normalize_space, split_paragraphs
 from crawler.urls import canonical_url, same_site
 
 # Path segments of listing pages: sections, tags, authors, archives, pagination.
@@ -157,7 +157,26 @@ _COMPACT_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12
 _STORY_ID = re.compile(r"(?:^|[/_-])\d{5,}(?:[/_.-]|$)|(?:^|/)[a-z]?\d{6,}[a-z]?(?:/|$)")
 _PAGE_PATH = re.compile(r"/(?:page|p|pg|seite|pagina)/\d+/?$", re.IGNORECASE)
 _PAGE_PARAMS = frozenset({"page", "paged", "pg", "p_page", "pagenum", "offset", "start"})
-_STORY_PARAMS = frozenset({"p", "id", "story", "storyid", "article", "articleid", "newsid", "aid"})
+_STORY_PARAMS = frozenset(
+    {
+        "p",
+        "id",
+        "idx",
+        "no",
+        "nid",
+        "sid",
+        "aid",
+        "story",
+        "storyid",
+        "article",
+        "articleid",
+        "article_id",
+        "newsid",
+        "news_id",
+        "docid",
+        "contentid",
+    }
+)
 _SLUG_WORDS = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 _PAGE_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|cms|jsp)$", re.IGNORECASE)
 # Link texts of "next page" links.
@@ -194,6 +213,8 @@ NEXT_TEXTS = frozenset(
 )
 # Number of teaser links in headings above which a page without a long text is a listing.
 LISTING_TEASERS = 8
+# Share of long paragraphs in an extracted text that reads as a story.
+STORY_SHARE = 0.6
 # Long paragraphs in one block from which a page reads as a story.
 ARTICLE_PARAGRAPHS = 3
 
@@ -220,6 +241,7 @@ class UrlShape:
     pagination: bool  # a later page of a listing
     listing: bool  # home, section, tag, author, date archive or pagination page
     article: bool  # a story: a date, a long slug, a story id or .html
+    sure: bool = True  # False when "listing" is only a guess from a short slug (/world/)
 
 
 _UNREADABLE = UrlShape("", True, False, False, False)
@@ -248,23 +270,27 @@ def url_shape(url: str) -> UrlShape:
     if blocked:
         return UrlShape(canonical, True, False, False, False)
     story_param = any(k in _STORY_PARAMS and v.isdigit() for k, v in query)
-    pagination = bool(_PAGE_PATH.search(path)) or any(
-        k in _PAGE_PARAMS and v.isdigit() for k, v in query
+    pagination = not story_param and (
+        bool(_PAGE_PATH.search(path))
+        or any(k in _PAGE_PARAMS and v.isdigit() and v not in ("0", "1") for k, v in query)
     )
     last = segments[-1] if segments else ""
+    sure = True
     if not segments:
         listing = not story_param
     elif pagination or _DATE_ARCHIVE.match(path) or _listing_segment(segments):
         listing = True
     elif _PAGE_EXTENSION.search(last) or story_param:
         listing = False
-    else:  # short sections: /world/, /uk-news/, /sport/football/
+    else:  # short sections: /world/, /uk-news/, /sport/football/ (a guess: WordPress
+        # stories may have short slugs too)
         listing = (
             len(segments) <= 2
             and last not in SITE_PAGES
             and not any(ch.isdigit() for ch in last)
             and len(_slug_words(last)) <= 2
         )
+        sure = False
     article = False
     if not listing and last not in SITE_PAGES:
         words = _slug_words(last)
@@ -277,7 +303,7 @@ def url_shape(url: str) -> UrlShape:
             or (len(words) >= 3 and len(last) >= 20)
             or (bool(_PAGE_EXTENSION.search(last)) and len(words) >= 2)
         )
-    return UrlShape(canonical, False, pagination, listing, article)
+    return UrlShape(canonical, False, pagination, listing, article, sure or not listing)
 
 
 def is_pagination_url(url: str) -> bool:
@@ -300,6 +326,14 @@ def looks_like_article_url(url: str) -> bool:
     return url_shape(url).article
 
 
+def _body_paragraphs(body: str) -> int:
+    # Long paragraphs of the extracted text, when they make most of it: a listing's text
+    # alternates teaser titles and excerpts, a story's is mostly long paragraphs.
+    paragraphs = split_paragraphs(body)
+    long = sum(1 for p in paragraphs if len(p) >= LONG_PARAGRAPH_CHARS)
+    return long if long >= STORY_SHARE * len(paragraphs) else 0
+
+
 def is_article_page(page: Page | str, url: str) -> bool:
     """True when a page (a Page, or its HTML) is one story rather than a listing.
 
@@ -309,12 +343,14 @@ def is_article_page(page: Page | str, url: str) -> bool:
     block say no.
     """
     try:
-        if is_listing_url(url):
+        shape = url_shape(url)
+        if shape.listing and shape.sure:
             return False
         if not isinstance(page, Page):
             page = Page(page, url)
         types = page.meta.types()
         paragraphs, teasers = page.structure
+        paragraphs = max(paragraphs, _body_paragraphs(page.body))
         score = 0
         if types & ARTICLE_TYPES:
             score += 3
@@ -327,12 +363,16 @@ def is_article_page(page: Page | str, url: str) -> bool:
             score -= 1
         if page.meta.first("article:published_time"):
             score += 1
-        if looks_like_article_url(url):
+        if shape.article:
             score += 1
+        elif shape.listing:
+            score -= 2
         if paragraphs >= ARTICLE_PARAGRAPHS:
             score += 2
         elif teasers >= LISTING_TEASERS:
             score -= 2
+        elif paragraphs == ARTICLE_PARAGRAPHS - 1:
+            score += 1  # a short story
         if paragraphs == 0:
             score -= 1
         return score >= 2
@@ -398,7 +438,9 @@ def _sort_link(
         return
     text = normalize_space(anchor.text_content()).lower()
     rel = (anchor.get("rel") or "").lower().split()
-    if "next" in rel or target in next_links or text in NEXT_TEXTS or shape.pagination:
+    rel_next = "next" in rel or target in next_links
+    # WordPress marks the next story rel="next" too: a story-shaped target is a story
+    if shape.pagination or text in NEXT_TEXTS or (rel_next and not shape.article):
         links.pagination.append(target)
     elif shape.article:
         links.articles.append(target)

@@ -64,6 +64,8 @@ LANG_META = ("content-language", "og:locale", "language", "dc.language")
 PUBLISHER_TYPES = frozenset({"website", "organization", "newsmediaorganization"})
 # A standfirst shorter than this is a label, longer than this is a paragraph of the body.
 SUMMARY_CHARS = (20, 800)
+# A paragraph this long is story text rather than a label or a teaser's excerpt line.
+LONG_PARAGRAPH_CHARS = 80
 # Markup bylines are read from the first few matches only: later ones are teasers' bylines.
 MAX_BYLINES = 4
 
@@ -350,15 +352,25 @@ class Page:
 
     @cached_property
     def structure(self) -> tuple[int, int]:
-        """(long paragraphs in the main text block, teaser links in headings) of the raw page."""
-        long_paragraphs = 0
+        """(long paragraphs in the main text block, teaser links in headings) of the raw page.
+
+        A paragraph is a <p>, a <div> whose own text (not its children's) is long, or text
+        after a <br>, as some CMSs write their paragraphs; a story holds several under one
+        parent, a listing spreads its excerpts one per teaser box.
+        """
         blocks: dict[etree._Element, int] = {}
-        for p in self.tree.iter("p"):
-            if len(normalize_space(p.text_content())) >= 120:
-                parent = p.getparent()
+        for el in self.tree.iter("p", "div", "br"):
+            if el.tag == "p":
+                length = len(normalize_space(el.text_content()))
+            elif el.tag == "br":  # text set off by line breaks
+                length = len(normalize_space(el.tail))
+            else:
+                own = [el.text or ""] + [child.tail or "" for child in el]
+                length = len(normalize_space("".join(own)))
+            if length >= LONG_PARAGRAPH_CHARS:
+                parent = el.getparent()
                 blocks[parent] = blocks.get(parent, 0) + 1
-        if blocks:
-            long_paragraphs = max(blocks.values())
+        long_paragraphs = max(blocks.values()) if blocks else 0
         teasers = len({a.get("href") for a in _TEASER_LINKS(self.tree)})
         return long_paragraphs, teasers
 

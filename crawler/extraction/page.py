@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -35,6 +36,11 @@ PUBLISHED_META = (
     "dcterms.created",
     "date",
     "cxenseparse:recs:publishtime",
+    "sn-post-date",
+    "post-date",
+    "publication_date",
+    "publication-date",
+    "article_date_original",
 )
 MODIFIED_META = (
     "article:modified_time",
@@ -70,6 +76,10 @@ LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINES = 4
 
 _BASE_HREF = etree.XPath("//base/@href")
+# A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2]|[a-z]{3})/(0?[1-9]|[12]\d|3[01])(?=/|$)", re.IGNORECASE
+)
 
 
 def _first_text(elements: list, limit: int | None = None) -> str | None:
@@ -291,28 +301,50 @@ class Page:
         return []
 
     def _date(
-        self, field: str, json_keys: tuple[str, ...], meta: tuple[str, ...], markup: Rules
+        self,
+        field: str,
+        json_keys: tuple[str, ...],
+        meta: tuple[str, ...],
+        markup: Rules,
+        url_date: bool = False,
     ) -> str | None:
         lang = self.lang
         for el in self._profile_values(field):
             value = parse_date(_date_of(el) if isinstance(el, etree._Element) else str(el), lang)
             if value:
                 return value
-        for value in (text_of(self.meta.article_value(*json_keys)), *self.meta.all(*meta)):
+        candidates = [
+            *(text_of(obj.get(key)) for obj in self.meta.articles() for key in json_keys),
+            *self.meta.all(*meta),
+            *(text_of(obj.get(key)) for obj in self.meta.objects for key in json_keys),
+        ]
+        for value in candidates:
             parsed = parse_date(value, lang)
             if parsed:
                 return parsed
-        for el in markup.select(self.index)[:MAX_BYLINES]:
-            parsed = parse_date(_date_of(el), lang)
-            if parsed:
-                return parsed
+        for matches in markup.each_in_order(self.index):
+            for el in matches[:MAX_BYLINES]:
+                parsed = parse_date(_date_of(el), lang)
+                if parsed:
+                    return parsed
+        if url_date:  # /2019/11/19/ or /2019/nov/18/ in the story's address
+            match = _URL_DATE.search(_path(self.url_canonical or self.url))
+            if match:
+                year, month, day = match.groups()
+                if month.isdigit():
+                    return parse_date(f"{year}-{int(month):02d}-{int(day):02d}")
+                return parse_date(f"{day} {month} {year}")
         return None
 
     @cached_property
     def published(self) -> str | None:
         """When the story was first published, ISO 8601."""
         return self._date(
-            "published", ("datePublished", "dateCreated"), PUBLISHED_META, sel.VISIBLE_DATES
+            "published",
+            ("datePublished", "dateCreated"),
+            PUBLISHED_META,
+            sel.VISIBLE_DATES,
+            url_date=True,
         )
 
     @cached_property

@@ -59,7 +59,7 @@ NOT_BYLINE_BOXES = etree.XPath(
 VISIBLE_DATES = Rules(
     "time[datetime][itemprop~=datePublished], [itemprop~=datePublished], time.entry-date.published,"
     "time.published, time.entry-date, article time[datetime], .entry-date, .post-date,"
-    ".jeg_meta_date, .td-post-date time, .published"
+    ".jeg_meta_date, .td-post-date time, .published, time[datetime]"
 )
 VISIBLE_MODIFIED = Rules(
     "[itemprop~=dateModified], time.updated, .updated[datetime], .modified-date"

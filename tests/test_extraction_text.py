@@ -30,6 +30,7 @@ SITE = ("Harbour Daily Digital", "harbourdailydigital.com", "harbourdailydigital
         ("Sea wall plan approved | The Coast Post", "Sea wall plan approved"),
         ("Brexit - what it means for fishing", "Brexit - what it means for fishing"),
         ("Covid-19: cases fall again", "Covid-19: cases fall again"),
+        ("&#8216;Sea wall&#8217; plan approved", "‘Sea wall’ plan approved"),
         ("  Sea   wall\nplan  ", "Sea wall plan"),
         ("", None),
         (None, None),
@@ -57,6 +58,8 @@ def test_clean_title(raw: str | None, expected: str | None) -> None:
         (["https://www.facebook.com/janedoe"], []),
         (["", None, "   "], []),
         (["Posted on 22 August 2025"], []),
+        (["Analysis by Jane Doe"], ["Jane Doe"]),
+        (["Text: Jane Doe"], ["Jane Doe"]),
     ],
 )
 def test_clean_authors(raw: list, expected: list[str]) -> None:

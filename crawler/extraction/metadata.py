@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extraction.text import normalize_space
+from crawler.extraction.text import normalize_space, unescape
 
 # schema.org types of a single story.
 ARTICLE_TYPES = frozenset(
@@ -92,7 +92,7 @@ def types_of(obj: dict[str, Any]) -> set[str]:
 def text_of(value: Any) -> str | None:
     """A plain string from a JSON-LD value that may be a string, a list or an object."""
     if isinstance(value, str):
-        return normalize_space(value) or None
+        return normalize_space(unescape(value)) or None
     if isinstance(value, list):
         for item in value:
             found = text_of(item)
@@ -111,7 +111,7 @@ def text_of(value: Any) -> str | None:
 def names_of(value: Any) -> list[str]:
     """Person or organisation names from a JSON-LD author value (string, object or list)."""
     if isinstance(value, str):
-        return [value]
+        return [unescape(value)]
     if isinstance(value, dict):
         name = value.get("name")
         if isinstance(name, list):
@@ -144,7 +144,7 @@ class Metadata:
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             content = el.get("content")
             if key and content and content.strip():
-                found.meta.setdefault(key.strip().lower(), []).append(content.strip())
+                found.meta.setdefault(key.strip().lower(), []).append(unescape(content.strip()))
         for el in _LINKS(tree):
             href = el.get("href", "").strip()
             if href:

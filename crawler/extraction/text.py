@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +21,11 @@ def normalize_space(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.translate(_INVISIBLE).split())
+
+
+def unescape(text: str) -> str:
+    """Text whose HTML entities were escaped twice by the CMS (&amp;#8216;), read once more."""
+    return html.unescape(text) if "&" in text and ";" in text else text
 
 
 def split_paragraphs(text: str | None) -> list[str]:
@@ -66,7 +72,7 @@ def clean_title(title: str | None, site_names: Iterable[str] = ()) -> str | None
     A segment is dropped when it names the site (site_name, domain); a last segment after
     a pipe is dropped when it is short, since pipes there almost always introduce the site.
     """
-    title = normalize_space(title)
+    title = normalize_space(unescape(title or ""))
     if not title:
         return None
     names = [n for n in site_names if n]
@@ -94,8 +100,7 @@ def clean_title(title: str | None, site_names: Iterable[str] = ()) -> str | None
 # --- Authors ----------------------------------------------------------------------------------
 
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|reported|compiled|edited|words|photos?|story|text|published)\s+)?"
-    r"by\s*:?\s+|^\s*(?:authors?|writer|byline|reporter|posted by)\s*:\s*",
+    r"^\s*(?:[^\W\d_]+\s+){0,2}by\s*:?\s+|^\s*[^\W\d_]{2,12}\s*:\s+",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = re.compile(r"\s+(?:and|&|und|et|y|e)\s+|\s*[,;|/\n•·]\s*|\s+-\s+", re.IGNORECASE)

@@ -107,3 +107,14 @@ def load_sites(path: str | Path) -> list[SiteConfig]:
             raise SitesError(f"sites {seen[config.site]!r} and {config.name!r} are the same site")
         seen[config.site] = config.name
     return configs
+
+
+def adhoc_sites(urls: list[str], profile: str | None = None, max_pages: int | None = None,
+                max_hops: int | None = None) -> list[SiteConfig]:
+    """One configuration per site among start URLs given on the command line."""
+    by_site: dict[str, list[str]] = {}
+    for url in urls:
+        by_site.setdefault(site_of(url), []).append(url)
+    return [SiteConfig(name=site, start_urls=tuple(group), profile=profile,
+                       max_pages=max_pages, max_hops=max_hops)
+            for site, group in by_site.items()]

@@ -10,7 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.archive import Archive, ArchiveError, Outcome
 from crawler.archive.lock import WriterLock
-from crawler.archive.schedule import DEFAULT_SCHEDULE, format_time, parse_time
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.items import Article, Recheck
 
 logger = logging.getLogger(__name__)
@@ -74,10 +74,10 @@ class ArchivePipeline:
         self.crawl_id = self.archive.start_crawl(spider.name, list(spider.start_urls), self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
 
-    def schedule_for(self, site: str) -> Any:
-        """The revisit schedule of an item's site (from the sites file), else the default."""
-        config = getattr(self.crawler.spider, "by_site", {}).get(site)
-        return config.schedule if config else DEFAULT_SCHEDULE
+    def schedule_for(self, site: str) -> Schedule:
+        """The revisit schedule of an item's site, as the spider knows it, else the default."""
+        spider_schedule = getattr(self.crawler.spider, "schedule_for", None)
+        return spider_schedule(site) if spider_schedule else DEFAULT_SCHEDULE
 
     def process_item(self, item: Article | Recheck) -> Article | Recheck:
         try:

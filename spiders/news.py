@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -13,14 +14,15 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.archive import Archive, ArchiveError
-from crawler.archive.schedule import format_time, parse_time
+from crawler.archive import Archive
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
 from crawler.extraction.classify import classify_links, is_listing_url
+from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
-from crawler.sites import SiteConfig, SitesError, load_sites
+from crawler.sites import SiteConfig, SitesError, adhoc_sites, load_sites
 from crawler.urls import canonical_url, is_web_url, request_url, site_of
 
 logger = logging.getLogger(__name__)
@@ -58,17 +60,14 @@ class NewsSpider(Spider):
                  recheck: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.configs, self.profile = self.check_arguments(
-            start_urls, sites, profile, max_pages, max_hops)
+            start_urls, sites, profile, max_pages, max_hops, recheck)
         self.start_urls = [url for config in self.configs for url in config.start_urls]
-        self.by_site = {config.site: config for config in self.configs}
-        self.sites = frozenset(self.by_site)
+        self.sites = frozenset(config.site for config in self.configs)
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.backfill = str(backfill or "").lower() in ("1", "true", "yes")
         self.recheck_mode = recheck or "due"
-        self.seen: set[str] = set()  # canonical URLs requested in this crawl
-        self.listings = 0
-        self.reader: Archive | None = None
-        self.known_sites: set[str] = set()  # sites the archive already holds articles of
+        self.reader: Archive | None = None  # read-only: the pipeline is the one writer
+        self.frontier: Frontier | None = None  # made at start, when the archive can be read
         self.answered: set[str] = set()  # sites that answered at least one request
 
     @classmethod
@@ -92,25 +91,24 @@ class NewsSpider(Spider):
         for url in urls:
             if not is_web_url(url):
                 raise UsageError(f"start URL is not an http(s) URL: {url}")
-        limits = {"max_pages": int_arg("max_pages", max_pages),
-                  "max_hops": int_arg("max_hops", max_hops)}
-        by_site: dict[str, list[str]] = {}
-        for url in urls:
-            by_site.setdefault(site_of(url), []).append(url)
-        configs += [SiteConfig(name=site, start_urls=tuple(group),
-                               profile=forced.name if forced else None, **limits)
-                    for site, group in by_site.items()]
-        return configs, forced
+        adhoc = adhoc_sites(urls, forced.name if forced else None,
+                            int_arg("max_pages", max_pages), int_arg("max_hops", max_hops))
+        clash = {c.site for c in configs} & {c.site for c in adhoc}
+        if clash:
+            raise UsageError(f"{sorted(clash)[0]} is both in the sites file and in start_urls")
+        return configs + adhoc, forced
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_pages = settings.getint("NEWS_MAX_PAGES")
-        spider.max_hops = settings.getint("NEWS_MAX_HOPS")
-        spider.recrawl_hops = settings.getint("NEWS_RECRAWL_MAX_HOPS")
-        spider.max_dry = settings.getint("NEWS_MAX_DRY_PAGES")
-        spider.max_listings = settings.getint("NEWS_MAX_LISTINGS")
+        spider.bounds = Bounds(
+            max_pages=settings.getint("NEWS_MAX_PAGES"),
+            max_hops=settings.getint("NEWS_MAX_HOPS"),
+            recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
+            max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
+            max_listings=settings.getint("NEWS_MAX_LISTINGS"),
+        )
         spider.clock = settings.get("CRAWL_CLOCK") or None
         spider.archive_path = settings.get("ARCHIVE_PATH") if settings.getbool(
             "ARCHIVE_ENABLED") else None
@@ -120,14 +118,10 @@ class NewsSpider(Spider):
         """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
         return format_time(parse_time(self.clock) if self.clock else datetime.now(UTC))
 
-    def archive(self) -> Archive | None:
-        """A read-only view of the archive, to plan the crawl; None while there is none."""
-        if self.reader is None and self.archive_path:
-            try:
-                self.reader = Archive.open(self.archive_path, readonly=True)
-            except ArchiveError:
-                return None
-        return self.reader
+    def schedule_for(self, site: str) -> Schedule:
+        """The revisit schedule of a site (its sites-file entry, else the default)."""
+        config = self.frontier.by_site.get(site) if self.frontier else None
+        return config.schedule if config else DEFAULT_SCHEDULE
 
     def closed(self, reason: str) -> None:
         self.crawler.stats.set_value("news/sites", len(self.sites))
@@ -135,21 +129,11 @@ class NewsSpider(Spider):
         if self.reader is not None:
             self.reader.close()
 
-    def config(self, url: str) -> SiteConfig:
-        """The configuration of the site a URL belongs to."""
-        return self.by_site[site_of(url)]
-
-    def hops_limit(self, site: str) -> int:
-        """How far from a start URL listings are followed on this site in this crawl."""
-        config = self.by_site[site]
-        if config.max_hops is not None:
-            return config.max_hops
-        return self.max_hops if self.backfill or site not in self.known_sites else min(
-            self.max_hops, self.recrawl_hops)
-
     async def start(self) -> AsyncIterator[Request]:
-        archive = self.archive()
-        self.known_sites = archive.sites() if archive else set()
+        if self.archive_path and Path(self.archive_path).is_file():
+            self.reader = Archive.open(self.archive_path, readonly=True)
+        self.frontier = Frontier(self.configs, self.bounds, self.reader, self.now(),
+                                 self.backfill)
         for config in self.configs:
             for url in config.start_urls:
                 yield self.request(url, hops=0)
@@ -158,17 +142,15 @@ class NewsSpider(Spider):
             if config.sitemaps:
                 root = urljoin(config.start_urls[0], "/robots.txt")
                 yield Request(root, self.parse_robots, errback=self.failed, dont_filter=True)
-        if archive is None or self.recheck_mode == "none":
-            return
-        for row in archive.due(self.sites, self.now(), every=self.recheck_mode == "all"):
-            self.crawler.stats.inc_value("news/rechecks")
-            self.seen.add(row["url"])
-            yield self.recheck(row)
+        if self.recheck_mode != "none":
+            for row in self.frontier.due(every=self.recheck_mode == "all"):
+                self.crawler.stats.inc_value("news/rechecks")
+                yield self.recheck(row)
 
-    def request(self, url: str, hops: int, page: int = 1, dry: int = 0, **kw: Any) -> Request:
+    def request(self, url: str, hops: int, page: int = 1, dry: int = 0) -> Request:
         """A request for a page to parse, with its place in the crawl."""
         return Request(request_url(url), self.parse, errback=self.failed,
-                       meta={"hops": hops, "page": page, "dry": dry}, **kw)
+                       meta={"hops": hops, "page": page, "dry": dry})
 
     def recheck(self, row: dict[str, Any]) -> Request:
         """A conditional request for an archived article whose check is due."""
@@ -183,12 +165,10 @@ class NewsSpider(Spider):
 
     def profile_for(self, url: str) -> Profile | None:
         """The forced profile, the site's configured one, else the profile of the page's site."""
-        if self.profile:
-            return self.profile
-        config = self.by_site.get(site_of(url))
-        if config and config.profile:
-            return load_profile(config.profile)
-        return profile_for_url(url)
+        config = self.frontier.config(url)
+        if self.profile or not (config and config.profile):
+            return self.profile or profile_for_url(url)
+        return load_profile(config.profile)
 
     def parse(self, response: Response) -> Iterator[Article | Recheck | Request]:
         stats = self.crawler.stats
@@ -217,46 +197,32 @@ class NewsSpider(Spider):
                         yield Request(url, self.parse_feed, errback=self.failed)
         yield from self.follow(response, html, is_article)
 
-    def fresh(self, urls: Iterable[str]) -> list[str]:
-        """Article URLs neither requested in this crawl nor (unless backfilling) archived."""
-        candidates = {canonical_url(url): url for url in urls}
-        new = [key for key in candidates if key not in self.seen]
-        archive = self.archive()
-        known = archive.known(new) if archive else set()
-        self.seen.update(new)
-        return [candidates[key] for key in new if key not in known]
-
     def follow(self, response: Response, html: str, is_article: bool) -> Iterator[Request]:
         """Requests for the page's new article links, listings and pagination, within bounds."""
-        meta = response.meta
+        meta, site = response.meta, site_of(response.url)
         hops, page, dry = meta.get("hops", 0), meta.get("page", 1), meta.get("dry", 0)
-        site = site_of(response.url)
-        if site not in self.by_site:
+        if site not in self.sites:
             return
         links = classify_links(html, response.url, self.sites)
-        fresh = self.fresh(links.articles)
-        if hops <= self.hops_limit(site):
-            for url in fresh:
+        fetch, fresh = self.frontier.fresh_articles(links.articles)
+        hops_limit = self.frontier.hops_limit(site)
+        if hops <= hops_limit:
+            for url in fetch:
                 yield self.request(url, hops=hops + 1)
-        if hops < self.hops_limit(site):
+        if hops < hops_limit:
             for url in links.listings:
-                if self.listings >= self.max_listings:
+                if not self.frontier.take_listing():
                     self.crawler.stats.inc_value("news/listings_capped")
                     break
-                self.listings += 1
                 yield self.request(url, hops=hops + 1)
         if is_article or not links.pagination:
             return
-        dry = 0 if fresh else dry + 1
-        limit = self.by_site[site].max_pages or self.max_pages
-        if dry >= self.max_dry:
-            self.crawler.stats.inc_value("news/pagination_dry_stop")
-        elif page >= limit:
-            self.crawler.stats.inc_value("news/pagination_max_stop")
-            logger.info("Stopped paging at %s: page limit %s reached", response.url, limit)
-        else:
-            for url in links.pagination:
-                yield self.request(url, hops=hops, page=page + 1, dry=dry)
+        go_on, dry, why = self.frontier.paging(site, page, dry, fresh)
+        if not go_on:
+            self.crawler.stats.inc_value(f"news/pagination_stop_{why}")
+            return
+        for url in links.pagination:
+            yield self.request(url, hops=hops, page=page + 1, dry=dry)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in sitemaps_from_robots(response.text, response.url):
@@ -268,41 +234,23 @@ class NewsSpider(Spider):
         if sitemap.kind == "unknown":  # robots.txt may list a feed as a sitemap
             yield from self.discovered(parse_feed(response.body, response.url))
             return
-        horizon = self.config(response.url).schedule.max_age
         for child in sitemap.sitemaps:
-            if site_of(child.url) in self.sites and (self.backfill or self.recent(
-                    child.modified, horizon)):
+            if self.frontier.follow_sitemap(child):
                 yield Request(child.url, self.parse_sitemap, errback=self.failed)
         yield from self.discovered(sitemap.entries)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         yield from self.discovered(parse_feed(response.body, response.url))
 
-    def recent(self, when: str | None, horizon: Any) -> bool:
-        """True when a date is missing or within the horizon before now."""
-        return when is None or parse_time(self.now()) - parse_time(when) <= horizon
-
     def discovered(self, entries: list[Entry]) -> Iterator[Request]:
         """Requests for feed or sitemap entries that are new, or changed since last fetched."""
-        entries = [e for e in entries if site_of(e.url) in self.sites]
-        archive = self.archive()
-        states = archive.fetch_states(canonical_url(e.url) for e in entries) if archive else {}
-        for entry in entries:
-            key = canonical_url(entry.url)
-            if key in self.seen:
-                continue
-            state = states.get(key)
-            horizon = self.config(entry.url).schedule.max_age
-            if state is None and (self.backfill or self.recent(
-                    entry.published or entry.modified, horizon)):
-                self.seen.add(key)
-                self.crawler.stats.inc_value("news/discovered")
-                yield self.request(entry.url, hops=self.hops_limit(site_of(entry.url)))
-            elif state and entry.modified and state["removed_at"] is None and (
-                    state["last_fetched_at"] or "") < entry.modified:
-                self.seen.add(key)
-                self.crawler.stats.inc_value("news/rechecks_lastmod")
-                yield self.recheck(state)
+        new, rechecks = self.frontier.triage(entries)
+        self.crawler.stats.inc_value("news/discovered", len(new))
+        self.crawler.stats.inc_value("news/rechecks_lastmod", len(rechecks))
+        for url in new:
+            yield self.request(url, hops=self.frontier.hops_limit(site_of(url)))
+        for row in rechecks:
+            yield self.recheck(row)
 
     def article(self, fields: dict[str, Any], response: Response,
                 profile: Profile | None) -> Article:

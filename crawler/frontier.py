@@ -1,0 +1,134 @@
+"""The crawl's plan: which links and feed or sitemap entries to fetch, within the crawl's bounds.
+
+The spider turns these decisions into requests; everything here is plain Python over the
+archive (read-only) and the sites' configurations, so it is tested without a crawl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from crawler.archive import Archive
+from crawler.archive.schedule import parse_time
+from crawler.discovery import Entry
+from crawler.sites import SiteConfig
+from crawler.urls import canonical_url, site_of
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How far a crawl may go, from the NEWS_* settings."""
+
+    max_pages: int = 2000  # pagination pages in one listing chain
+    max_hops: int = 3  # listing hops from a start URL on a first crawl or backfill
+    recrawl_hops: int = 1  # listing hops on a site the archive already holds
+    max_dry: int = 1  # listing pages in a row without a new article before paging stops
+    max_listings: int = 20000  # listing pages per crawl
+
+
+class Frontier:
+    """What one crawl has requested, and what it should request next."""
+
+    def __init__(self, configs: list[SiteConfig], bounds: Bounds, archive: Archive | None,
+                 now: str, backfill: bool = False) -> None:
+        self.by_site = {config.site: config for config in configs}
+        self.sites = frozenset(self.by_site)
+        self.bounds = bounds
+        self.archive = archive
+        self.now = now
+        self.backfill = backfill
+        self.known_sites = archive.sites() if archive else set()
+        self.seen: set[str] = set()  # canonical URLs of articles requested in this crawl
+        self.listings = 0
+
+    def config(self, url: str) -> SiteConfig | None:
+        """The configuration of the site a URL belongs to, None when it is not ours."""
+        return self.by_site.get(site_of(url))
+
+    def hops_limit(self, site: str) -> int:
+        """How far from a start URL listings are followed on this site in this crawl."""
+        config = self.by_site[site]
+        if config.max_hops is not None:
+            return config.max_hops
+        if self.backfill or site not in self.known_sites:
+            return self.bounds.max_hops
+        return min(self.bounds.max_hops, self.bounds.recrawl_hops)
+
+    def page_limit(self, site: str) -> int:
+        """How many pages of one listing may be fetched on this site."""
+        return self.by_site[site].max_pages or self.bounds.max_pages
+
+    def take_listing(self) -> bool:
+        """Count one more listing page; False once the crawl's listing budget is spent."""
+        if self.listings >= self.bounds.max_listings:
+            return False
+        self.listings += 1
+        return True
+
+    def fresh_articles(self, urls: Iterable[str]) -> tuple[list[str], int]:
+        """Article links to fetch (not requested in this crawl, not archived), and how many
+        links count as new for paging: the same, or when backfilling all not yet requested."""
+        candidates: dict[str, str] = {}
+        for url in urls:
+            candidates.setdefault(canonical_url(url), url)
+        new = [key for key in candidates if key not in self.seen]
+        self.seen.update(new)
+        known = self.archive.known(new) if self.archive else set()
+        fetch = [candidates[key] for key in new if key not in known]
+        return fetch, len(new) if self.backfill else len(fetch)
+
+    def paging(self, site: str, page: int, dry: int, fresh: int) -> tuple[bool, int, str]:
+        """Whether to follow a listing's next page: (go on, dry pages so far, why not)."""
+        dry = 0 if fresh else dry + 1
+        if dry >= self.bounds.max_dry:
+            return False, dry, "dry"
+        if page >= self.page_limit(site):
+            return False, dry, "max"
+        return True, dry, ""
+
+    def recent(self, when: str | None, horizon: timedelta) -> bool:
+        """True when a date is missing or within the horizon before now."""
+        return when is None or parse_time(self.now) - parse_time(when) <= horizon
+
+    def follow_sitemap(self, child: Entry) -> bool:
+        """Whether a sitemap index's child sitemap may hold anything worth fetching."""
+        config = self.config(child.url)
+        return config is not None and (
+            self.backfill or self.recent(child.modified, config.schedule.max_age))
+
+    def triage(self, entries: Iterable[Entry]) -> tuple[list[str], list[dict[str, Any]]]:
+        """Feed or sitemap entries worth fetching: (new article URLs, archived ones to re-check).
+
+        New means not archived and, unless backfilling, published within the revisit horizon;
+        an archived article is re-checked when the entry says it changed after its last fetch.
+        """
+        entries = [e for e in entries if e.url and site_of(e.url) in self.sites]
+        keys = [canonical_url(e.url) for e in entries]
+        states = self.archive.fetch_states(keys) if self.archive else {}
+        new: list[str] = []
+        rechecks: list[dict[str, Any]] = []
+        for entry, key in zip(entries, keys, strict=True):
+            if key in self.seen:
+                continue
+            state = states.get(key)
+            horizon = self.by_site[site_of(entry.url)].schedule.max_age
+            if state is None:
+                if self.backfill or self.recent(entry.published or entry.modified, horizon):
+                    self.seen.add(key)
+                    new.append(entry.url)
+            elif (entry.modified and state["removed_at"] is None
+                  and (state["last_fetched_at"] or "") < entry.modified):
+                self.seen.add(key)
+                rechecks.append(state)
+        return new, rechecks
+
+    def due(self, every: bool = False) -> Iterator[dict[str, Any]]:
+        """Archived articles of these sites whose re-check is due (or all of them)."""
+        if self.archive is None:
+            return
+        for row in self.archive.due(self.sites, self.now, every=every):
+            self.seen.add(row["url"])
+            yield row

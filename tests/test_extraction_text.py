@@ -204,3 +204,24 @@ def test_clean_item_uses_profile_patterns() -> None:
     profile = load_profile("arabdailydigital")
     cleaned = clean_item({"body": "One.\n\nAlso read UK Govt backs new facility\n\nTwo."}, profile)
     assert cleaned["body"] == "One.\n\nTwo."
+
+
+def test_an_inline_box_heading_does_not_end_the_story() -> None:
+    story = [
+        "The council approved the plan on Tuesday after a long debate in the chamber.",
+        "Don't Miss",
+        "Work on the first stretch of the sea wall will begin in the spring, officials said.",
+        "Residents will be able to see the detailed plans at the town library from next week.",
+    ]
+    assert clean_item({"body": "\n\n".join(story)})["body"] == "\n\n".join(story[:1] + story[2:])
+
+
+def test_sidebar_headings_after_the_story_end_it() -> None:
+    body = [
+        "The council approved the plan on Tuesday after a long debate in the chamber.",
+        "Latest from Top News",
+        "Port strike talks resume as union leaders and managers meet again on Monday.",
+        "Don't Miss",
+        "Harbour master retires after forty years",
+    ]
+    assert clean_item({"body": "\n\n".join(body)})["body"] == body[0]

@@ -124,18 +124,41 @@ def extract(html: str, url: str, profile: Profile | None = None) -> dict[str, An
     return fields
 
 
+# Paragraphs that end a sentence: story text, not a teaser's title or its cut excerpt.
+_SENTENCE_END = tuple('.!?"”’»)')
+# Characters from which a paragraph that ends a sentence counts as story text.
+SENTENCE_CHARS = 80
+
+
+def _story_goes_on(following: list[str]) -> bool:
+    """True when most of the text after a sidebar heading is whole sentences of a story.
+
+    Another sidebar heading further on says the modules have begun.
+    """
+    if any(is_end_marker(p) for p in following):
+        return False
+    story = [p for p in following if len(p) >= SENTENCE_CHARS and p.endswith(_SENTENCE_END)]
+    total = sum(len(p) for p in following)
+    return len(story) >= 2 and sum(len(p) for p in story) * 2 >= total
+
+
 def clean_body(
     body: str | None,
     title: str | None = None,
     summary: str | None = None,
     profile: Profile | None = None,
 ) -> str:
-    """The body without module text, ending before the first sidebar heading."""
+    """The body without module text, ending before the sidebar headings that follow it."""
     patterns = profile.noise_patterns if profile else ()
+    paragraphs = split_paragraphs(body)
     kept: list[str] = []
-    for paragraph in split_paragraphs(body):
+    for i, paragraph in enumerate(paragraphs):
         if is_end_marker(paragraph):
-            break
+            # "Don't miss" boxes also sit inside a story: a heading ends the text unless
+            # the story's sentences go on after it (teasers are titles and cut excerpts)
+            if not _story_goes_on(paragraphs[i + 1 :]):
+                break
+            continue
         if not is_noise_line(paragraph, patterns):
             kept.append(paragraph)
     heads = {comparable(title), comparable(summary)} - {""}

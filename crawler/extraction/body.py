@@ -79,6 +79,9 @@ SAME_BLOCK_SHARE = 0.9
 GUARD_SHARE = 0.5
 # A paragraph whose text is this much link is a teaser for another story.
 LINK_PARAGRAPH_DENSITY = 0.9
+# ...as is one mostly of links with a short label ("DON'T MISS", "Read more:", "[VIDEO]").
+TEASER_LINK_DENSITY = 0.7
+TEASER_LABEL_CHARS = 40
 # Blocks whose text is mostly links (menus, teaser lists) are dropped above this share.
 MAX_LINK_DENSITY = 0.6
 
@@ -229,10 +232,14 @@ def _strip_link_lists(container: etree._Element, stats: TextStats) -> None:
             continue
         if el.tag == "p":
             text = normalize_space(el.text_content())
+            own = stats.content(el)  # characters outside links
             if (
-                stats.link_density(el) > LINK_PARAGRAPH_DENSITY
-                and length >= 15
+                length >= 15
                 and not text.startswith(("http", "www."))  # a cited address is text
+                and (
+                    stats.link_density(el) > LINK_PARAGRAPH_DENSITY
+                    or (stats.link_density(el) > TEASER_LINK_DENSITY and own <= TEASER_LABEL_CHARS)
+                )
             ):
                 remove(el)  # a paragraph that is one link is a teaser, not text
                 continue

@@ -110,21 +110,6 @@ def parse_html(text: str | bytes | None) -> html.HtmlElement:
     return root
 
 
-def text_length(el: etree._Element) -> int:
-    """Characters of text in an element, whitespace collapsed."""
-    return len(normalize_space(el.text_content()))
-
-
-def paragraph_chars(el: etree._Element) -> int:
-    """Characters of text in an element outside links (a one-off count; see TextStats)."""
-    return TextStats(el).content(el)
-
-
-def link_density(el: etree._Element) -> float:
-    """Share of an element's text that sits inside links (a one-off count; see TextStats)."""
-    return TextStats(el).link_density(el)
-
-
 class TextStats:
     """Characters of text and of link text under every element of a tree, counted in one pass."""
 

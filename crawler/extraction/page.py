@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import extract_body, paragraph_chars, parse_html
+from crawler.extraction.body import extract_body, parse_html
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
@@ -419,10 +419,6 @@ class Page:
             profile.noise_xpath if profile else None,
         )
         return join_paragraphs(paragraphs)
-
-    def main_text_chars(self) -> int:
-        """Characters of paragraph text in the page (before pruning)."""
-        return paragraph_chars(self.tree)
 
 
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

@@ -34,8 +34,8 @@ SITE = "https://harbourdailydigital.com"
         (f"{SITE}/2025/08/22/", True, False),
         (f"{SITE}/page/2/", True, False),
         (f"{SITE}/?page=2", True, False),
-        (f"{SITE}/world/", True, False),
-        (f"{SITE}/sport/football/", True, False),
+        (f"{SITE}/world/", False, False),
+        (f"{SITE}/sport/football/", False, False),
         (f"{SITE}/coastal-towns-agree-flood-defence-pact/", False, True),
         (f"{SITE}/coastal-towns-agree-flood-defence-pact/amp/", False, True),
         (f"{SITE}/2025/08/22/sea-wall/", False, True),
@@ -148,6 +148,7 @@ LINKS_PAGE = """<html><head><link rel="next" href="/category/top-news/page/2/"><
 <a href="/category/business/">Business</a>
 <a href="/tag/flooding/">Flooding</a>
 <a href="/author/jane-doe/">Jane Doe</a>
+<a href="/world/">World</a>
 <a href="/category/top-news/page/2/">2</a>
 <a href="/archive?page=3">3</a>
 <a href="/more-stories-listing-url">Older posts</a>
@@ -185,6 +186,7 @@ def test_classify_links() -> None:
         f"{SITE}/category/business/",
         f"{SITE}/tag/flooding/",
         f"{SITE}/author/jane-doe/",
+        f"{SITE}/world/",  # a guess at a section: followed, never a veto
     ]
     assert links.pagination == [
         f"{SITE}/category/top-news/page/2/",

@@ -317,8 +317,14 @@ def is_blocked_url(url: str) -> bool:
 
 
 def is_listing_url(url: str) -> bool:
-    """True for home, section, tag, author, date-archive and pagination pages."""
-    return url_shape(url).listing
+    """True for home, category, tag, author, date-archive and pagination URLs.
+
+    A short path like /world/ is only a guess at a section (WordPress stories can have
+    short slugs): classify_links follows it as a listing, but it is no listing URL here,
+    so a story found there is not vetoed.
+    """
+    shape = url_shape(url)
+    return shape.listing and shape.sure
 
 
 def looks_like_article_url(url: str) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import gzip
+import io
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -154,31 +157,154 @@ def search(query: str, site: str | None, limit: int, all_versions: bool, db_path
 
 EXPORT_COLUMNS = ["url", "site", "version", "fetched_at", "first_seen", "last_seen", "title",
                   "summary", "authors", "published", "modified", "section", "lang", "body"]
+PARQUET_BATCH = 2000  # rows per Parquet row group: memory stays flat whatever the archive's size
+
+
+def progress(total: int, label: str) -> Any:
+    """A progress bar on a terminal's stderr; nothing when run from cron or a pipe."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) -> None:
+    """Stream rows to the output as JSON lines, CSV or Parquet."""
+    if fmt == "parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise click.ClickException(
+                "Parquet export needs pyarrow: pip install pyarrow") from None
+        if output == "-":
+            raise click.ClickException("Parquet export needs a file: use -o FILE.parquet")
+        schema = pa.schema([(c, pa.int64() if c == "version" else pa.string())
+                            for c in EXPORT_COLUMNS])
+        with pq.ParquetWriter(output, schema) as writer:
+            rows = iter(rows)
+            while batch := list(itertools.islice(rows, PARQUET_BATCH)):
+                columns = {c: [json.dumps(r[c], ensure_ascii=False) if c == "authors" else r[c]
+                               for r in batch] for c in EXPORT_COLUMNS}
+                writer.write_table(pa.table(columns, schema=schema))
+                if bar:
+                    bar.update(len(batch))
+        return
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+        if fmt == "csv":
+            writer.writeheader()
+        for row in rows:
+            if fmt == "jsonl":
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                writer.writerow({**row, "authors": json.dumps(row["authors"], ensure_ascii=False)})
+            if bar:
+                bar.update(1)
+
+
+def write_warc(archive: Archive, output: str) -> int:
+    """Write every kept page as a WARC response record, as fetched; returns the count."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    if output == "-":
+        raise click.ClickException("WARC export needs a file: use -o FILE.warc.gz")
+    count = 0
+    with open(output, "wb") as out:
+        writer = WARCWriter(out, gzip=output.endswith(".gz"))
+        for fetch in archive.fetches_with_pages():
+            body, _ = archive.page(fetch["page_id"])
+            headers = [(k, v) for k, v in json.loads(fetch["headers"] or "{}").items()
+                       if k.lower() not in WARC_DROPPED_HEADERS]
+            headers.append(("Content-Length", str(len(body))))
+            http = StatusAndHeaders(f"{fetch['status']} OK", headers, protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                fetch["url"], "response", payload=io.BytesIO(body), length=len(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": fetch["fetched_at"]})
+            writer.write_record(record)
+            count += 1
+    return count
+
+
+# Headers that described the bytes on the wire, not the decoded page a WARC record holds.
+WARC_DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
+              default="jsonl", show_default=True,
+              help="jsonl, csv or parquet of versions; warc of the fetched pages.")
 @click.option("--all-versions", is_flag=True, help="Every version, not only the latest.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (default: standard output).")
 @db_option
 @archive_errors
-def export(fmt: str, all_versions: bool, output: Any, db_path: str) -> None:
+def export(fmt: str, all_versions: bool, output: str, db_path: str) -> None:
     """Export the latest version of every article (or all versions), streamed.
 
     Example: crawler export --format csv --all-versions -o versions.csv
+
+    --format warc writes the raw pages behind the versions as WARC response records, for
+    replay in web-archive tools (pywb, ReplayWeb.page).
     """
     with Archive.open(db_path, readonly=True) as archive:
-        rows = archive.export_rows(all_versions=all_versions)
-        if fmt == "jsonl":
-            for row in rows:
-                output.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(output, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({**row, "authors": json.dumps(row["authors"], ensure_ascii=False)})
+        if fmt == "warc":
+            count = write_warc(archive, output)
+            click.echo(f"Wrote {count} WARC records to {output}", err=True)
+            return
+        total = archive.counts()["versions" if all_versions else "articles"]
+        with progress(total, "Exporting") as bar:
+            write_rows(archive.export_rows(all_versions=all_versions), fmt, output, bar)
+
+
+@cli.command()
+@click.option("--apply", is_flag=True, help="Replace the text of the versions that change.")
+@db_option
+@archive_errors
+def reextract(apply: bool, db_path: str) -> None:
+    """Re-run today's extractor over every kept page; report which versions' text would change.
+
+    Example: crawler reextract --db archive.db --apply
+
+    Nothing is re-crawled. With --apply the new text replaces the old in `versions`, the old
+    text is kept in `superseded` with the extractor that made it, and the pages stay as they are.
+    """
+    from crawler import extractor_version
+    from crawler.archive.diff import change_summary, content_hash
+    from crawler.archive.lock import WriterLock
+    from crawler.extraction import clean_item
+    from crawler.extraction import extract as extract_page
+    from crawler.profiles import profile_for_url
+
+    lock = WriterLock.acquire(db_path) if apply else None
+    checked, changed = 0, []
+    try:
+        with Archive.open(db_path, readonly=not apply) as archive:
+            rows = list(archive.versions_with_pages())
+            with progress(len(rows), "Re-extracting") as bar:
+                for row in rows:
+                    raw, encoding = archive.page(row["page_id"])
+                    url = row["fetched_url"] or row["url"]
+                    profile = profile_for_url(url)
+                    html = raw.decode(encoding or "utf-8", errors="replace")
+                    fields = clean_item(extract_page(html, url, profile), profile)
+                    checked += 1
+                    if bar:
+                        bar.update(1)
+                    if content_hash(fields) != row["content_hash"]:
+                        changed.append((row, fields))
+            for row, fields in changed:
+                summary = change_summary(row, fields)
+                click.echo(f"v{row['version']} {row['url']}: {', '.join(summary['fields'])} "
+                           f"(+{summary['words_added']}/-{summary['words_removed']} words)")
+                if apply:
+                    archive.supersede(row["id"], fields, extractor_version())
+    finally:
+        if lock:
+            lock.release()
+    verb = "changed" if apply else "would change"
+    click.echo(f"{checked} versions re-extracted, {len(changed)} {verb}.")
 
 
 @cli.command()
@@ -222,6 +348,8 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
 
     Example: crawler extract --url https://example.com/story page.html
     """
+    from w3lib.encoding import html_to_unicode
+
     from crawler.extraction import clean_item
     from crawler.extraction import extract as extract_page
     from crawler.profiles import profile_for_url
@@ -231,7 +359,7 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
-        html = data.decode("utf-8", errors="replace")
+        _, html = html_to_unicode(None, data)  # BOM, then <meta charset>, then detection
         page_url = url or canonical_link(html) or path.resolve().as_uri()
         profile = profile_for_url(page_url)
         fields = clean_item(extract_page(html, page_url, profile), profile)

@@ -30,6 +30,11 @@ class Article:
     profile: str | None = None  # name of the site profile that sharpened the extraction
     etag: str | None = None  # HTTP validators, sent back when the article is re-checked
     last_modified: str | None = None
+    extractor: str | None = None  # version of the extraction code that read the page
+    headers: dict[str, str] = field(default_factory=dict)  # HTTP response headers
+    encoding: str | None = None  # the charset the page was decoded with
+    # The fetched page itself, kept in the archive; feed exports show its size only.
+    page: bytes = field(default=b"", repr=False, metadata={"serializer": len})
 
     def to_dict(self) -> dict[str, Any]:
         """The item as a plain dict."""

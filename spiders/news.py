@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler import extractor_version
 from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
@@ -273,6 +274,9 @@ class NewsSpider(Spider):
             fetched_at=self.now(), aliases=aliases, profile=profile.name if profile else None,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
+            extractor=extractor_version(), encoding=response.encoding, page=response.body,
+            headers={name.decode("latin-1"): b", ".join(values).decode("latin-1")
+                     for name, values in headers.items()},
         )
 
     def failed(self, failure: Failure) -> None:

@@ -112,3 +112,76 @@ def test_python_dash_m_runs_the_command(db: str) -> None:
     done = subprocess.run([sys.executable, "-m", "crawler", "history", "nope", "--db", db],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 1 and done.stderr.strip().startswith("Error:")
+
+
+PAGE = """<html lang="en"><head><title>Council approves plan | Example News</title>
+<link rel="canonical" href="https://example.com/2025/08/22/plan/">
+<meta property="og:type" content="article"></head><body>
+<article><h1>Council approves plan</h1><div class="entry-content">
+<p>The council approved the plan on Monday after a long debate in the chamber.</p>
+<p>Residents will vote on the final scheme in May, officials said on Tuesday.</p>
+<p>Opponents said the consultation had been too short and too narrow in scope.</p>
+</div></article><aside><h3>Latest from News</h3><p>Another story teaser</p></aside>
+</body></html>"""
+
+
+@pytest.fixture
+def paged_db(tmp_path: Path) -> str:
+    path = tmp_path / "paged.db"
+    stale = {"url": URL, "site": "example.com", "title": "Council approves plan",
+             "body": "The council approved the plan.\n\nLatest from News", "page": PAGE.encode(),
+             "encoding": "utf-8", "fetched_url": URL, "extractor": "0.0.1",
+             "headers": {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}}
+    with Archive.open(path) as archive:
+        archive.save(stale)
+    return str(path)
+
+
+def test_reextract_reports_then_applies_and_keeps_the_old_text(paged_db: str) -> None:
+    code, out = run("reextract", "--db", paged_db)
+    assert code == 0 and "v1 " + URL in out and "1 would change" in out
+    with Archive.open(paged_db, readonly=True) as archive:  # a dry run changed nothing
+        assert "Latest from" in archive.versions(1)[0]["body"]
+    code, out = run("reextract", "--apply", "--db", paged_db)
+    assert code == 0 and "1 changed" in out
+    with Archive.open(paged_db, readonly=True) as archive:
+        version = archive.versions(1)[0]
+        assert "Residents will vote" in version["body"] and "Latest from" not in version["body"]
+        assert version["extractor"] != "0.0.1"
+        old = archive.db.execute("SELECT extractor, body FROM superseded").fetchall()
+        assert old == [("0.0.1", "The council approved the plan.\n\nLatest from News")]
+        assert archive.page(version["page_id"])[0] == PAGE.encode()  # the page is kept
+    code, out = run("reextract", "--db", paged_db)
+    assert "0 would change" in out
+
+
+def test_export_warc_replays_the_kept_pages(paged_db: str, tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    target = tmp_path / "out.warc.gz"
+    code, out = run("export", "--format", "warc", "-o", str(target), "--db", paged_db)
+    assert code == 0 and "1 WARC records" in out
+    with target.open("rb") as stream:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"),
+                    r.http_headers.get_header("Content-Encoding"), r.content_stream().read())
+                   for r in ArchiveIterator(stream) if r.rec_type == "response"]
+    assert records == [(URL, None, PAGE.encode())]
+
+
+def test_pages_are_stored_compressed_and_once(paged_db: str) -> None:
+    with Archive.open(paged_db) as archive:
+        archive.save({"url": URL + "copy/", "site": "example.com", "title": "Copy",
+                      "body": "Another article body.", "page": PAGE.encode()})
+        size, stored, count = archive.db.execute(
+            "SELECT SUM(size), SUM(LENGTH(content)), COUNT(*) FROM pages").fetchone()
+    assert count == 1 and stored < size
+
+
+def test_export_parquet(db: str, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / "out.parquet"
+    code, _ = run("export", "--format", "parquet", "--all-versions", "-o", str(target),
+                  "--db", db)
+    assert code == 0
+    table = pq.read_table(target)
+    assert table.num_rows == 3 and table.column("version").to_pylist() == [1, 2, 1]

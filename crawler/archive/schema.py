@@ -133,6 +133,36 @@ WHERE v.version = (SELECT MAX(version) FROM versions WHERE article_id = a.id);
 """
 
 
+V3 = """
+CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    encoding TEXT,
+    content BLOB NOT NULL
+);
+ALTER TABLE versions ADD COLUMN page_id INTEGER REFERENCES pages(id);
+ALTER TABLE versions ADD COLUMN extractor TEXT;
+ALTER TABLE fetches ADD COLUMN page_id INTEGER REFERENCES pages(id);
+ALTER TABLE fetches ADD COLUMN headers TEXT;
+CREATE TABLE superseded (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    replaced_at TEXT NOT NULL,
+    extractor TEXT,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    summary TEXT,
+    authors TEXT,
+    published TEXT,
+    modified TEXT,
+    section TEXT,
+    body TEXT
+);
+CREATE INDEX superseded_version ON superseded(version_id);
+"""
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the caller's transaction (executescript commits)."""
     statement = ""
@@ -155,7 +185,12 @@ def _v2(db: Database) -> None:
     run_script(db, V2)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+def _v3(db: Database) -> None:
+    """Raw pages behind versions, compressed and deduplicated; re-extraction history."""
+    run_script(db, V3)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

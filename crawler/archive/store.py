@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,6 +21,7 @@ from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
 from crawler.urls import canonical_url
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other before giving up
+PAGE_COMPRESSION = 6  # zlib level for stored pages: about a fifth of the HTML's size
 GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
 VERSION_COLUMNS = (
     "title", "summary", "authors", "published", "modified", "section", "body", "lang",
@@ -212,9 +215,11 @@ class Archive:
                         (alias, article_id),
                     )
             changed = newest is None or newest["content_hash"] != digest
-            version_id = None
+            version_id = page_id = None
             if changed:
-                version_id = self._insert_version(item, article_id, newest, crawl_id, digest)
+                page_id = self._store_page(item.get("page"), item.get("encoding"))
+                version_id = self._insert_version(item, article_id, newest, crawl_id, digest,
+                                                  page_id)
             last_changed = fetched_at if changed else article["last_changed_at"]
             self.db.execute(
                 """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
@@ -228,7 +233,7 @@ class Archive:
             )
             self._record_fetch(article_id, crawl_id, fetched_at,
                                item.get("fetched_url") or url, item.get("status") or 200,
-                               version_id)
+                               version_id, page_id, item.get("headers"))
         if article is None:
             return Outcome.NEW_ARTICLE
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
@@ -240,6 +245,7 @@ class Archive:
         newest: dict[str, Any] | None,
         crawl_id: int | None,
         digest: str,
+        page_id: int | None,
     ) -> int:
         values = {name: item.get(name) for name in VERSION_COLUMNS}
         values["authors"] = json.dumps(list(item.get("authors") or []), ensure_ascii=False)
@@ -247,10 +253,10 @@ class Archive:
         cursor = self.db.execute(
             """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
                status, content_hash, title, summary, authors, published, modified, section,
-               body, lang, changes)
+               body, lang, changes, page_id, extractor)
                VALUES (:article_id, :version, :crawl_id, :fetched_at, :fetched_url, :status,
                :content_hash, :title, :summary, :authors, :published, :modified, :section,
-               :body, :lang, :changes)""",
+               :body, :lang, :changes, :page_id, :extractor)""",
             {
                 **values,
                 "article_id": article_id,
@@ -261,19 +267,44 @@ class Archive:
                 "status": item.get("status"),
                 "content_hash": digest,
                 "changes": json.dumps(change_summary(newest, item)),
+                "page_id": page_id,
+                "extractor": item.get("extractor"),
             },
         )
         return cursor.lastrowid
 
+    def _store_page(self, raw: bytes | None, encoding: str | None) -> int | None:
+        """Keep a fetched page once, compressed; returns its id (None for no page)."""
+        if not raw:
+            return None
+        digest = hashlib.sha256(raw).hexdigest()
+        row = self.db.execute("SELECT id FROM pages WHERE hash = ?", (digest,)).fetchone()
+        if row:
+            return row[0]
+        cursor = self.db.execute(
+            "INSERT INTO pages (hash, size, encoding, content) VALUES (?, ?, ?, ?)",
+            (digest, len(raw), encoding, zlib.compress(raw, PAGE_COMPRESSION)),
+        )
+        return cursor.lastrowid
+
+    def page(self, page_id: int) -> tuple[bytes, str | None]:
+        """A stored page's raw bytes and the encoding it was read with."""
+        row = self.db.execute("SELECT content, encoding FROM pages WHERE id = ?",
+                              (page_id,)).fetchone()
+        if row is None:
+            raise ArchiveError(f"no page {page_id} in the archive")
+        return zlib.decompress(row[0]), row[1]
+
     def _record_fetch(
         self, article_id: int, crawl_id: int | None, fetched_at: str, url: str, status: int,
-        version_id: int | None,
+        version_id: int | None, page_id: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.db.execute(
             """INSERT INTO fetches (article_id, crawl_id, fetched_at, url, status, changed,
-               version_id) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               version_id, page_id, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (article_id, crawl_id, fetched_at, url, status, int(version_id is not None),
-             version_id),
+             version_id, page_id, json.dumps(dict(headers)) if headers else None),
         )
 
     def record_check(
@@ -454,6 +485,51 @@ class Archive:
             row = dict(zip(names, values, strict=True))
             row["authors"] = json.loads(row["authors"] or "[]")
             yield row
+
+    def _stream(self, sql: str, params: tuple = ()) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield dict(zip(names, values, strict=True))
+
+    def versions_with_pages(self) -> Iterator[dict[str, Any]]:
+        """Every version whose fetched page is kept, with its article's URL, streamed."""
+        return self._stream(
+            """SELECT v.id, v.article_id, v.version, a.url, v.fetched_url, v.page_id,
+                      v.extractor, v.content_hash, v.title, v.summary, v.authors, v.published,
+                      v.modified, v.section, v.body
+               FROM versions v JOIN articles a ON a.id = v.article_id
+               WHERE v.page_id IS NOT NULL ORDER BY v.id""")
+
+    def supersede(self, version_id: int, fields: Mapping[str, Any], extractor: str,
+                  replaced_at: str | None = None) -> None:
+        """Replace a version's extracted text with a better extraction of the same page.
+
+        The text it had is kept in `superseded`, and the page itself is never touched.
+        """
+        with self.db.atomic():
+            self.db.execute(
+                """INSERT INTO superseded (version_id, replaced_at, extractor, content_hash,
+                   title, summary, authors, published, modified, section, body)
+                   SELECT id, ?, extractor, content_hash, title, summary, authors, published,
+                   modified, section, body FROM versions WHERE id = ?""",
+                (replaced_at or utc_now(), version_id),
+            )
+            self.db.execute(
+                """UPDATE versions SET title = ?, summary = ?, authors = ?, published = ?,
+                   modified = ?, section = ?, body = ?, content_hash = ?, extractor = ?
+                   WHERE id = ?""",
+                (fields.get("title"), fields.get("summary"),
+                 json.dumps(list(fields.get("authors") or []), ensure_ascii=False),
+                 fields.get("published"), fields.get("modified"), fields.get("section"),
+                 fields.get("body") or "", content_hash(fields), extractor, version_id),
+            )
+
+    def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
+        """Every fetch whose page is kept (URL, time, status, headers), oldest first."""
+        return self._stream(
+            """SELECT f.id, f.url, f.fetched_at, f.status, f.headers, f.page_id, p.encoding
+               FROM fetches f JOIN pages p ON p.id = f.page_id ORDER BY f.id""")
 
     def counts(self) -> dict[str, int]:
         """How many articles, versions and crawls the archive holds."""

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import statistics
+import time
 import urllib.request
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from parsel import Selector
@@ -423,3 +428,261 @@ def test_two_servers_get_their_own_ports_and_stop() -> None:
         assert fetch(two.url("/")).status == 200
     with pytest.raises(OSError):
         fetch(one.url("/"))
+
+
+# Validators, feeds and sitemaps, as real news sites send them
+
+
+def header(response: Response, name: str) -> str | None:
+    return response.header(name)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_article_pages_send_validators_and_answer_conditional_requests(
+    theme: type[NewsSite],
+) -> None:
+    site = theme()
+    story = site.live_stories()[2]
+    path = site.path(story)
+    first = get(site, path)
+    etag, last_modified = header(first, "ETag"), header(first, "Last-Modified")
+    assert etag and etag.startswith('"') and last_modified
+    assert parsedate_to_datetime(last_modified) == story.modified
+
+    unchanged = site.handle(path, {"If-None-Match": etag})
+    assert unchanged.status == 304 and unchanged.body == b""
+    assert header(unchanged, "ETag") == etag
+    assert site.handle(path, {"If-None-Match": f'"other", W/{etag}'}).status == 304
+    assert site.handle(path, {"If-Modified-Since": last_modified}).status == 304
+    later = format_datetime(story.modified + timedelta(days=1), usegmt=False)
+    assert site.handle(path, {"if-modified-since": later}).status == 304
+    earlier = format_datetime(story.modified - timedelta(seconds=1))
+    assert site.handle(path, {"If-Modified-Since": earlier}).status == 200
+    assert site.handle(path, {"If-Modified-Since": "not a date"}).status == 200
+    # If-None-Match decides when both are sent, as RFC 9110 says
+    both = {"If-None-Match": '"stale"', "If-Modified-Since": last_modified}
+    assert site.handle(path, both).status == 200
+
+    site.churn()  # sidebars change, the story does not: the same validators
+    assert get(site, path).body != first.body
+    assert header(get(site, path), "ETag") == etag
+    assert site.handle(path, {"If-None-Match": etag}).status == 304
+
+    site.edit_body(story, lambda old: [*old, "A correction was added."])
+    edited = site.handle(path, {"If-None-Match": etag, "If-Modified-Since": last_modified})
+    assert edited.status == 200 and b"A correction was added." in edited.body
+    assert header(edited, "ETag") != etag
+    assert parsedate_to_datetime(header(edited, "Last-Modified")) > story.published
+
+
+def test_amp_pages_have_their_own_validators() -> None:
+    site = LedgerSite()
+    story = site.live_stories()[0]
+    page_etag = header(get(site, site.path(story)), "ETag")
+    amp_etag = header(get(site, site.path(story) + "/amp"), "ETag")
+    assert amp_etag and amp_etag != page_etag
+    assert site.handle(site.path(story) + "/amp", {"If-None-Match": page_etag}).status == 200
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_unstable_etags_change_with_every_byte(theme: type[NewsSite]) -> None:
+    site = theme(stable_etags=False)
+    path = site.path(site.live_stories()[1])
+    etag = header(get(site, path), "ETag")
+    assert site.handle(path, {"If-None-Match": etag}).status == 304
+    site.churn()
+    assert header(get(site, path), "ETag") != etag
+    assert site.handle(path, {"If-None-Match": etag}).status == 200
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_sites_without_validators_never_answer_304(theme: type[NewsSite]) -> None:
+    site = theme(validators=False)
+    story = site.live_stories()[1]
+    response = get(site, site.path(story))
+    assert header(response, "ETag") is None and header(response, "Last-Modified") is None
+    far = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT", "If-None-Match": "*"}
+    assert site.handle(site.path(story), far).status == 200
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_listings_and_redirects_ignore_conditional_headers(theme: type[NewsSite]) -> None:
+    site = theme()
+    far = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT", "If-None-Match": "*"}
+    home = site.handle("/", far)
+    assert home.status == 200 and header(home, "ETag") is None
+    moved = site.live_stories()[2]
+    old_path = site.path(moved)
+    site.move_story(moved)
+    assert site.handle(old_path, far).status == 301
+    assert site.handle("/no/such/page/", far).status == 404
+
+
+def xml(site: NewsSite, path: str) -> ElementTree.Element:
+    response = get(site, path)
+    assert response.status == 200, path
+    assert header(response, "Content-Type").split(";")[0] in (
+        "application/xml", "application/rss+xml"
+    )
+    return ElementTree.fromstring(response.body)
+
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+FEED_PATHS = {"digest": "/feed/", "ledger": "/rss.xml"}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_advertises_the_rss_feed_of_the_newest_stories(theme: type[NewsSite]) -> None:
+    site = theme()
+    feed_url = site.base_url + FEED_PATHS[site.theme]
+    story = site.live_stories()[0]
+    section = slugify(story.section)
+    for path in ("/", site.path(story), f"/category/{section}/" if site.theme == "digest"
+                 else f"/section/{section}", "/no/such/page/"):
+        selector = Selector(text=site.handle(path).body.decode("utf-8"))
+        advertised = selector.css('head link[rel=alternate][type="application/rss+xml"]')
+        assert advertised.css("::attr(href)").getall() == [feed_url], path
+
+    added = site.add_story()
+    removed = site.remove_story(site.live_stories()[3])
+    channel = xml(site, FEED_PATHS[site.theme]).find("channel")
+    items = channel.findall("item")
+    assert [i.findtext("link") for i in items] == [
+        site.url(s) for s in site.live_stories()[:10]
+    ]
+    assert items[0].findtext("link") == site.url(added)
+    assert site.url(removed) not in {i.findtext("link") for i in items}
+    first = items[0]
+    assert first.findtext("title") == added.title
+    assert parsedate_to_datetime(first.findtext("pubDate")) == added.published
+    assert first.findtext("guid")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_site_without_feed(theme: type[NewsSite]) -> None:
+    site = theme(feed_size=0)
+    assert not Selector(text=get(site, "/").body.decode()).css("link[rel=alternate]")
+    assert get(site, FEED_PATHS[site.theme]).status in (301, 404)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_robots_txt_lists_a_sitemap_index_and_a_news_sitemap(theme: type[NewsSite]) -> None:
+    site = theme(count=23, sitemap_size=10)
+    robots = get(site, "/robots.txt").body.decode()
+    listed = [line.split(":", 1)[1].strip() for line in robots.splitlines()
+              if line.startswith("Sitemap:")]
+    assert len(listed) == 2 and all(url.startswith(site.base_url) for url in listed)
+    index_path, news_path = (urlsplit(url).path for url in listed)
+
+    children = xml(site, index_path).findall(f"{SM}sitemap")
+    assert len(children) == 3  # 23 stories, 10 a sitemap
+    seen: list[str] = []
+    for child in children:
+        urls = xml(site, urlsplit(child.findtext(f"{SM}loc")).path).findall(f"{SM}url")
+        modified = [datetime.fromisoformat(u.findtext(f"{SM}lastmod")) for u in urls]
+        assert datetime.fromisoformat(child.findtext(f"{SM}lastmod")) == max(modified)
+        for url, lastmod in zip(urls, modified, strict=True):
+            loc = url.findtext(f"{SM}loc")
+            assert lastmod == site.story(loc).modified
+            seen.append(loc)
+    assert sorted(seen) == sorted(site.expected())  # no private or removed story
+    assert seen[0] == site.url(site.live_stories()[-1])  # oldest first: old sitemaps stay put
+
+    news = xml(site, news_path).findall(f"{SM}url")
+    newest = site.live_stories()[0].published
+    recent = [s for s in site.live_stories() if newest - s.published <= timedelta(days=2)]
+    assert 0 < len(news) == len(recent) < 23
+    for url, story in zip(news, recent, strict=True):
+        assert url.findtext(f"{SM}loc") == site.url(story)
+        published = url.findtext(f"{NEWS}news/{NEWS}publication_date")
+        assert datetime.fromisoformat(published) == story.published
+        assert url.findtext(f"{NEWS}news/{NEWS}title") == story.title
+
+    beyond = site.sitemap_path.format(n=4)
+    assert get(site, beyond).status == 404
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_sitemaps_follow_edits_and_moves(theme: type[NewsSite]) -> None:
+    site = theme()
+    story = site.live_stories()[5]
+    site.edit_title(story, "A new headline")
+    old_url = site.url(story)
+    site.move_story(story)
+    index_path = urlsplit(get(site, "/robots.txt").body.decode().split("Sitemap: ")[1]).path
+    child = xml(site, index_path).find(f"{SM}sitemap")
+    entries = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod")
+               for u in xml(site, urlsplit(child.findtext(f"{SM}loc")).path)}
+    assert old_url not in entries
+    assert datetime.fromisoformat(entries[site.url(story)]) == story.modified
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_site_without_sitemaps(theme: type[NewsSite]) -> None:
+    site = theme(sitemaps=False)
+    assert "Sitemap:" not in get(site, "/robots.txt").body.decode()
+    assert get(site, site.news_sitemap_path).status == 404
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_big_site_builds_and_renders_fast(theme: type[NewsSite]) -> None:
+    started = time.perf_counter()
+    site = theme(count=2000, per_page=20)
+    assert time.perf_counter() - started < 3
+    live = site.live_stories()
+    assert len(live) == 2000
+    paths = ["/", site.path(live[0]), site.path(live[1000]), site.path(live[-1]),
+             "/page/50/" if site.theme == "digest" else "/section/politics?page=20"]
+    get(site, "/")  # the story index is built once per change
+    for path in paths:
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            assert get(site, path).status == 200, path
+            times.append(time.perf_counter() - started)
+        assert statistics.median(times) < 0.005, (path, times)
+    site.add_story()  # a change rebuilds the index once
+    assert site.live_stories()[0] == site.stories[-1]
+    assert get(site, "/").status == 200
+
+
+def fetch_with(url: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", parts.path, headers=headers)
+    response = conn.getresponse()
+    response.body = response.read()
+    conn.close()
+    return response
+
+
+def test_server_answers_conditional_requests_and_logs_their_headers() -> None:
+    site = LedgerSite(count=6)
+    with serve(site) as server:
+        path = site.path(site.live_stories()[0])
+        first = fetch(server.url(path))
+        etag = first.getheader("ETag")
+        assert first.status == 200 and etag and first.getheader("Last-Modified")
+        again = fetch_with(server.url(path), {"If-None-Match": etag, "Referer": server.url("/")})
+        assert again.status == 304 and again.body == b""
+        assert again.getheader("ETag") == etag and again.getheader("Content-Length") is None
+        first_hit, second_hit = server.hits(path)
+        assert (first_hit.status, first_hit.conditional) == (200, False)
+        assert (second_hit.status, second_hit.conditional) == (304, True)
+        assert second_hit.headers["if-none-match"] == etag
+        assert second_hit.headers["referer"] == server.url("/")
+        assert server.requested() == [path, path]
+        server.reset()
+        assert server.requests == [] and server.log == []
+
+
+def test_a_slow_server_delays_every_answer_until_told_otherwise() -> None:
+    with serve(DigestSite(count=6), delay=0.3) as server:
+        started = time.perf_counter()
+        assert fetch(server.url("/robots.txt")).status == 200
+        assert time.perf_counter() - started >= 0.3
+        server.delay = 0
+        started = time.perf_counter()
+        assert fetch(server.url("/robots.txt")).status == 200
+        assert time.perf_counter() - started < 0.3

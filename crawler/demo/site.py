@@ -5,22 +5,29 @@ navigation, "Latest from" and "Don't Miss" teasers, sidebar widgets, shortlinks)
 is a modern site (JSON-LD, AMP variants, tracking parameters on links, inline "Read more" boxes
 and adverts inside the story). `churn()` changes everything that is not the story; `edit_body`,
 `edit_title`, `add_story`, `remove_story` and `move_story` change the stories, and `expected()`
-gives the ground truth an archive should hold. Standard library only: `crawler.demo.server`
-serves a site on 127.0.0.1.
+gives the ground truth an archive should hold.
+
+Like a real site, each advertises an RSS feed of its newest stories in every page's head, lists
+a sitemap index and a Google News sitemap in robots.txt, and sends article pages with an ETag
+and a Last-Modified date, answering a conditional request 304 when the story has not changed.
+Stories are indexed once per change, so a site of thousands of stories renders a page in about a
+millisecond. Standard library only: `crawler.demo.server` serves a site on 127.0.0.1.
 """
 
 # ruff: noqa: E501 -- HTML template lines stay whole, as a page's source shows them.
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
 import random
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
@@ -35,6 +42,8 @@ MODULE_MARKERS = (
     "All rights reserved", "reading now",
 )
 TEASER_WORDS = 30  # words of summary and body in a listing excerpt, as WordPress trims them
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_SITEMAP_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
 @cache
@@ -65,6 +74,35 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def http_date(moment: datetime) -> str:
+    """A time as HTTP headers write it: Sun, 05 Oct 2025 17:30:00 GMT."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def etag_of(*parts: object) -> str:
+    """A strong entity tag for content made of these parts."""
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    return f'"{digest[:20]}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """True when an If-None-Match value names the tag (weakly compared) or is "*"."""
+    wanted = etag.removeprefix("W/")
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+def not_modified_since(if_modified_since: str, last_modified: str) -> bool:
+    """True when the page is not newer than an If-Modified-Since date (bad dates: False)."""
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+
+
 @dataclass(frozen=True)
 class Response:
     """What the site answers to one request."""
@@ -87,6 +125,41 @@ class Response:
     def redirect(cls, location: str, status: int = 301) -> Response:
         """A permanent redirect."""
         return cls(status, b"", (("Location", location), ("Content-Type", "text/html")))
+
+    @classmethod
+    def xml(cls, text: str, media_type: str = "application/xml") -> Response:
+        """An XML document: a feed or a sitemap."""
+        return cls(200, text.encode("utf-8"), (("Content-Type", f"{media_type}; charset=utf-8"),))
+
+    def header(self, name: str) -> str | None:
+        """The value of a header, by case-insensitive name."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+    def with_headers(self, *headers: tuple[str, str]) -> Response:
+        """The same response with more headers."""
+        return Response(self.status, self.body, (*self.headers, *headers))
+
+    def answer(self, request_headers: Mapping[str, str]) -> Response:
+        """This response, or 304 Not Modified when the request's validators still match it.
+
+        If-None-Match wins over If-Modified-Since, as RFC 9110 says; only 200s with
+        validators are ever answered 304.
+        """
+        etag, last_modified = self.header("ETag"), self.header("Last-Modified")
+        if self.status != 200 or not (etag or last_modified):
+            return self
+        if_none_match = request_headers.get("if-none-match")
+        if_modified_since = request_headers.get("if-modified-since")
+        if if_none_match is not None:
+            fresh = bool(etag) and etag_matches(if_none_match, etag)
+        else:
+            fresh = bool(if_modified_since and last_modified) and not_modified_since(
+                if_modified_since, last_modified)
+        if not fresh:
+            return self
+        kept = tuple((k, v) for k, v in self.headers if k in ("ETag", "Last-Modified"))
+        return Response(304, b"", kept)
 
 
 @dataclass
@@ -218,6 +291,21 @@ class Listing:
     has_next: bool
 
 
+@dataclass
+class StoryIndex:
+    """The lookups every page needs, built once per change to the stories."""
+
+    live: list[Story]  # public stories, newest first
+    position: dict[int, int]  # story id -> place in live
+    by_id: dict[int, Story]  # every story
+    by_path: dict[str, Story]  # article path -> story, removed ones left out
+    by_old_path: dict[str, Story]  # earlier article paths (301s) -> story
+    by_section: dict[str, list[Story]]  # section slug -> public stories, newest first
+    by_tag: dict[str, list[Story]]
+    by_author: dict[str, list[Story]]
+    tags: list[str]  # every tag of a public story, sorted
+
+
 class NewsSite:
     """Stories, routes and module churn shared by both themes; a theme renders the pages."""
 
@@ -228,17 +316,44 @@ class NewsSite:
     id_step: ClassVar[int]
     newest: ClassVar[datetime]
 
-    def __init__(self, count: int = 16, seed: int = 1, per_page: int = 5) -> None:
+    feed_path: ClassVar[str]  # the RSS feed
+    sitemap_index_path: ClassVar[str]  # the sitemap index robots.txt lists
+    sitemap_path: ClassVar[str]  # one sitemap of the index, "{n}" for its number from 1
+    news_sitemap_path: ClassVar[str]  # the Google News sitemap robots.txt lists
+    disallow: ClassVar[tuple[str, ...]] = ("/private/",)  # robots.txt Disallow rules
+
+    def __init__(
+        self,
+        count: int = 16,
+        seed: int = 1,
+        per_page: int = 5,
+        *,
+        feed_size: int = 10,
+        sitemaps: bool = True,
+        sitemap_size: int = 1000,
+        news_days: float = 2,
+        validators: bool = True,
+        stable_etags: bool = True,
+    ) -> None:
         self.seed = seed
         self.per_page = per_page
         self.base_url = "http://127.0.0.1"  # the server sets the address it listens on
         self.generation = 0  # bumped by churn(): sidebars, dates, counts and ads change
         self.endless_pagination = False  # every listing page links to one more page
         self.partner_links: list[tuple[str, str]] = []  # (text, URL) in the footer: other sites
+        self.feed_size = feed_size  # stories in the RSS feed; 0: no feed at all
+        self.sitemaps = sitemaps  # robots.txt lists a sitemap index and a news sitemap
+        self.sitemap_size = sitemap_size  # URLs per sitemap of the index
+        self.news_days = news_days  # the news sitemap's window before the newest story
+        self.validators = validators  # article pages send ETag and Last-Modified
+        # True: the ETag hashes the story alone; False: every byte, so churn changes it too.
+        self.stable_etags = stable_etags
         self.sections = list(self.default_sections)
         self.writer = StoryWriter(self.theme, seed)
         self.stories: list[Story] = []
         self.today = date(2025, 10, 6)
+        self._changes = 0  # bumped by every method that changes the stories
+        self._index: tuple[tuple[int, int], StoryIndex] | None = None
         for index in range(count):
             self.stories.append(self._new_story(index))
         self.private = self._new_story(count, private=True)
@@ -273,6 +388,7 @@ class NewsSite:
         fields.setdefault("modified", fields["published"])
         story = self._new_story(index, **fields)
         self.stories.append(story)
+        self.changed()
         return story
 
     def story(self, key: int | str | Story) -> Story:
@@ -288,12 +404,55 @@ class NewsSite:
 
     def live_stories(self) -> list[Story]:
         """Public stories, newest first."""
-        return sorted((s for s in self.stories if s.live), key=lambda s: s.published, reverse=True)
+        return list(self.index().live)
+
+    def changed(self) -> None:
+        """Say that stories changed; the site's methods call it, code that sets fields must."""
+        self._changes += 1
+
+    def index(self) -> StoryIndex:
+        """The lookups over the stories as they are now."""
+        key = (len(self.stories), self._changes)
+        if self._index is None or self._index[0] != key:
+            self._index = (key, self._build_index())
+        return self._index[1]
+
+    def _build_index(self) -> StoryIndex:
+        live = sorted((s for s in self.stories if s.live), key=lambda s: s.published,
+                      reverse=True)
+        by_path: dict[str, Story] = {}
+        by_old_path: dict[str, Story] = {}
+        for story in self.stories:
+            if not story.removed:
+                by_path.setdefault(self.path(story), story)
+                for slug in story.old_slugs:
+                    by_old_path.setdefault(self.path(story, slug), story)
+        by_section: dict[str, list[Story]] = {}
+        by_tag: dict[str, list[Story]] = {}
+        by_author: dict[str, list[Story]] = {}
+        for story in live:
+            by_section.setdefault(slugify(story.section), []).append(story)
+            for tag in dict.fromkeys(map(slugify, story.tags)):
+                by_tag.setdefault(tag, []).append(story)
+            for author in dict.fromkeys(map(slugify, story.authors)):
+                by_author.setdefault(author, []).append(story)
+        return StoryIndex(
+            live=live,
+            position={s.id: n for n, s in enumerate(live)},
+            by_id={s.id: s for s in reversed(self.stories)},  # the first of an id wins
+            by_path=by_path,
+            by_old_path=by_old_path,
+            by_section=by_section,
+            by_tag=by_tag,
+            by_author=by_author,
+            tags=sorted({t for s in live for t in s.tags}),
+        )
 
     def _touch(self, story: Story) -> None:
         story.modified = max(story.modified or story.published, story.published) + timedelta(
             hours=3
         )
+        self.changed()
 
     def edit_body(
         self, key: int | str | Story, paragraphs: list[str] | Callable[[list[str]], list[str]]
@@ -323,6 +482,7 @@ class NewsSite:
         """Unpublish a story: its URL answers 404 and no page links to it."""
         story = self.story(key)
         story.removed = True
+        self.changed()
         return story
 
     def move_story(self, key: int | str | Story, slug: str | None = None) -> Story:
@@ -330,6 +490,7 @@ class NewsSite:
         story = self.story(key)
         story.old_slugs.append(story.slug)
         story.slug = slug or f"{story.slug}-updated"
+        self.changed()
         return story
 
     def churn(self) -> None:
@@ -403,15 +564,15 @@ class NewsSite:
 
     def in_section(self, slug: str) -> list[Story]:
         """Public stories of the section with this slug, newest first."""
-        return [s for s in self.live_stories() if slugify(s.section) == slug]
+        return list(self.index().by_section.get(slug, ()))
 
     def by_author(self, slug: str) -> list[Story]:
         """Public stories with an author of this slug, newest first."""
-        return [s for s in self.live_stories() if slug in map(slugify, s.authors)]
+        return list(self.index().by_author.get(slug, ()))
 
     def tagged(self, slug: str) -> list[Story]:
         """Public stories with a tag of this slug, newest first."""
-        return [s for s in self.live_stories() if slug in map(slugify, s.tags)]
+        return list(self.index().by_tag.get(slug, ()))
 
     def partners(self) -> str:
         """Footer list items linking to other sites."""
@@ -421,16 +582,141 @@ class NewsSite:
     # Requests
 
     def robots_txt(self) -> str:
-        """The site's robots.txt."""
-        return "User-agent: *\nDisallow: /private/\n"
+        """The site's robots.txt, with its sitemaps."""
+        lines = ["User-agent: *", *(f"Disallow: {rule}" for rule in self.disallow)]
+        if self.sitemaps:
+            lines += ["", f"Sitemap: {self.base_url}{self.sitemap_index_path}",
+                      f"Sitemap: {self.base_url}{self.news_sitemap_path}"]
+        return "\n".join(lines) + "\n"
 
-    def handle(self, target: str) -> Response:
-        """Answer a GET for a path with its query string."""
+    def handle(self, target: str, headers: Mapping[str, str] | None = None) -> Response:
+        """Answer a GET for a path with its query string, honouring conditional headers."""
         parts = urlsplit(target)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        if parts.path == "/robots.txt":
+        response = (self.files(parts.path) or self.route(parts.path, query)
+                    or Response.page(self.not_found(), 404))
+        if headers:
+            response = response.answer({k.lower(): v for k, v in headers.items()})
+        return response
+
+    def files(self, path: str) -> Response | None:
+        """robots.txt, the feed and the sitemaps; None for any other path."""
+        if path == "/robots.txt":
             return Response.text(self.robots_txt())
-        return self.route(parts.path, query) or Response.page(self.not_found(), 404)
+        if self.feed_size and path == self.feed_path:
+            return Response.xml(self.feed(), "application/rss+xml")
+        if not self.sitemaps:
+            return None
+        if path == self.sitemap_index_path:
+            return Response.xml(self.sitemap_index())
+        if path == self.news_sitemap_path:
+            return Response.xml(self.news_sitemap())
+        before, _, after = self.sitemap_path.partition("{n}")
+        number = path.removeprefix(before).removesuffix(after)
+        if path.startswith(before) and path.endswith(after) and number.isdigit():
+            text = self.sitemap(int(number))
+            return Response.xml(text) if text else None
+        return None
+
+    def article_response(self, story: Story, text: str, variant: str = "") -> Response:
+        """An article page, with an ETag and Last-Modified when the site sends validators."""
+        response = Response.page(text)
+        if not self.validators:
+            return response
+        modified = story.modified or story.published
+        if self.stable_etags:  # the story's own fields, as a CMS hashes its post
+            etag = etag_of(self.theme, story.id, variant, story.title, story.summary,
+                           story.authors, story.section, story.published.isoformat(),
+                           modified.isoformat(), *story.paragraphs)
+        else:
+            etag = f'"{hashlib.sha1(response.body).hexdigest()[:20]}"'
+        return response.with_headers(("ETag", etag), ("Last-Modified", http_date(modified)))
+
+    # Feed and sitemaps
+
+    def feed_link(self) -> str:
+        """The <link> in every page's head that advertises the feed."""
+        if not self.feed_size:
+            return ""
+        return (f'<link rel="alternate" type="application/rss+xml" title="{esc(self.name)} '
+                f'&raquo; Feed" href="{self.base_url}{self.feed_path}">\n')
+
+    def feed(self) -> str:
+        """RSS 2.0 of the newest stories."""
+        stories = self.index().live[: self.feed_size]
+        built = max(((s.modified or s.published) for s in stories), default=self.newest)
+        items = "".join(
+            f"<item>\n<title>{esc(s.title)}</title>\n<link>{self.url(s)}</link>\n"
+            f'<guid isPermaLink="false">{self.theme}-{s.id}</guid>\n'
+            f"<pubDate>{format_datetime(s.published)}</pubDate>\n"
+            + "".join(f"<dc:creator>{esc(a)}</dc:creator>\n" for a in s.authors)
+            + f"<category>{esc(s.section)}</category>\n"
+            f"<description>{esc(s.excerpt)}</description>\n</item>\n"
+            for s in stories
+        )
+        return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+<title>{esc(self.name)}</title>
+<atom:link href="{self.base_url}{self.feed_path}" rel="self" type="application/rss+xml"/>
+<link>{self.base_url}/</link>
+<description>The latest stories from {esc(self.name)}</description>
+<lastBuildDate>{format_datetime(built)}</lastBuildDate>
+<language>en-GB</language>
+{items}</channel>
+</rss>
+"""
+
+    def sitemap_chunks(self) -> list[list[Story]]:
+        """The stories of each sitemap of the index: oldest first, so old sitemaps never change."""
+        oldest_first = self.index().live[::-1]
+        size = max(1, self.sitemap_size)
+        return [oldest_first[n : n + size] for n in range(0, len(oldest_first), size)]
+
+    def sitemap_index(self) -> str:
+        """The sitemap index: each sitemap with the newest modified time of its stories."""
+        entries = "".join(
+            f"<sitemap><loc>{self.base_url}{self.sitemap_path.format(n=n)}</loc>"
+            f"<lastmod>{max((s.modified or s.published) for s in chunk).isoformat()}</lastmod>"
+            "</sitemap>\n"
+            for n, chunk in enumerate(self.sitemap_chunks(), start=1)
+        )
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+                f"{entries}</sitemapindex>\n")
+
+    def sitemap(self, number: int) -> str | None:
+        """One sitemap of the index: every story's URL and modified time; None past the last."""
+        chunks = self.sitemap_chunks()
+        if not 1 <= number <= len(chunks):
+            return None
+        entries = "".join(
+            f"<url><loc>{self.url(s)}</loc>"
+            f"<lastmod>{(s.modified or s.published).isoformat()}</lastmod></url>\n"
+            for s in chunks[number - 1]
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
+
+    def news_stories(self) -> list[Story]:
+        """The news sitemap's stories: those published in the window before the newest story."""
+        live = self.index().live
+        if not live:
+            return []
+        since = live[0].published - timedelta(days=self.news_days)
+        return [s for s in live if s.published >= since]
+
+    def news_sitemap(self) -> str:
+        """A Google News sitemap with publication dates."""
+        entries = "".join(
+            f"<url><loc>{self.url(s)}</loc>"
+            f"<lastmod>{(s.modified or s.published).isoformat()}</lastmod>"
+            f"<news:news><news:publication><news:name>{esc(self.name)}</news:name>"
+            "<news:language>en</news:language></news:publication>"
+            f"<news:publication_date>{s.published.isoformat()}</news:publication_date>"
+            f"<news:title>{esc(s.title)}</news:title></news:news></url>\n"
+            for s in self.news_stories()
+        )
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" '
+                f'xmlns:news="{NEWS_SITEMAP_NS}">\n{entries}</urlset>\n')
 
     def route(self, path: str, query: dict[str, str]) -> Response | None:
         """The theme's answer to a path, None for 404."""
@@ -453,9 +739,13 @@ class DigestSite(NewsSite):
     first_id = 5102
     id_step = 3
     newest = datetime(2025, 10, 5, 18, 30, tzinfo=BST)
+    feed_path = "/feed/"
+    sitemap_index_path = "/sitemap_index.xml"
+    sitemap_path = "/post-sitemap{n}.xml"
+    news_sitemap_path = "/news-sitemap.xml"
 
-    def __init__(self, count: int = 16, seed: int = 1, per_page: int = 5) -> None:
-        super().__init__(count, seed, per_page)
+    def __init__(self, count: int = 16, seed: int = 1, per_page: int = 5, **options: Any) -> None:
+        super().__init__(count, seed, per_page, **options)
         # One story says it is no article (og:type website, no article:*), one has no metadata.
         if count > 3:
             self.stories[3].metadata = "website"
@@ -549,19 +839,17 @@ class DigestSite(NewsSite):
         return None
 
     def _shortlink(self, post_id: str) -> Response | None:
-        for story in self.stories:
-            if str(story.id) == post_id and not story.removed:
-                return Response.redirect(self.url(story))
-        return None
+        story = self.index().by_id.get(int(post_id)) if post_id.isdigit() else None
+        if story is None or story.removed:
+            return None
+        return Response.redirect(self.url(story))
 
     def _article(self, path: str, slug: str) -> Response | None:
-        for story in self.stories:
-            if story.removed:
-                continue
-            if path == self.path(story):
-                return Response.page(self._article_page(story))
-            if slug in story.old_slugs and path == self.path(story, slug):
-                return Response.redirect(self.url(story))
+        index = self.index()
+        if story := index.by_path.get(path):
+            return self.article_response(story, self._article_page(story))
+        if story := index.by_old_path.get(path):
+            return Response.redirect(self.url(story))
         return None
 
     # Page parts
@@ -574,7 +862,7 @@ class DigestSite(NewsSite):
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
-{extra}<link rel="stylesheet" id="digest-style-css" href="/wp-content/themes/digest/style.css?ver=6.{self.generation}" media="all">
+{extra}{self.feed_link()}<link rel="stylesheet" id="digest-style-css" href="/wp-content/themes/digest/style.css?ver=6.{self.generation}" media="all">
 <script id="digest-js-extra">var digestVars = {{"ajaxurl":"\\/wp-admin\\/admin-ajax.php","nonce":"{rng.getrandbits(40):010x}"}};</script>
 </head>
 """
@@ -601,7 +889,8 @@ class DigestSite(NewsSite):
 """
 
     def _sidebar(self) -> str:
-        live = self.live_stories()
+        index = self.index()
+        live = index.live
         recent = "".join(
             f'<li><a href="{self.path(s)}">{esc(s.title)}</a></li>' for s in live[:5]
         )
@@ -612,13 +901,12 @@ class DigestSite(NewsSite):
         )
         categories = "".join(
             f'<li class="cat-item"><a href="/category/{slugify(s)}/">{esc(s)}</a> '
-            f"({len(self.in_section(slugify(s)))})</li>"
+            f"({len(index.by_section[slugify(s)])})</li>"
             for s in self.sections
-            if self.in_section(slugify(s))
+            if index.by_section.get(slugify(s))
         )
-        tags = sorted({t for s in live for t in s.tags})
         cloud = " ".join(
-            f'<a href="/tag/{slugify(t)}/" class="tag-cloud-link">{esc(t)}</a>' for t in tags
+            f'<a href="/tag/{slugify(t)}/" class="tag-cloud-link">{esc(t)}</a>' for t in index.tags
         )
         return f"""<aside id="secondary" class="widget-area">
 <section id="search-2" class="widget widget_search"><form role="search" method="get" class="search-form" action="/"><label><span class="screen-reader-text">Search for:</span><input type="search" class="search-field" placeholder="Search …" name="s"></label><input type="submit" class="search-submit" value="Search"></form></section>
@@ -721,11 +1009,17 @@ class DigestSite(NewsSite):
         return "\n".join(lines) + "\n"
 
     def _neighbours(self, story: Story) -> tuple[Story | None, Story | None]:
-        ordered = [s for s in self.live_stories()[::-1] if s.id != story.id]
-        older = [s for s in ordered if s.published <= story.published]
-        newer = [s for s in ordered if s.published > story.published]
-        previous = self.fixed(story, "previous") or older[-1:] or [None]
-        following = self.fixed(story, "next") or newer[:1] or [None]
+        index = self.index()
+        place = index.position.get(story.id)
+        if place is None:  # not public: neighbours by date among the public stories
+            ordered = index.live[::-1]
+            older = [s for s in ordered if s.published <= story.published][-1:]
+            newer = [s for s in ordered if s.published > story.published][:1]
+        else:
+            older = index.live[place + 1 : place + 2]
+            newer = index.live[max(0, place - 1) : place]
+        previous = self.fixed(story, "previous") or older or [None]
+        following = self.fixed(story, "next") or newer or [None]
         return previous[0], following[0]
 
     def _article_page(self, story: Story) -> str:
@@ -744,9 +1038,11 @@ class DigestSite(NewsSite):
                 f'<span class="nav-subtitle">Next Story</span> '
                 f'<span class="nav-title">{esc(following.title)}</span></a></div>'
             )
-        others = [s for s in self.live_stories() if s.id != story.id]
-        same = [s for s in others if s.section == story.section]
-        rest = [s for s in others if s.section != story.section]
+        index = self.index()
+        section_stories = index.by_section.get(section, [])
+        same = [s for s in section_stories[:9] if s.id != story.id][:8]
+        # The other sections' stories in date order: the live list without this section.
+        rest = [s for s in index.live if s.section != story.section]
         candidates = (same + rest)[:8]  # the section first, topped up when it has too few
         latest = self.fixed(story, "latest") or self.pick(("latest", story.id), candidates, 5)
         dont_miss = self.fixed(story, "dont_miss") or self.pick(("miss", story.id), rest, 2)
@@ -903,6 +1199,11 @@ class LedgerSite(NewsSite):
     first_id = 10407
     id_step = 1
     newest = datetime(2025, 10, 5, 16, 45, tzinfo=UTC)
+    feed_path = "/rss.xml"
+    sitemap_index_path = "/sitemap.xml"
+    sitemap_path = "/sitemaps/articles-{n}.xml"
+    news_sitemap_path = "/sitemaps/news.xml"
+    disallow = ("/private/", "/search", "/newsletter")
 
     def _authors_for(self, index: int) -> int:
         return 3 if index % 7 == 6 else 2 if index % 3 == 1 else 1
@@ -913,9 +1214,6 @@ class LedgerSite(NewsSite):
         if story.private:
             return f"/private/{slug}-{story.id}"
         return f"/news/{slugify(story.section)}/{slug}-{story.id}"
-
-    def robots_txt(self) -> str:
-        return "User-agent: *\nDisallow: /private/\nDisallow: /search\nDisallow: /newsletter\n"
 
     def tracked(self, story: Story, source: str) -> str:
         """A story link as listings print it: with tracking parameters or a fragment."""
@@ -964,7 +1262,7 @@ class LedgerSite(NewsSite):
         found = re.search(r"-(\d+)/?$", clean)
         if not found:
             return None
-        story = next((s for s in self.stories if s.id == int(found.group(1))), None)
+        story = self.index().by_id.get(int(found.group(1)))
         if story is None or story.removed:
             return None
         wanted = self.path(story) + ("/amp" if amp else "")
@@ -972,7 +1270,9 @@ class LedgerSite(NewsSite):
             if story.private != path.startswith("/private/"):
                 return None
             return Response.redirect(self.base_url + wanted)  # any slug with the id finds it
-        return Response.page(self._amp_page(story) if amp else self._article_page(story))
+        if amp:
+            return self.article_response(story, self._amp_page(story), "amp")
+        return self.article_response(story, self._article_page(story))
 
     # Page parts
 
@@ -985,7 +1285,7 @@ class LedgerSite(NewsSite):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
 <link rel="canonical" href="{canonical}">
-{extra}<link rel="preload" href="/static/app.{self.generation:04d}.css" as="style">
+{extra}{self.feed_link()}<link rel="preload" href="/static/app.{self.generation:04d}.css" as="style">
 <script>window.dataLayer = [{layer}];</script>
 </head>
 """
@@ -1161,7 +1461,7 @@ class LedgerSite(NewsSite):
 <meta charset="utf-8">
 <title>{esc(story.title)} | {self.name}</title>
 <link rel="canonical" href="{url}">
-<meta name="viewport" content="width=device-width">
+{self.feed_link()}<meta name="viewport" content="width=device-width">
 <script async src="https://cdn.ampproject.org/v0.js"></script>
 <script async custom-element="amp-ad" src="https://cdn.ampproject.org/v0/amp-ad-0.1.js"></script>
 {self._json_ld(story)}<style amp-custom>body{{font-family:Georgia,serif}}</style>

@@ -121,34 +121,47 @@ def history(url: str, db_path: str, as_json: bool, as_csv: bool) -> None:
 @click.argument("url")
 @click.option("--from", "from_version", type=int, help="Older version (default: one before --to).")
 @click.option("--to", "to_version", type=int, help="Newer version (default: the latest).")
+@click.option("--words", "style", flag_value="words", help="Word-level: [-old-]{+new+}.")
+@click.option("--html", "style", flag_value="html",
+              help="A self-contained HTML page of the changes (redirect it to a file).")
 @db_option
 @archive_errors
-def diff(url: str, from_version: int | None, to_version: int | None, db_path: str) -> None:
-    """Unified diff of an article's title, summary and body between two versions.
+def diff(url: str, from_version: int | None, to_version: int | None, style: str | None,
+         db_path: str) -> None:
+    """Diff of an article's title, summary and body between two versions.
 
-    Example: crawler diff https://example.com/2025/08/22/story/ --from 1 --to 3
+    Example: crawler diff https://example.com/2025/08/22/story/ --from 1 --to 3 --words
+
+    crawler diff URL --html > change.html
     """
     with Archive.open(db_path, readonly=True) as archive:
-        text = archive.diff(url, from_version, to_version)
+        text = archive.diff(url, from_version, to_version, style or "unified")
     click.echo(text or "No difference in title, summary or body.")
 
 
 @cli.command()
 @click.argument("query")
 @click.option("--site", help="Only articles of this site (example.com).")
+@click.option("--section", help="Only articles of this section (any case).")
+@click.option("--since", metavar="DATE", help="Published on or after (ISO date or time).")
+@click.option("--until", metavar="DATE", help="Published on or before (ISO date or time).")
 @click.option("--limit", default=20, show_default=True, help="Most results to show.")
 @click.option("--all-versions", is_flag=True, help="Search old versions too.")
 @db_option
 @output_options
 @archive_errors
-def search(query: str, site: str | None, limit: int, all_versions: bool, db_path: str,
-           as_json: bool, as_csv: bool) -> None:
+def search(query: str, site: str | None, section: str | None, since: str | None,
+           until: str | None, limit: int, all_versions: bool, db_path: str, as_json: bool,
+           as_csv: bool) -> None:
     """Full-text search of titles, summaries and bodies (SQLite FTS5 query syntax).
 
-    Example: crawler search '"small boat" AND Iraq' --site asianlite.com
+    Example: crawler search '"small boat" AND Iraq' --site asianlite.com --since 2025-08-01
+
+    Matches are shown in [brackets] in the snippet.
     """
     with Archive.open(db_path, readonly=True) as archive:
-        rows = archive.search(query, limit=limit, site=site, all_versions=all_versions)
+        rows = archive.search(query, limit=limit, site=site, all_versions=all_versions,
+                              section=section, since=since, until=until)
     if not rows and not (as_json or as_csv):
         click.echo("No matches.")
         return

@@ -185,3 +185,47 @@ def test_export_parquet(db: str, tmp_path: Path) -> None:
     assert code == 0
     table = pq.read_table(target)
     assert table.num_rows == 3 and table.column("version").to_pylist() == [1, 2, 1]
+
+
+def test_word_and_html_diffs(db: str) -> None:
+    code, out = run("diff", URL, "--words", "--db", db)
+    assert code == 0 and "[-May.-]{+June.+}" in out
+    code, out = run("diff", URL, "--html", "--db", db)
+    assert code == 0 and out.startswith("<!DOCTYPE html>")
+    assert "<del>May.</del><ins>June.</ins>" in out
+
+
+def test_html_diff_escapes_page_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    item = {"url": URL, "site": "example.com", "title": "<script>alert(1)</script>",
+            "body": "Plain <b>text</b> & more."}
+    with Archive.open(path) as archive:
+        archive.save(item)
+        archive.save({**item, "body": "Plain <img src=x onerror=alert(1)> & more."})
+    code, out = run("diff", URL, "--html", "--db", str(path))
+    assert code == 0 and "<script>" not in out and "<img" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out
+
+
+def test_search_filters(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Archive.open(path) as archive:
+        for n, (site, section, published) in enumerate([
+            ("a.org", "Politics", "2025-10-01T09:00:00+01:00"),
+            ("a.org", "Sport", "2025-10-06T23:30:00+00:00"),
+            ("b.org", "Politics", "2025-10-07T08:00:00+00:00"),
+        ]):
+            archive.save({"url": f"https://{site}/story-{n}", "site": site, "title": f"Vote {n}",
+                          "section": section, "published": published, "body": "Ballot boxes."})
+
+    def hits(*args: str) -> list[str]:
+        code, out = run("search", "ballot", "--json", "--db", str(path), *args)
+        assert code == 0, out
+        return sorted(json.loads(line)["title"] for line in out.splitlines())
+
+    assert hits() == ["Vote 0", "Vote 1", "Vote 2"]
+    assert hits("--site", "a.org") == ["Vote 0", "Vote 1"]
+    assert hits("--section", "politics") == ["Vote 0", "Vote 2"]
+    assert hits("--since", "2025-10-06") == ["Vote 1", "Vote 2"]
+    assert hits("--until", "2025-10-06") == ["Vote 0", "Vote 1"]
+    assert hits("--since", "2025-10-02", "--until", "2025-10-06", "--site", "a.org") == ["Vote 1"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import html
 import re
 import textwrap
 import unicodedata
@@ -82,3 +83,69 @@ def unified_diff(
         )
         parts.append("\n".join(diff))
     return "\n".join(parts)
+
+
+TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def _word_ops(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) runs between two texts at word level: op is ' ', '-' or '+'."""
+    a, b = TOKEN.findall(old), TOKEN.findall(new)
+    runs: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            runs.append((" ", "".join(a[a1:a2])))
+            continue
+        if a2 > a1:
+            runs.append(("-", "".join(a[a1:a2])))
+        if b2 > b1:
+            runs.append(("+", "".join(b[b1:b2])))
+    return runs
+
+
+def word_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """A word-level diff of changed fields: [-removed-] and {+added+}, as git --word-diff."""
+    parts: list[str] = []
+    for name in CONTENT_FIELDS:
+        a, b = old.get(name) or "", new.get(name) or ""
+        if normalise(a) == normalise(b):
+            continue
+        marked = "".join(text if op == " " else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
+                         for op, text in _word_ops(a, b))
+        parts.append(f"== {name} ==\n{marked}")
+    return "\n\n".join(parts)
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font: 16px/1.5 Georgia, serif; max-width: 46em; margin: 2em auto; padding: 0 1em; }}
+h1 {{ font-size: 1.3em; }} h2 {{ font: bold 0.9em sans-serif; text-transform: uppercase;
+color: #555; margin-top: 2em; }} .meta {{ color: #555; font: 0.85em sans-serif; }}
+del {{ background: #fdd; color: #900; }} ins {{ background: #dfd; color: #060;
+text-decoration: none; }} .text {{ white-space: pre-wrap; }}
+</style></head><body>
+<h1>{title}</h1><p class="meta">{meta}</p>
+{sections}
+</body></html>
+"""
+
+
+def html_diff(old: Mapping[str, Any], new: Mapping[str, Any], url: str, old_label: str,
+              new_label: str) -> str:
+    """A self-contained HTML page showing the word-level changes; all page text is escaped."""
+    sections: list[str] = []
+    for name in CONTENT_FIELDS:
+        a, b = old.get(name) or "", new.get(name) or ""
+        if normalise(a) == normalise(b):
+            continue
+        marked = "".join(
+            html.escape(text) if op == " " else
+            f"<del>{html.escape(text)}</del>" if op == "-" else f"<ins>{html.escape(text)}</ins>"
+            for op, text in _word_ops(a, b))
+        sections.append(f'<h2>{html.escape(name)}</h2><div class="text">{marked}</div>')
+    return HTML_PAGE.format(
+        title=html.escape(str(new.get("title") or url)),
+        meta=html.escape(f"{url}: {old_label} → {new_label}"),
+        sections="\n".join(sections) or "<p>No difference in title, summary or body.</p>",
+    )

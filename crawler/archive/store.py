@@ -15,7 +15,13 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from crawler.archive.diff import change_summary, content_hash, unified_diff
+from crawler.archive.diff import (
+    change_summary,
+    content_hash,
+    html_diff,
+    unified_diff,
+    word_diff,
+)
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
 from crawler.urls import canonical_url
@@ -426,8 +432,12 @@ class Archive:
             row["changes"] = json.loads(row["changes"] or "{}")
         return rows
 
-    def diff(self, url: str, from_version: int | None = None, to_version: int | None = None) -> str:
-        """Unified diff of an article between two versions (default: the last two)."""
+    def diff(self, url: str, from_version: int | None = None, to_version: int | None = None,
+             style: str = "unified") -> str:
+        """Diff of an article between two versions (default: the last two).
+
+        style: "unified" (lines), "words" ([-old-]{+new+}) or "html" (a self-contained page).
+        """
         article = self.article(url)
         versions = {v["version"]: v for v in self.versions(article["id"])}
         newest = max(versions)
@@ -439,16 +449,30 @@ class Archive:
                     f"{article['url']} has no version {number} (it has 1 to {newest})"
                 )
         old, new = versions[from_version], versions[to_version]
-        return unified_diff(
-            old, new,
-            f"v{from_version} ({old['fetched_at']})", f"v{to_version} ({new['fetched_at']})",
-        )
+        labels = f"v{from_version} ({old['fetched_at']})", f"v{to_version} ({new['fetched_at']})"
+        if style == "words":
+            return word_diff(old, new)
+        if style == "html":
+            return html_diff(old, new, article["url"], *labels)
+        return unified_diff(old, new, *labels)
 
     def search(
-        self, query: str, limit: int = 20, site: str | None = None, all_versions: bool = False
+        self, query: str, limit: int = 20, site: str | None = None, all_versions: bool = False,
+        section: str | None = None, since: str | None = None, until: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Full-text search (FTS5 syntax) over versions, latest versions only unless asked."""
+        """Full-text search (FTS5 syntax) over versions, latest versions only unless asked.
+
+        since/until bound the publication date (or, without one, when the article was first
+        seen); an ISO date like 2025-10-06 covers the whole day.
+        """
         where = ["versions_fts MATCH :query"]
+        if section:
+            where.append("v.section = :section COLLATE NOCASE")
+        if since:
+            where.append("COALESCE(v.published, a.first_seen) >= :since")
+        if until:
+            where.append("COALESCE(v.published, a.first_seen) < :until")
+            until = until + "\uffff"  # an ISO prefix covers everything that starts with it
         if not all_versions:
             where.append(
                 "v.version = (SELECT MAX(version) FROM versions WHERE article_id = v.article_id)"
@@ -456,7 +480,7 @@ class Archive:
         if site:
             where.append("a.site = :site")
         sql = f"""
-            SELECT a.url, a.site, v.version, v.fetched_at, v.title, v.published,
+            SELECT a.url, a.site, v.version, v.fetched_at, v.title, v.section, v.published,
                    snippet(versions_fts, 2, '[', ']', '…', 16) AS snippet
             FROM versions_fts
             JOIN versions v ON v.id = versions_fts.rowid
@@ -464,7 +488,8 @@ class Archive:
             WHERE {" AND ".join(where)}
             ORDER BY versions_fts.rank LIMIT :limit"""
         try:
-            return self._all(sql, {"query": query, "site": site, "limit": limit})
+            return self._all(sql, {"query": query, "site": site, "limit": limit,
+                                   "section": section, "since": since, "until": until})
         except sqlite3.OperationalError as error:
             raise ArchiveError(f"bad search query {query!r}: {error}") from error
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from crawler.archive import Archive, ArchiveError
+from crawler.archive.changes import describe
 
 DEFAULT_DB = "archive.db"
 
@@ -70,14 +71,6 @@ def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: l
             click.echo("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
 
 
-def describe_changes(changes: dict[str, Any]) -> str:
-    """A version's change summary in a few words."""
-    if changes.get("first"):
-        return f"first version, {changes.get('words_added', 0)} words"
-    fields = ", ".join(changes.get("fields", [])) or "nothing"
-    return f"{fields} (+{changes.get('words_added', 0)}/-{changes.get('words_removed', 0)} words)"
-
-
 @click.group()
 @click.version_option(package_name="news-archive-crawler")
 def cli() -> None:
@@ -108,7 +101,7 @@ def history(url: str, db_path: str, as_json: bool, as_csv: bool) -> None:
         rows = [
             {
                 "version": v["version"], "fetched_at": v["fetched_at"], "title": v["title"],
-                "changes": v["changes"] if as_json else describe_changes(v["changes"]),
+                "changes": v["changes"] if as_json else describe(v["changes"]),
             }
             for v in archive.versions(article["id"])
         ]
@@ -166,6 +159,28 @@ def search(query: str, site: str | None, section: str | None, since: str | None,
         click.echo("No matches.")
         return
     emit(rows, as_json, as_csv, ["published", "title", "url", "snippet"])
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Least estimated share of word shingles in common.")
+@db_option
+@output_options
+@archive_errors
+def similar(url: str, threshold: float, db_path: str, as_json: bool, as_csv: bool) -> None:
+    """Other articles, on any site, whose text is nearly the same story (syndicated copies).
+
+    Example: crawler similar https://asianlite.com/2025/08/22/big-push/ --json
+    """
+    with Archive.open(db_path, readonly=True) as archive:
+        rows = archive.similar(url, threshold)
+    for row in rows:
+        row["similarity"] = round(row["similarity"], 3)
+    if not rows and not (as_json or as_csv):
+        click.echo("No similar articles.")
+        return
+    emit(rows, as_json, as_csv, ["similarity", "site", "published", "title", "url"])
 
 
 EXPORT_COLUMNS = ["url", "site", "version", "fetched_at", "first_seen", "last_seen", "title",

@@ -67,7 +67,10 @@ def test_versions_only_when_content_changes(archive: Archive) -> None:
     versions = archive.versions(archive.article(story()["url"])["id"])
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert versions[1]["changes"]["fields"] == ["title"]
-    assert versions[2]["changes"] == {"fields": ["body"], "words_added": 1, "words_removed": 0}
+    assert versions[1]["changes"]["kind"] == "headline"
+    assert versions[2]["changes"] == {"kind": "substantive", "fields": ["body"], "words_added": 1,
+                                      "words_removed": 0, "reverts_to": None}
+    assert [v["change_kind"] for v in versions] == ["first", "headline", "substantive"]
     assert versions[0]["authors"] == ["Ann Lee"]
 
 
@@ -150,3 +153,40 @@ def test_content_hash_and_change_summary() -> None:
         "fields": ["body"], "words_added": 1, "words_removed": 1}
     diff = unified_diff(a, {**a, "title": "U"}, "v1", "v2")
     assert "-T" in diff and "+U" in diff and "body" not in diff
+
+
+WIRE = ("The UK Government has signed a new agreement with its partners aimed at strengthening "
+        "border security and stepping up cooperation on migration. Officials said the accord "
+        "was designed to deter crossings and undermine the gangs that profit from smuggling. "
+        "The minister said it reflected a determination to pursue serious diplomacy that "
+        "delivers real results while building long-term partnerships with key countries in "
+        "the region, and that talks had also covered trade, security and development.")
+
+
+def test_syndicated_copies_are_linked_across_sites(archive: Archive) -> None:
+    archive.save(story(url="https://asianlite.com/a/", site="asianlite.com", body=WIRE,
+                       aliases=[]))
+    archive.save(story(url="https://arabdailydigital.com/b/", site="arabdailydigital.com",
+                       body=WIRE + " A further sentence was added by the second site's desk.",
+                       aliases=[]))
+    archive.save(story(url="https://example.org/c/", site="example.org", aliases=[],
+                       body="Completely unrelated sports coverage of the weekend matches, with "
+                            "goals, saves and a late penalty that settled a tight derby. " * 3))
+    copies = archive.similar("https://asianlite.com/a/")
+    assert [c["url"] for c in copies] == ["https://arabdailydigital.com/b/"]
+    assert copies[0]["similarity"] > 0.7
+    assert archive.similar("https://example.org/c/") == []
+    # when one copy is rewritten, the link goes
+    archive.save(story(url="https://arabdailydigital.com/b/", site="arabdailydigital.com",
+                       aliases=[], body="The story was replaced by an entirely different report about "
+                            "weather, floods and the road closures they caused this week. " * 3))
+    assert archive.similar("https://asianlite.com/a/") == []
+
+
+def test_flip_flop_is_reported_as_revert(archive: Archive) -> None:
+    archive.save(story())
+    archive.save(story(title="Council rejects plan"))
+    archive.save(story())
+    kinds = [(v["change_kind"], v["changes"]["reverts_to"])
+             for v in archive.versions(archive.article(story()["url"])["id"])]
+    assert kinds == [("first", None), ("headline", None), ("revert", 1)]

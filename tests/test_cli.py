@@ -43,7 +43,8 @@ def run(*args: str) -> tuple[int, str]:
 def test_history_lists_versions_and_changes(db: str) -> None:
     code, out = run("history", URL + "?utm_source=newsletter", "--db", db)
     assert code == 0
-    assert "first version" in out and "body (+1/-1 words)" in out
+    assert "first version" in out and "minor copy edit" not in out
+    assert "substantive edit: +1/-1 words" in out
     code, out = run("history", URL, "--db", db, "--json")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["version"] for r in rows] == [1, 2]
@@ -229,3 +230,18 @@ def test_search_filters(tmp_path: Path) -> None:
     assert hits("--since", "2025-10-06") == ["Vote 1", "Vote 2"]
     assert hits("--until", "2025-10-06") == ["Vote 0", "Vote 1"]
     assert hits("--since", "2025-10-02", "--until", "2025-10-06", "--site", "a.org") == ["Vote 1"]
+
+
+def test_similar(tmp_path: Path) -> None:
+    path = tmp_path / "sim.db"
+    text = " ".join(f"Sentence number {n} of the shared wire story about the harbour plan."
+                    for n in range(12))
+    with Archive.open(path) as archive:
+        archive.save({"url": "https://a.org/x", "site": "a.org", "title": "Harbour", "body": text})
+        archive.save({"url": "https://b.org/y", "site": "b.org", "title": "Harbour plan",
+                      "body": text + " Extra line from the second desk."})
+    code, out = run("similar", "https://a.org/x", "--json", "--db", str(path))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["url"] for r in rows] == ["https://b.org/y"]
+    code, out = run("similar", "https://a.org/x", "--threshold", "1", "--db", str(path))
+    assert code == 0 and "No similar articles" in out

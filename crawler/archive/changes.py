@@ -143,7 +143,8 @@ def classify(
     change["fields"] = [n for n in CONTENT_FIELDS if (old.get(n) or "") != (new.get(n) or "")]
     digest = content_hash(new)
     # the latest earlier version with the same content, numbered by position if unnumbered
-    reverted = [v.get("version", n) for n, v in enumerate(earlier, 1) if content_hash(v) == digest]
+    reverted = [v.get("version", n) for n, v in enumerate(earlier, 1)
+                if (v.get("content_hash") or content_hash(v)) == digest]
     correction = _correction(old, new)
     real = {n for n in summary["fields"] if not is_copy_edit(old.get(n), new.get(n))}
     if not change["fields"]:

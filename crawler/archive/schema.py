@@ -163,6 +163,30 @@ CREATE INDEX superseded_version ON superseded(version_id);
 """
 
 
+V4 = """
+ALTER TABLE versions ADD COLUMN change_kind TEXT;
+CREATE INDEX versions_change_kind ON versions(change_kind);
+CREATE TABLE signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    signature BLOB NOT NULL
+);
+CREATE TABLE similarity_bands (
+    band INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX similarity_bands_article ON similarity_bands(article_id);
+CREATE TABLE similar (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    other_id INTEGER NOT NULL REFERENCES articles(id),
+    similarity REAL NOT NULL,
+    found_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, other_id)
+) WITHOUT ROWID;
+"""
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the caller's transaction (executescript commits)."""
     statement = ""
@@ -190,7 +214,12 @@ def _v3(db: Database) -> None:
     run_script(db, V3)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+def _v4(db: Database) -> None:
+    """Change kinds per version; MinHash signatures and LSH bands for near-duplicates."""
+    run_script(db, V4)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from crawler.archive.changes import classify
 from crawler.archive.diff import (
-    change_summary,
     content_hash,
     html_diff,
     unified_diff,
@@ -24,9 +24,11 @@ from crawler.archive.diff import (
 )
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
+from crawler.archive.similar import bands, signature, similarity
 from crawler.urls import canonical_url
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other before giving up
+SIMILAR_THRESHOLD = 0.5  # estimated Jaccard of word shingles above which texts are one story
 PAGE_COMPRESSION = 6  # zlib level for stored pages: about a fifth of the HTML's size
 GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
 VERSION_COLUMNS = (
@@ -226,6 +228,8 @@ class Archive:
                 page_id = self._store_page(item.get("page"), item.get("encoding"))
                 version_id = self._insert_version(item, article_id, newest, crawl_id, digest,
                                                   page_id)
+                self._index_similarity(article_id, version_id, item.get("body") or "",
+                                       fetched_at)
             last_changed = fetched_at if changed else article["last_changed_at"]
             self.db.execute(
                 """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
@@ -256,13 +260,17 @@ class Archive:
         values = {name: item.get(name) for name in VERSION_COLUMNS}
         values["authors"] = json.dumps(list(item.get("authors") or []), ensure_ascii=False)
         values["body"] = item.get("body") or ""
+        earlier = self._all(
+            "SELECT version, content_hash FROM versions WHERE article_id = ? AND version < ? "
+            "ORDER BY version", (article_id, newest["version"])) if newest else []
+        change = classify(newest, item, earlier)
         cursor = self.db.execute(
             """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
                status, content_hash, title, summary, authors, published, modified, section,
-               body, lang, changes, page_id, extractor)
+               body, lang, changes, change_kind, page_id, extractor)
                VALUES (:article_id, :version, :crawl_id, :fetched_at, :fetched_url, :status,
                :content_hash, :title, :summary, :authors, :published, :modified, :section,
-               :body, :lang, :changes, :page_id, :extractor)""",
+               :body, :lang, :changes, :change_kind, :page_id, :extractor)""",
             {
                 **values,
                 "article_id": article_id,
@@ -272,12 +280,53 @@ class Archive:
                 "fetched_url": item.get("fetched_url"),
                 "status": item.get("status"),
                 "content_hash": digest,
-                "changes": json.dumps(change_summary(newest, item)),
+                "changes": json.dumps(change, ensure_ascii=False),
+                "change_kind": change["kind"],
                 "page_id": page_id,
                 "extractor": item.get("extractor"),
             },
         )
         return cursor.lastrowid
+
+    def _index_similarity(self, article_id: int, version_id: int, body: str,
+                          found_at: str) -> None:
+        """Index an article's newest text and link it to the articles it nearly duplicates."""
+        sig = signature(body)
+        self.db.execute("DELETE FROM similarity_bands WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM similar WHERE article_id = ? OR other_id = ?",
+                        (article_id, article_id))
+        if not sig:
+            self.db.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO signatures (article_id, version_id, signature) "
+            "VALUES (?, ?, ?)", (article_id, version_id, sig))
+        keys = bands(sig)
+        self.db.conn.executemany("INSERT OR IGNORE INTO similarity_bands (band, article_id) "
+                            "VALUES (?, ?)", [(key, article_id) for key in keys])
+        marks = ", ".join("?" for _ in keys)
+        candidates = self.db.execute(
+            f"""SELECT s.article_id, s.signature FROM signatures s WHERE s.article_id IN (
+                SELECT DISTINCT article_id FROM similarity_bands
+                WHERE band IN ({marks}) AND article_id != ?)""", (*keys, article_id)).fetchall()
+        for other_id, other_sig in candidates:
+            score = similarity(sig, other_sig)
+            if score >= SIMILAR_THRESHOLD:
+                self.db.conn.executemany(
+                    "INSERT OR REPLACE INTO similar (article_id, other_id, similarity, found_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(article_id, other_id, score, found_at),
+                     (other_id, article_id, score, found_at)])
+
+    def similar(self, url: str, threshold: float = SIMILAR_THRESHOLD) -> list[dict[str, Any]]:
+        """Articles whose newest text nearly duplicates this one's, most similar first."""
+        article = self.article(url)
+        return self._all(
+            """SELECT a.url, a.site, l.title, l.published, s.similarity
+               FROM similar s JOIN articles a ON a.id = s.other_id
+               JOIN latest l ON l.article_id = a.id
+               WHERE s.article_id = ? AND s.similarity >= ?
+               ORDER BY s.similarity DESC, a.url""", (article["id"], threshold))
 
     def _store_page(self, raw: bytes | None, encoding: str | None) -> int | None:
         """Keep a fetched page once, compressed; returns its id (None for no page)."""

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.archive import Archive
+from crawler.archive.changes import describe
 from crawler.demo.server import serve
 from crawler.demo.site import DigestSite, LedgerSite
 
@@ -72,11 +73,8 @@ def run_demo(db_path: str | None, echo: Callable[[str], None]) -> None:
                 article = archive.article(url)
                 echo(f"\nHistory of {article['url']}:")
                 for version in archive.versions(article["id"]):
-                    changes = version["changes"]
-                    what = ("first version" if changes.get("first")
-                            else f"changed {', '.join(changes['fields'])} "
-                                 f"(+{changes['words_added']}/-{changes['words_removed']} words)")
-                    echo(f"  v{version['version']}  {version['fetched_at']}  {what}")
+                    echo(f"  v{version['version']}  {version['fetched_at']}  "
+                         f"{describe(version['changes'])}")
                 echo("\n" + archive.diff(url))
         if db_path:
             echo(f"\nThe archive is kept at {archive_path}: try `crawler search --db {db_path} "

@@ -686,3 +686,14 @@ def test_a_slow_server_delays_every_answer_until_told_otherwise() -> None:
         started = time.perf_counter()
         assert fetch(server.url("/robots.txt")).status == 200
         assert time.perf_counter() - started < 0.3
+
+
+def test_digest_pager_shows_the_first_and_last_page_and_two_either_side() -> None:
+    site = DigestSite(count=200)
+
+    def pager(path: str) -> str:
+        return page(site, path).css(".nav-links").xpath("string()").get()
+
+    assert pager("/") == "1 2 3 … 40 Next"
+    assert pager("/page/20/") == "Previous 1 … 18 19 20 21 22 … 40 Next"
+    assert pager("/page/40/") == "Previous 1 … 38 39 40"

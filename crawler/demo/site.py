@@ -1096,7 +1096,12 @@ class DigestSite(NewsSite):
         if listing.page > 1:
             previous = href(listing.page - 1)
             links.append(f'<a class="prev page-numbers" href="{previous}">Previous</a>')
-        for n in range(1, max(listing.pages, listing.page) + 1):
+        # WordPress's paginate_links(): the first and last page, two either side of this one.
+        last = max(listing.pages, listing.page)
+        shown = sorted({1, last, *range(max(1, listing.page - 2), min(last, listing.page + 2) + 1)})
+        for before, n in zip([0, *shown], shown, strict=False):
+            if n > before + 1:
+                links.append('<span class="page-numbers dots">&hellip;</span>')
             if n == listing.page:
                 links.append(f'<span aria-current="page" class="page-numbers current">{n}</span>')
             else:

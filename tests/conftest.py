@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,57 @@ def _env() -> dict[str, str]:
     return env
 
 
+def crawl_command(
+    start_urls: list[str] | str, archive: Path, *extra_args: str, spider: str = "news"
+) -> list[str]:
+    """The `scrapy crawl <spider>` command line of a test crawl (no start URLs: pass [])."""
+    urls = [start_urls] if isinstance(start_urls, str) else list(start_urls)
+    command = [sys.executable, "-m", "scrapy", "crawl", spider,
+               "-a", f"start_urls={','.join(urls)}", "-s", f"ARCHIVE_PATH={archive}"]
+    for setting in TEST_SETTINGS:
+        command += ["-s", setting]
+    return command + list(extra_args)
+
+
+class StartedCrawl:
+    """A test crawl running in the background; its output goes to files, so it never blocks."""
+
+    def __init__(self, command: list[str]) -> None:
+        # closed by wait(), which the fixture calls for every crawl a test leaves behind
+        self._out = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._err = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.proc = subprocess.Popen(command, cwd=REPO_ROOT, env=_env(), stdout=self._out,
+                                     stderr=self._err, text=True)
+
+    def poll(self) -> int | None:
+        """The exit status, or None while the crawl runs."""
+        return self.proc.poll()
+
+    def kill(self) -> None:
+        """SIGKILL the crawl, as the OOM killer or a power cut would, and reap it."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+    def wait(self, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Wait for the crawl to end; its exit status and output."""
+        self.proc.wait(timeout=timeout)
+        output = []
+        for stream in (self._out, self._err):
+            if not stream.closed:
+                stream.seek(0)
+                output.append(stream.read())
+                stream.close()
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode,
+                                           *(output or ["", ""]))
+
+
+def start_crawl(
+    start_urls: list[str] | str, archive: Path, *extra_args: str, spider: str = "news"
+) -> StartedCrawl:
+    """Start a test crawl in the background; the caller waits for it (or kills it)."""
+    return StartedCrawl(crawl_command(start_urls, archive, *extra_args, spider=spider))
+
+
 def run_crawl(
     start_urls: list[str] | str,
     archive: Path,
@@ -72,12 +124,7 @@ def run_crawl(
 
     With check, a crawl that exits non-zero fails the test with the end of its log.
     """
-    urls = [start_urls] if isinstance(start_urls, str) else list(start_urls)
-    command = [sys.executable, "-m", "scrapy", "crawl", spider,
-               "-a", f"start_urls={','.join(urls)}", "-s", f"ARCHIVE_PATH={archive}"]
-    for setting in TEST_SETTINGS:
-        command += ["-s", setting]
-    command += list(extra_args)
+    command = crawl_command(start_urls, archive, *extra_args, spider=spider)
     proc = subprocess.run(
         command, cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=timeout
     )
@@ -137,6 +184,25 @@ def run_crawl_fixture() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run_crawl
 
 
+@pytest.fixture(name="start_crawl")
+def start_crawl_fixture() -> Iterator[Callable[..., StartedCrawl]]:
+    """`start_crawl(start_urls, archive, *extra_args)`: a `StartedCrawl` in the background.
+
+    Crawls the test left running are killed when it ends.
+    """
+    started: list[StartedCrawl] = []
+
+    def start(*args: Any, **kwargs: Any) -> StartedCrawl:
+        started.append(start_crawl(*args, **kwargs))
+        return started[-1]
+
+    yield start
+    for crawl in started:
+        if crawl.poll() is None:
+            crawl.kill()
+        crawl.wait()
+
+
 @pytest.fixture(name="run_cli")
 def run_cli_fixture() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`run_cli(*args)`: `python -m crawler <args>` as a subprocess."""
@@ -156,3 +222,4 @@ def seeds_dir() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/seeds is absent")
     return path
+

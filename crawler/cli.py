@@ -395,6 +395,22 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open it in a web browser.")
+@db_option
+@archive_errors
+def serve(host: str, port: int, open_browser: bool, db_path: str) -> None:
+    """Browse the archive in Datasette, read-only: search, facets and ready-made queries.
+
+    Example: crawler serve --db archive.db --port 8001 --open
+    """
+    from crawler.datasette import serve as serve_archive
+
+    serve_archive(db_path, host=host, port=port, open_browser=open_browser)
+
+
+@cli.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Keep the demo archive here (default: a temporary file).")
 def demo(db_path: str | None) -> None:

@@ -178,7 +178,8 @@ def test_syndicated_copies_are_linked_across_sites(archive: Archive) -> None:
     assert archive.similar("https://example.org/c/") == []
     # when one copy is rewritten, the link goes
     archive.save(story(url="https://arabdailydigital.com/b/", site="arabdailydigital.com",
-                       aliases=[], body="The story was replaced by an entirely different report about "
+                       aliases=[],
+                       body="The story was replaced by an entirely different report about "
                             "weather, floods and the road closures they caused this week. " * 3))
     assert archive.similar("https://asianlite.com/a/") == []
 
@@ -190,3 +191,14 @@ def test_flip_flop_is_reported_as_revert(archive: Archive) -> None:
     kinds = [(v["change_kind"], v["changes"]["reverts_to"])
              for v in archive.versions(archive.article(story()["url"])["id"])]
     assert kinds == [("first", None), ("headline", None), ("revert", 1)]
+
+
+def test_a_story_under_a_new_url_with_the_same_text_stays_one_article(archive: Archive) -> None:
+    archive.save(story(aliases=[]))
+    moved = story(url="https://example.com/2025/08/22/plan-new-slug/", aliases=[])
+    assert archive.save(moved) is Outcome.UNCHANGED
+    assert archive.counts()["articles"] == 1
+    assert archive.article(moved["url"])["url"] == story()["url"]
+    # the same text on another site is a syndicated copy, not the same article
+    assert archive.save(story(url="https://other.org/plan/", site="other.org",
+                              aliases=[])) is Outcome.NEW_ARTICLE

@@ -164,6 +164,7 @@ CREATE INDEX superseded_version ON superseded(version_id);
 
 
 V4 = """
+CREATE INDEX versions_content_hash ON versions(content_hash);
 ALTER TABLE versions ADD COLUMN change_kind TEXT;
 CREATE INDEX versions_change_kind ON versions(change_kind);
 CREATE TABLE signatures (

@@ -185,6 +185,15 @@ class Archive:
                 return row
         return None
 
+    def _moved_article(self, site: str, digest: str) -> dict[str, Any] | None:
+        """The article of the same site whose newest text is exactly this: a story whose URL
+        changed without a redirect the crawl could follow."""
+        return self._one(
+            """SELECT a.* FROM versions v JOIN articles a ON a.id = v.article_id
+               WHERE v.content_hash = ? AND a.site = ? AND v.version = (
+                   SELECT MAX(version) FROM versions WHERE article_id = a.id)
+               ORDER BY a.id LIMIT 1""", (digest, site))
+
     def save(
         self,
         item: Mapping[str, Any],
@@ -201,7 +210,7 @@ class Archive:
         fetched_at = item.get("fetched_at") or utc_now()
         digest = content_hash(item)
         with self.db.atomic():
-            article = self._article_for(urls)
+            article = self._article_for(urls) or self._moved_article(item["site"], digest)
             if article is None:
                 cursor = self.db.execute(
                     """INSERT INTO articles (url, site, first_seen, last_seen,

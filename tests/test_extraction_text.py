@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction import clean_item
+from crawler.extraction.body import decode_html
 from crawler.extraction.dates import parse_date
 from crawler.extraction.page import normalize_lang
 from crawler.extraction.text import (
@@ -12,6 +13,8 @@ from crawler.extraction.text import (
     clean_title,
     is_end_marker,
     is_noise_line,
+    is_own_rights_line,
+    looks_like_person,
     normalize_space,
 )
 
@@ -31,6 +34,7 @@ SITE = ("Harbour Daily Digital", "harbourdailydigital.com", "harbourdailydigital
         ("Brexit - what it means for fishing", "Brexit - what it means for fishing"),
         ("Covid-19: cases fall again", "Covid-19: cases fall again"),
         ("&#8216;Sea wall&#8217; plan approved", "‘Sea wall’ plan approved"),
+        ("防潮堤の計画を承認｜Harbour Daily Digital", "防潮堤の計画を承認"),
         ("  Sea   wall\nplan  ", "Sea wall plan"),
         ("", None),
         (None, None),
@@ -87,6 +91,16 @@ def test_clean_authors(raw: list, expected: list[str]) -> None:
         ("22/08/2025", "en-US", "2025-08-22"),
         ("22.08.2025", "de", "2025-08-22"),
         ("20250822", None, "2025-08-22"),
+        ("06/10/2025 14:30", "en-GB", "2025-10-06T14:30:00"),
+        ("Published 10/06/2025 9:15 a.m.", "en-US", "2025-10-06T09:15:00"),
+        ("2025年10月6日 14時30分", "ja", "2025-10-06T14:30:00"),
+        ("2025年10月6日（月）14:30", "ja", "2025-10-06T14:30:00"),
+        ("2025년 10월 6일", "ko", "2025-10-06"),
+        ("الاثنين ٦ أكتوبر ٢٠٢٥ - ١٤:٣٠", "ar", "2025-10-06T14:30:00"),
+        ("الاثنين، 06 أكتوبر 2025 - 02:30 م", "ar", "2025-10-06T14:30:00"),
+        ("6 تشرين الأول 2025", "ar", "2025-10-06"),
+        ("12 يوليوز 2024", "ar", "2024-07-12"),
+        ("٠٦/١٠/٢٠٢٥", "ar", "2025-10-06"),
         ("0000-00-00", None, None),
         ("0000-00-00T00:00:00+00:00", None, None),
         ("20250-08-22", None, None),
@@ -139,6 +153,25 @@ def test_normalize_lang(raw: str, expected: str | None) -> None:
         "Read more: Parking charges to rise in town centre",
         "Also read: New footbridge opens",
         "3 Comments",
+        "Page 1 of 3 1 2 3 Next page ›",
+        "Pages: 1 2 3",
+        "« Previous 1 2 3 Next »",
+        "1 of 6",
+        "2h ago",
+        "Updated 15 minutes ago",
+        "LIVE",
+        "BREAKING NEWS",
+        "Pinned post",
+        "Key events",
+        "Show key events only",
+        "Show more",
+        "Load more updates",
+        "Showing 5 of 23 updates",
+        "Photograph: Carys Bellamy/Lakeside Tribune",
+        "(Photo by Tom Reyes/Getty Images)",
+        "For reprint and licensing requests for this article, contact Lakeside Syndication.",
+        "To republish this story, please contact our syndication desk.",
+        "Reprints & Permissions",
     ],
 )
 def test_noise_lines(line: str) -> None:
@@ -152,6 +185,15 @@ def test_noise_lines(line: str) -> None:
         "Read the full report on the council's website before the meeting, officials said.",
         "Share prices fell sharply on Monday after the announcement.",
         "Advertisement revenue at the paper fell by a third last year, its owners said.",
+        "13.48 BST",  # a live blog's update time is part of the update
+        "12",
+        "The 3 of us went to the harbour at dawn.",
+        "10 of the 12 councils agreed to the plan.",
+        "Next page of the report covers the harbour's finances, the council said.",
+        "Live music returns to the park this weekend, organisers said.",
+        "Photographs from the archive show the harbour in 1910, before the sea wall.",
+        "Licensing officers will visit every pub in the town before Christmas.",
+        "Reprints of the 1923 harbour map are on sale at the museum shop.",
     ],
 )
 def test_body_lines_are_not_noise(line: str) -> None:
@@ -225,3 +267,69 @@ def test_sidebar_headings_after_the_story_end_it() -> None:
         "Harbour master retires after forty years",
     ]
     assert clean_item({"body": "\n\n".join(body)})["body"] == body[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "site", "expected"),
+    [
+        (
+            "© 2025 Lakeside Tribune Media Ltd. All rights reserved.",
+            "lakesidetribune.co.uk",
+            True,
+        ),
+        ("Copyright 2019 Hawaii News Now. All rights reserved.", "hawaiinewsnow.com", True),
+        ("© The Westerly Herald 2025. All rights reserved.", "thewesterlyherald.com", True),
+        # a wire service's notice says where the text came from: it stays
+        (
+            "© 2019 Associated Press. All Rights Reserved. This material may not be published.",
+            "lakesidetribune.co.uk",
+            False,
+        ),
+        ("© Reuters", "reuters.com", False),
+        (
+            "Lakeside Tribune Media has reserved all rights, its lawyers said.",
+            "lakesidetribune.co.uk",
+            False,
+        ),
+        ("© 2025 Lakeside Tribune Media Ltd. All rights reserved.", None, False),
+    ],
+)
+def test_own_rights_lines(line: str, site: str | None, expected: bool) -> None:
+    assert is_own_rights_line(line, site) is expected
+
+
+def test_clean_item_drops_the_sites_rights_line_but_keeps_a_wire_notice() -> None:
+    story = "The council approved the plan on Tuesday after a long debate in the chamber."
+    own = "© 2025 Lakeside Tribune Media Ltd. All rights reserved."
+    wire = "© 2025 The Associated Press. All rights reserved."
+    fields = {"site": "lakesidetribune.co.uk", "body": "\n\n".join([story, wire, own])}
+    assert clean_item(fields)["body"] == "\n\n".join([story, wire])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Dana Whitlock", True),
+        ("Trevor J. Mitchell", True),
+        ("Ludwig van Beethoven", True),
+        ("هبة عبد الرحمن", True),
+        ("The Russian", False),
+        ("Syrian defense ministries", False),
+    ],
+)
+def test_looks_like_person(name: str, expected: bool) -> None:
+    assert looks_like_person(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'<meta charset="windows-1252"><p>\x93Caf\xe9\x94 \x96 \xa34</p>', "“Café” – £4"),
+        (b"<meta charset=Shift_JIS><p>\x93\x8c\x8b\x9e</p>", "東京"),
+        (b"\xef\xbb\xbf<p>Caf\xc3\xa9</p>", "Café"),
+        (b"<p>Caf\xc3\xa9</p>", "Café"),
+        (b"<p>Caf\xe9 \x93open\x94</p>", "Café “open”"),  # undeclared, not UTF-8
+    ],
+)
+def test_bytes_are_read_in_their_charset(raw: bytes, expected: str) -> None:
+    assert expected in decode_html(raw)

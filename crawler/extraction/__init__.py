@@ -26,6 +26,7 @@ from crawler.extraction.text import (
     is_author_note,
     is_end_marker,
     is_noise_line,
+    is_own_rights_line,
     join_paragraphs,
     normalize_space,
     split_paragraphs,
@@ -95,9 +96,10 @@ def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) 
         logger.warning("cannot read %s of %s: %r", name, url, err)
 
 
-def extract(html: str, url: str, profile: Profile | None = None) -> dict[str, Any]:
+def extract(html: str | bytes, url: str, profile: Profile | None = None) -> dict[str, Any]:
     """Every field of the item from a page's HTML; never raises.
 
+    ``html`` is the decoded text, or the raw bytes read in the charset the page declares.
     ``profile`` adds a site's selectors and noise rules to the generic ones; pass
     ``crawler.profiles.profile_for_url(url)`` to use the shipped profile of the URL's site.
     """
@@ -147,6 +149,7 @@ def clean_body(
     title: str | None = None,
     summary: str | None = None,
     profile: Profile | None = None,
+    site: str | None = None,
 ) -> str:
     """The body without module text, ending before the sidebar headings that follow it."""
     patterns = profile.noise_patterns if profile else ()
@@ -159,7 +162,7 @@ def clean_body(
             if not _story_goes_on(paragraphs[i + 1 :]):
                 break
             continue
-        if not is_noise_line(paragraph, patterns):
+        if not (is_noise_line(paragraph, patterns) or is_own_rights_line(paragraph, site)):
             kept.append(paragraph)
     heads = {comparable(title), comparable(summary)} - {""}
     while kept and comparable(kept[0]) in heads:
@@ -179,6 +182,10 @@ def clean_item(fields: dict[str, Any], profile: Profile | None = None) -> dict[s
         cleaned["authors"] = clean_authors(cleaned.get("authors") or [])
     if "body" in cleaned:
         cleaned["body"] = clean_body(
-            cleaned.get("body"), cleaned.get("title"), cleaned.get("summary"), profile
+            cleaned.get("body"),
+            cleaned.get("title"),
+            cleaned.get("summary"),
+            profile,
+            cleaned.get("site"),
         )
     return cleaned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lxml import etree, html
+from w3lib.encoding import html_to_unicode
 
 from crawler.extraction.css import TreeIndex
 from crawler.extraction.selectors import (
@@ -91,14 +92,27 @@ _PARSER = html.HTMLParser(
 _EMPTY = b"<html><head></head><body></body></html>"
 
 
+def _guess_encoding(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"  # the web's fallback for undeclared pages (WHATWG)
+    return "utf-8"
+
+
+def decode_html(data: bytes) -> str:
+    """A page's bytes as text: by its BOM, else its <meta charset>, else UTF-8 or Windows-1252.
+
+    The crawl's responses are decoded the same way (with the Content-Type charset first).
+    """
+    return html_to_unicode(None, data, auto_detect_fun=_guess_encoding)[1]
+
+
 def parse_html(text: str | bytes | None) -> html.HtmlElement:
-    """The lxml tree of a page; an empty document for anything unparsable."""
-    if isinstance(text, str):
-        data = text.replace("\x00", "").encode("utf-8", "replace")
-    elif isinstance(text, bytes):
-        data = text.replace(b"\x00", b"")
-    else:
-        data = b""
+    """The lxml tree of a page (text, or bytes in their declared charset); empty if unparsable."""
+    if isinstance(text, bytes):
+        text = decode_html(text)
+    data = text.replace("\x00", "").encode("utf-8", "replace") if isinstance(text, str) else b""
     root = None
     if data.strip():
         try:

@@ -24,6 +24,45 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+# Arabic month names: Egyptian and Gulf, Maghreb, and Levantine (Syriac) forms.
+ARABIC_MONTHS = {
+    "يناير": 1,
+    "كانون الثاني": 1,
+    "فبراير": 2,
+    "شباط": 2,
+    "مارس": 3,
+    "آذار": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "إبريل": 4,
+    "نيسان": 4,
+    "مايو": 5,
+    "ماي": 5,
+    "أيار": 5,
+    "يونيو": 6,
+    "يونية": 6,
+    "حزيران": 6,
+    "يوليوز": 7,
+    "يوليو": 7,
+    "يولية": 7,
+    "تموز": 7,
+    "أغسطس": 8,
+    "اغسطس": 8,
+    "غشت": 8,
+    "آب": 8,
+    "سبتمبر": 9,
+    "شتنبر": 9,
+    "أيلول": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "تشرين الأول": 10,
+    "نوفمبر": 11,
+    "نونبر": 11,
+    "تشرين الثاني": 11,
+    "ديسمبر": 12,
+    "دجنبر": 12,
+    "كانون الأول": 12,
+}
 # Languages whose numeric dates put the month first (08/22/2025).
 MONTH_FIRST_LANGS = ("en-us", "en-ph", "en-ca")
 
@@ -48,8 +87,18 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE
 )
+_ARABIC_DAY_MONTH_YEAR = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})\s+(?P<mon>"
+    + "|".join(sorted(map(re.escape, ARABIC_MONTHS), key=len, reverse=True))
+    + r")(?!\w)\s*[،,]?\s*(?P<y>\d{4})(?!\d)"
+)
+# Chinese, Japanese and Korean dates: 2025年10月6日 14時30分, 2025년 10월 6일 14시 30분.
+_CJK_DATE = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:[^\d]{0,8}?(?P<H>\d{1,2})\s*[時时시:：]\s*(?P<M>\d{1,2})(?!\d))?"
+)
 _TIME = re.compile(
-    r"(?<!\d)(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"(?<!\d)(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?|[صم](?!\w))?"
     r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?",
     re.IGNORECASE,
 )
@@ -96,7 +145,9 @@ def _time_after(
     if not match or match.start() - start > 12:
         return None, None, None, None
     hh, mm = int(match["H"]), int(match["M"])
-    ampm = (match["ampm"] or "").lower().replace(".", "")
+    # Arabic pages write م (evening) and ص (morning) after the time
+    ampm = {"م": "pm", "ص": "am"}.get(match["ampm"] or "", (match["ampm"] or "").lower())
+    ampm = ampm.replace(".", "")
     if ampm == "pm" and hh < 12:
         hh += 12
     elif ampm == "am" and hh == 12:
@@ -162,6 +213,17 @@ def parse_date(value: str | None, lang: str | None = None) -> str | None:
                 moment.second,
                 moment.tzinfo if moment.tzinfo else None,
             )
+    match = _CJK_DATE.search(text)
+    if match:
+        hh = int(match["H"]) if match["H"] else None
+        mm = int(match["M"]) if match["M"] else None
+        if hh is not None and (hh > 23 or (mm or 0) > 59):
+            hh = mm = None
+        return _build(int(match["y"]), int(match["m"]), int(match["d"]), hh, mm)
+    match = _ARABIC_DAY_MONTH_YEAR.search(text)
+    if match:
+        hh, mm, ss, tz = _time_after(text, match.end())
+        return _build(int(match["y"]), ARABIC_MONTHS[match["mon"]], int(match["d"]), hh, mm, ss, tz)
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         match = pattern.search(text)
         if match:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -14,7 +15,13 @@ from crawler.extraction.body import extract_body, parse_html
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
-from crawler.extraction.text import clean_authors, clean_title, join_paragraphs, normalize_space
+from crawler.extraction.text import (
+    clean_authors,
+    clean_title,
+    join_paragraphs,
+    looks_like_person,
+    normalize_space,
+)
 from crawler.urls import canonical_url, is_web_url, site_of
 
 if TYPE_CHECKING:
@@ -61,9 +68,15 @@ AUTHOR_META = (
     "byl",
     "cxenseparse:author",
 )
-SECTION_META = ("article:section", "parsely-section", "section", "cxenseparse:section")
+SECTION_META = (
+    "article:section",
+    "articlesection",
+    "parsely-section",
+    "section",
+    "cxenseparse:section",
+)
 DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.description")
-TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title")
+TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
 LANG_META = ("content-language", "og:locale", "language", "dc.language")
 # JSON-LD types whose name is the site's name.
@@ -74,6 +87,8 @@ SUMMARY_CHARS = (20, 800)
 LONG_PARAGRAPH_CHARS = 80
 # Markup bylines are read from the first few matches only: later ones are teasers' bylines.
 MAX_BYLINES = 4
+# A dateline or byline found by its class word is a short line.
+MAX_LINE_CHARS = 80
 
 _BASE_HREF = etree.XPath("//base/@href")
 # A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
@@ -298,7 +313,80 @@ class Page:
             names = clean_authors(_value_of(el) for el in found)
             if names:
                 return names
+        for el in self._near_headline(sel.BYLINE_WORDS, sel.NOT_BYLINE_WORDS)[:MAX_BYLINES]:
+            names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
+            if names:
+                return names
         return []
+
+    @cached_property
+    def _headline_position(self) -> int:
+        """Where the headline stands in the page (0 when the page has no clear headline)."""
+        headline = sel.HEADLINES.first(self.index)
+        if headline is None:
+            h1s = sel.ANY_H1.select(self.index)
+            headline = h1s[0] if len(h1s) == 1 else None
+        return self.index.order.get(headline, 0) if headline is not None else 0
+
+    def _near_headline(
+        self, words: re.Pattern[str], not_words: re.Pattern[str]
+    ) -> list[etree._Element]:
+        """Short lines whose class or id holds a field's word, the nearest the headline first.
+
+        The fallback for themes no selector names: a dateline or byline sits by the headline,
+        while the date bar and teasers' dates and bylines stand further away.
+        """
+        index = self.index
+        found: set[etree._Element] = set()
+        for table in (index.by_class, index.by_id):
+            for token, elements in table.items():
+                if words.search(token) and not not_words.search(token):
+                    found.update(elements)
+        lines = [
+            el
+            for el in found
+            if 0 < len(normalize_space(el.text_content())) <= MAX_LINE_CHARS
+            and not sel.NOT_BYLINE_BOXES(el)
+        ]
+        # of a line and the parts inside it ("byline": name, title), the parts
+        parents = {parent for el in lines for parent in el.iterancestors()}
+        lines = [el for el in lines if el not in parents]
+        anchor = self._headline_position
+        order = index.order
+        return sorted(lines, key=lambda el: (abs(order.get(el, 0) - anchor), order.get(el, 0)))
+
+    def _date_values(
+        self,
+        field: str,
+        json_keys: tuple[str, ...],
+        meta: tuple[str, ...],
+        markup: Rules,
+        guess: bool,
+    ) -> Iterator[str | None]:
+        """The raw values a page gives for one of its dates, most trusted first."""
+        for el in self._profile_values(field):
+            yield _date_of(el) if isinstance(el, etree._Element) else str(el)
+        for obj in self.meta.articles():
+            yield from (text_of(obj.get(key)) for key in json_keys)
+        yield from self.meta.all(*meta)
+        for obj in self.meta.objects:
+            yield from (text_of(obj.get(key)) for key in json_keys)
+        for matches in markup.each_in_order(self.index):
+            yield from (_date_of(el) for el in matches[:MAX_BYLINES])
+        if not guess:  # the guesses below find when a story was published, never its update
+            return
+        match = _URL_DATE.search(_path(self.url_canonical or self.url))
+        if match:  # /2019/11/19/ or /2019/nov/18/ in the story's address
+            year, month, day = match.groups()
+            yield (
+                f"{year}-{int(month):02d}-{int(day):02d}"
+                if month.isdigit()
+                else f"{day} {month} {year}"
+            )
+        for el in self._near_headline(sel.DATELINE_WORDS, sel.NOT_DATELINE_WORDS)[:MAX_BYLINES]:
+            value = _date_of(el)
+            if value and not sel.UPDATE_LABEL.match(value):
+                yield value
 
     def _date(
         self,
@@ -306,35 +394,23 @@ class Page:
         json_keys: tuple[str, ...],
         meta: tuple[str, ...],
         markup: Rules,
-        url_date: bool = False,
+        guess: bool = False,
     ) -> str | None:
+        """The first date the page gives, with the time of day a later source adds to it."""
         lang = self.lang
-        for el in self._profile_values(field):
-            value = parse_date(_date_of(el) if isinstance(el, etree._Element) else str(el), lang)
-            if value:
-                return value
-        candidates = [
-            *(text_of(obj.get(key)) for obj in self.meta.articles() for key in json_keys),
-            *self.meta.all(*meta),
-            *(text_of(obj.get(key)) for obj in self.meta.objects for key in json_keys),
-        ]
-        for value in candidates:
+        found = None
+        for value in self._date_values(field, json_keys, meta, markup, guess):
             parsed = parse_date(value, lang)
-            if parsed:
+            if not parsed:
+                continue
+            if found is None:
+                found = parsed
+                if "T" in found:
+                    return found
+            elif parsed.startswith(found + "T"):
+                # a date-only meta tag beside the story's <time datetime>: the same day, timed
                 return parsed
-        for matches in markup.each_in_order(self.index):
-            for el in matches[:MAX_BYLINES]:
-                parsed = parse_date(_date_of(el), lang)
-                if parsed:
-                    return parsed
-        if url_date:  # /2019/11/19/ or /2019/nov/18/ in the story's address
-            match = _URL_DATE.search(_path(self.url_canonical or self.url))
-            if match:
-                year, month, day = match.groups()
-                if month.isdigit():
-                    return parse_date(f"{year}-{int(month):02d}-{int(day):02d}")
-                return parse_date(f"{day} {month} {year}")
-        return None
+        return found
 
     @cached_property
     def published(self) -> str | None:
@@ -344,7 +420,7 @@ class Page:
             ("datePublished", "dateCreated"),
             PUBLISHED_META,
             sel.VISIBLE_DATES,
-            url_date=True,
+            guess=True,
         )
 
     @cached_property

@@ -65,10 +65,19 @@ VISIBLE_MODIFIED = Rules(
     "[itemprop~=dateModified], time.updated, .updated[datetime], .modified-date"
 )
 
+# Class or id words of a dateline or byline in themes the selectors above do not name
+# ("article-details__date", "author-line"), and words of boxes that show another date or name.
+DATELINE_WORDS = re.compile(r"date|timestamp|publish|posted", re.IGNORECASE)
+NOT_DATELINE_WORDS = re.compile(r"updat|modif|today|current|expir", re.IGNORECASE)
+# A dateline that tells when the story changed, not when it appeared: "Last Updated: ...".
+UPDATE_LABEL = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.IGNORECASE)
+BYLINE_WORDS = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
+NOT_BYLINE_WORDS = re.compile(r"bio|box|about|avatar|image|img|photo|desc|info", re.IGNORECASE)
+
 # Section names in the markup (category links and breadcrumbs).
 SECTION_LINKS = Rules(
     "a[rel~=category], .cat-links a, .jeg_meta_category a, .post-category a, .entry-category a,"
-    ".td-category a, .category-name"
+    ".td-category a, .category-name, [itemprop~=articleSection]"
 )
 BREADCRUMB_ITEMS = Rules(
     ".breadcrumb a, .breadcrumbs a, [itemtype*=BreadcrumbList] [itemprop~=name]"
@@ -185,7 +194,8 @@ NOISE_WORDS = re.compile(
     r"(?:^|[_-])(?:related|share|sharing|social|newsletter|subscribe|subscription|signup|"
     r"comments?|advert|advertisement|ads?|sponsor(?:ed)?|promo|popular|trending|most-read|"
     r"recommended|read-?more|also-?read|more-stories|outbrain|taboola|breadcrumbs?|sidebar|"
-    r"widget|cookie|consent|paywall|modal|popup|toolbar|author-?bio)(?:$|[_-])",
+    r"widget|cookie|consent|paywall|modal|popup|toolbar|author-?bio|pinned|pagination|pager)"
+    r"(?:$|[_-])",
     re.IGNORECASE,
 )
 

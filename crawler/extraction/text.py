@@ -52,7 +52,7 @@ def comparable(text: str | None) -> str:
 # --- Titles -----------------------------------------------------------------------------------
 
 # Separators between a headline and the site name in <title> and og:title.
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/)\s+|\s*\|\s*")
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/)\s+|\s*[|｜]\s*")
 
 
 def _names_site(segment: str, site_names: Iterable[str]) -> bool:
@@ -155,6 +155,24 @@ def clean_authors(values: Iterable[str | None]) -> list[str]:
     return names
 
 
+# Lower-case words inside people's names: Ludwig van Beethoven, Ana de Armas.
+NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "le"}
+    | {"van", "von", "ter", "ten", "bin", "ibn", "al", "el", "y", "e"}
+)
+
+
+def looks_like_person(name: str) -> bool:
+    """True when a name is written like a person's: capitalised words, not "The ..." or a phrase.
+
+    Scripts without case (Arabic, Japanese) pass.
+    """
+    words = name.split()
+    if not words or words[0].lower() == "the":
+        return False
+    return all(not w[0].islower() or w in NAME_PARTICLES for w in words)
+
+
 # --- Module text: sidebars and furniture that survived the DOM pass ----------------------------
 
 _MONTH = (
@@ -219,10 +237,36 @@ NOISE_LINES = tuple(
         r"^this\s+(?:document|article|material)\s+is\s+(?:subject\s+to|protected\s+by)\s+copyright.*$",
         r"^(?:read\s+more|continue\s+reading|view\s+comments|leave\s+a\s+(?:comment|reply)|"
         r"\d+\s+comments?|no\s+comments(?: yet)?|comments?)$",
-        # photo credits
-        r"^(?:photo|image|picture|file photo|credit)s?\s*:\s*.{0,80}$",
+        # photo credits: "Photograph: Jane Roe/Agency", "(Photo by Jane Roe/Agency)"
+        r"^(?:photo(?:graph)?|image|picture|file photo|credit)s?\s*:\s*.{0,80}$",
+        r"^\(?(?:photo(?:graph)?|picture|image)s?\s+(?:by|courtesy\s+of)\s+.{0,80}$",
+        # reprint lines: "For reprint and licensing requests for this article, contact ...",
+        # "Reprints & Permissions"
+        r"^(?=.{0,240}$)(?:for\s+|to\s+)?(?:reprints?|republish\w*|syndicat\w*)\b.{0,60}"
+        r"\b(?:this|our)\s+(?:article|story|content|journalism)\b.*$",
+        r"^(?:reprints?|licensing)\s*(?:&|and)\s*permissions?$",
+        # page navigation of a story split into pages: "Page 1 of 3 1 2 3 Next page ›"
+        r"^(?=.*(?:page|next|prev|\bof\b|/|[‹«<←›»>→]))(?:pages?\s*:?\s*)?"
+        r"(?:(?:page\s+)?\d+\s+(?:of|/)\s+\d+)?"
+        r"(?:[\s|·,]*(?:\d{1,3}(?!\d)|…|\.\.\.|[‹«<←›»>→]|(?:next|previous|prev|first|last)"
+        r"(?:\s+page)?))*$",
+        # relative times standing alone ("2h ago"): they change between crawls of one text
+        r"^(?:updated\s+)?\d+\s*(?:s|m|h|d|secs?|mins?|hours?|hrs?|days?|seconds?|minutes?)\s+ago$",
+        # live-blog labels and the buttons that page through the updates (an update's own
+        # time, "13.48 BST", is part of its text)
+        r"^(?:live|live\s+updates|breaking(?:\s+news)?|pinned(?:\s+post)?|key\s+events|"
+        r"show\s+key\s+events\s+only|(?:show|load|see)\s+(?:more|older|newer|all)"
+        r"(?:\s+(?:updates|posts|events))?|showing\s+\d+\s+of\s+\d+(?:\s+\w+){0,2})$",
     )
 )
+# Rights lines: "© 2025 Example Media Ltd. All rights reserved."
+RIGHTS_LINE = re.compile(
+    r"^(?=.{0,300}$)(?:©|\(c\)|copyright\b).*\b(?:all\s+rights\s+reserved|may\s+not\s+be\s+"
+    r"(?:reproduced|republished|published|redistributed|copied)|without\s+(?:prior\s+)?"
+    r"(?:written\s+)?permission)\b",
+    re.IGNORECASE,
+)
+
 # Headings after which only sidebars follow: the body ends before them.
 # "from Top News", "in Sport", "on Sky News": a named section or site (capitalised).
 _NAMED = r"\s+(?:from|in|on)\s+(?:the\s+)?[-–]?\s*(?-i:[A-Z0-9])[^.,;!?]{0,40}"
@@ -259,6 +303,18 @@ AUTHOR_NOTE = re.compile(
 def is_author_note(text: str) -> bool:
     """True when a paragraph is a note about the author, as articles end with."""
     return bool(AUTHOR_NOTE.search(text))
+
+
+def is_own_rights_line(text: str, site: str | None) -> bool:
+    """True when a paragraph is the site's own rights notice, the same under every story.
+
+    A wire service's notice ("© 2025 The Associated Press. All rights reserved.") stays:
+    it tells where the story's text came from.
+    """
+    name = comparable((site or "").split(".")[0])
+    if name.startswith("the") and len(name) > 6:
+        name = name[3:]
+    return len(name) >= 4 and bool(RIGHTS_LINE.search(text)) and name in comparable(text)
 
 
 def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:

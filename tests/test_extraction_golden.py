@@ -1,8 +1,12 @@
 """Golden extraction files: tests/golden/<case>.html beside <case>.json.
 
-<case>.json holds the URL the page was fetched from, an optional profile name, the texts the
-body must and must not contain, and the full expected item under "expected". Run with
-GOLDEN_UPDATE=1 to write a missing "expected"; an existing one is never overwritten.
+<case>.json holds the URL the page was fetched from, an optional profile name, an optional
+Content-Type header, the texts the body must and must not contain, and the full expected
+item under "expected". Run with GOLDEN_UPDATE=1 to write a missing "expected"; an existing
+one is never overwritten.
+
+Pages are stored as the bytes a server sent (some in Windows-1252 or Shift_JIS) and decoded
+as the crawl decodes them: by Scrapy's response, from the header charset, BOM or <meta>.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
 
 from crawler.extraction import clean_item, extract
 from crawler.extraction.text import split_paragraphs
@@ -22,15 +27,25 @@ CASES = sorted(p.stem for p in GOLDEN.glob("*.html"))
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 
 
-def _load(case: str) -> tuple[str, dict]:
-    html = (GOLDEN / f"{case}.html").read_text(encoding="utf-8")
+def _spec(case: str) -> dict:
     spec_path = GOLDEN / f"{case}.json"
     if not spec_path.exists():
         pytest.fail(f"write tests/golden/{case}.json with at least a 'url'")
-    return html, json.loads(spec_path.read_text(encoding="utf-8"))
+    return json.loads(spec_path.read_text(encoding="utf-8"))
 
 
-def _item(html: str, spec: dict) -> dict:
+def _decode(raw: bytes, spec: dict) -> str:
+    """The page's text as the spider sees it (response.text)."""
+    headers = {"Content-Type": spec.get("content_type", "text/html")}
+    return HtmlResponse(spec["url"], body=raw, headers=headers).text
+
+
+def _load(case: str) -> tuple[str, dict]:
+    spec = _spec(case)
+    return _decode((GOLDEN / f"{case}.html").read_bytes(), spec), spec
+
+
+def _item(html: str | bytes, spec: dict) -> dict:
     profile = load_profile(spec["profile"]) if spec.get("profile") else None
     return clean_item(extract(html, spec["url"], profile), profile)
 
@@ -73,6 +88,24 @@ def test_clean_item_is_idempotent(case: str) -> None:
     html, spec = _load(case)
     once = _item(html, spec)
     assert clean_item(once) == once
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_raw_bytes_read_like_the_crawl(case: str) -> None:
+    # extract() given the bytes a server sent reads them in the charset the page declares
+    spec = _spec(case)
+    if "content_type" in spec:
+        pytest.skip("the charset comes from a header extract() is not given")
+    raw = (GOLDEN / f"{case}.html").read_bytes()
+    assert _item(raw, spec) == _item(_decode(raw, spec), spec)
+
+
+def test_non_utf8_pages_are_stored_as_sent() -> None:
+    # the charset cases hold the server's bytes, which are not UTF-8
+    for case in ("windows1252_charset", "shift_jis_charset"):
+        raw = (GOLDEN / f"{case}.html").read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
 
 
 def test_profile_and_generic_agree_on_the_seed_like_page() -> None:

@@ -199,7 +199,7 @@ NOISE_LINES = tuple(
     for p in (
         # date bars, bare dates and time stamps: "Today: 6 October 2025", "22 August 2025",
         # "Updated 11:21 pm CST, Tuesday, November 19, 2019 • 2 min read"
-        rf"^(?=.*\d)(?=(?:{_STAMP_LABEL}|.*{_DATE_WORDS}))(?:{_STAMP_LABEL}\s*)?{_STAMP}(?:[\s,|·•–-]+(?:{_STAMP_LABEL}\s*)?{_STAMP})*"
+        rf"^(?=.{{0,200}}$)(?=.*\d)(?=(?:{_STAMP_LABEL}|.*{_DATE_WORDS}))(?:{_STAMP_LABEL}\s*)?{_STAMP}(?:[\s,|·•–-]+(?:{_STAMP_LABEL}\s*)?{_STAMP})*"
         r"(?:\s*[,|·•–-]?\s*\d+\s*min(?:ute)?s?\.?\s*read)?$",
         # bylines standing alone: "By Jane Doe", "by Jane Doe | Political Editor"
         r"^(?:by|written\s+by|posted\s+by|words\s+by|reporting\s+by)\s+"
@@ -246,7 +246,8 @@ NOISE_LINES = tuple(
         r"\b(?:this|our)\s+(?:article|story|content|journalism)\b.*$",
         r"^(?:reprints?|licensing)\s*(?:&|and)\s*permissions?$",
         # page navigation of a story split into pages: "Page 1 of 3 1 2 3 Next page ›"
-        r"^(?=.*(?:page|next|prev|\bof\b|/|[‹«<←›»>→]))(?:pages?\s*:?\s*)?"
+        r"^(?=[\dpnfl‹«<←›»>→….])(?=.{0,120}$)(?=.*(?:page|next|prev|\bof\b|/|[‹«<←›»>→]))"
+        r"(?:pages?\s*:?\s*)?"
         r"(?:(?:page\s+)?\d+\s+(?:of|/)\s+\d+)?"
         r"(?:[\s|·,]*(?:\d{1,3}(?!\d)|…|\.\.\.|[‹«<←›»>→]|(?:next|previous|prev|first|last)"
         r"(?:\s+page)?))*$",
@@ -311,10 +312,12 @@ def is_own_rights_line(text: str, site: str | None) -> bool:
     A wire service's notice ("© 2025 The Associated Press. All rights reserved.") stays:
     it tells where the story's text came from.
     """
+    if not RIGHTS_LINE.search(text):
+        return False
     name = comparable((site or "").split(".")[0])
     if name.startswith("the") and len(name) > 6:
         name = name[3:]
-    return len(name) >= 4 and bool(RIGHTS_LINE.search(text)) and name in comparable(text)
+    return len(name) >= 4 and name in comparable(text)
 
 
 def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:

@@ -31,6 +31,7 @@ class Hit:
     target: str
     headers: dict[str, str] = field(default_factory=dict)
     status: int | None = None  # None while the answer is being made
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic)
 
     @property
     def conditional(self) -> bool:

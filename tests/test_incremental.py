@@ -162,6 +162,21 @@ def test_new_stories_are_found_on_listing_page_one_in_the_feed_and_in_the_sitema
     assert all(numbers == [1] for numbers in archive_db.versions().values())
 
 
+def test_a_first_crawl_reaches_every_story_through_overlapping_listings(
+    archive_path, archive_db, run_crawl
+) -> None:
+    # 200 stories, 10 a page, no feed or sitemaps: the home page, sections, tags and authors
+    # list the same stories, as on any real site, and paging alone must reach all of them.
+    site = DigestSite(count=200, per_page=10, feed_size=0, sitemaps=False)
+    with serve(site) as server:
+        crawl(run_crawl, server, archive_path, *clock())
+        pages = sorted({int(t.split("/")[2]) for t in server.requested("/page/")})
+    missing = set(site.expected()) - set(archive_db.latest())
+    assert not missing, (
+        f"the first crawl never reached {len(missing)} of 200 stories; home pages fetched: "
+        f"{pages}")
+
+
 def test_paging_stops_at_the_first_page_with_nothing_new(
     archive_path, archive_db, run_crawl
 ) -> None:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -223,3 +224,78 @@ def seeds_dir() -> Path:
         pytest.skip("../shared/seeds is absent")
     return path
 
+
+# Crawls to start, signal, watch or measure while they run (faults and hostile-input tests).
+
+
+class BackgroundCrawl:
+    """A real `scrapy crawl` in the background whose log can be read while it runs, that can
+    be started with Popen options (resource limits) and reports its peak memory when reaped."""
+
+    def __init__(self, command: list[str], log: Path, **popen: Any) -> None:
+        self.log = log
+        self._out = log.open("wb")
+        self.proc = subprocess.Popen(command, cwd=REPO_ROOT, env=_env(), stdout=self._out,
+                                     stderr=subprocess.STDOUT, **popen)
+        self.rusage: Any = None  # the finished process's resource usage (ru_maxrss: peak KiB)
+
+    @property
+    def pid(self) -> int:
+        """The crawl's process id."""
+        return self.proc.pid
+
+    def running(self) -> bool:
+        """True while the process has not exited."""
+        return self.proc.returncode is None and self._reap() is None
+
+    def _reap(self) -> int | None:
+        pid, status, rusage = os.wait4(self.proc.pid, os.WNOHANG)
+        if pid:
+            self.rusage = rusage
+            self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.proc.returncode
+
+    def wait(self, timeout: float = 120) -> int:
+        """Wait for the process to exit (killing it after timeout); returns its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.proc.returncode is None and self._reap() is None:
+            if time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(f"crawl still running after {timeout} s:\n"
+                                     f"{self.output()[-4000:]}")
+            time.sleep(0.02)
+        self._out.close()
+        return self.proc.returncode
+
+    def output(self) -> str:
+        """What the crawl printed so far: its log and its summary line."""
+        if not self._out.closed:
+            self._out.flush()
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Kill the process if it still runs, and reap it."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+            self.wait()
+        self._out.close()
+
+
+@pytest.fixture(name="background_crawl", scope="session")
+def background_crawl_fixture(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., BackgroundCrawl]]:
+    """`background_crawl(start_urls, archive, *extra_args, spider="news", **popen)` starts a
+    real crawl and returns its `BackgroundCrawl`; crawls still running at the end are killed."""
+    started: list[BackgroundCrawl] = []
+    logs = tmp_path_factory.mktemp("crawl-logs")
+
+    def start(start_urls: list[str] | str, archive: Path, *extra_args: str,
+              spider: str = "news", **popen: Any) -> BackgroundCrawl:
+        command = crawl_command(start_urls, archive, *extra_args, spider=spider)
+        started.append(BackgroundCrawl(command, logs / f"crawl-{len(started) + 1}.log", **popen))
+        return started[-1]
+
+    yield start
+    for crawl in started:
+        crawl.stop()

@@ -78,14 +78,6 @@ def crawl(run_crawl: Any, server: RunningServer, archive: Path, *args: str, **kw
     return proc
 
 
-def article_ids(archive_db: Any, crawl_id: int) -> dict[str, int]:
-    """URL -> article id, for the articles a crawl fetched."""
-    rows = archive_db.rows(
-        "SELECT DISTINCT a.url, a.id FROM fetches f JOIN articles a ON a.id = f.article_id "
-        "WHERE f.crawl_id = ?", crawl_id)
-    return {row["url"]: row["id"] for row in rows}
-
-
 def linked_from_home(site: NewsSite, story: Story) -> bool:
     """True when the home page links to the story in any form (path, shortlink, AMP)."""
     home = Selector(text=site.handle("/").body.decode("utf-8"))

@@ -6,16 +6,25 @@ archive (read-only) and the sites' configurations, so it is tested without a cra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from crawler.archive import Archive
-from crawler.archive.schedule import parse_time
+from crawler.archive.schedule import format_time, parse_time
 from crawler.discovery import Entry
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, site_of
+
+PAGE_NUMBER = re.compile(r"(?:/page/(\d+)/?$|[?&](?:page|paged|pg|p)=(\d+)(?:&|$))", re.I)
+
+
+def page_number(url: str) -> int | None:
+    """The page number a listing URL names (/page/3/, ?page=3), None when it names none."""
+    match = PAGE_NUMBER.search(url)
+    return int(match.group(1) or match.group(2)) if match else None
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Frontier:
         self.backfill = backfill
         self.known_sites = archive.sites() if archive else set()
         self.seen: set[str] = set()  # canonical URLs of articles requested in this crawl
+        self.chains: dict[str, set[int]] = {}  # per listing chain: hashes of the links it showed
         self.listings = 0
 
     def config(self, url: str) -> SiteConfig | None:
@@ -68,17 +78,35 @@ class Frontier:
         self.listings += 1
         return True
 
-    def fresh_articles(self, urls: Iterable[str]) -> tuple[list[str], int]:
-        """Article links to fetch (not requested in this crawl, not archived), and how many
-        links count as new for paging: the same, or when backfilling all not yet requested."""
+    def fresh_articles(self, urls: Iterable[str], chain: str | None = None,
+                       follow: bool = True) -> tuple[list[str], int]:
+        """Article links to fetch, and how many of them are news to a listing chain.
+
+        A link is fetched when this crawl has not requested it and it was not archived before
+        this crawl began (archived ones are re-checked on their own schedule). For paging, a
+        link is new when the chain (one listing and its next pages) has not shown it before
+        and, unless backfilling, it was not archived before the crawl: a page that repeats
+        what the chain already showed is as dry as one that shows only old stories, while
+        stories reached first through another listing still keep this one paging. With
+        follow False (the page is too far from a start URL) nothing is fetched or marked.
+        """
         candidates: dict[str, str] = {}
         for url in urls:
             candidates.setdefault(canonical_url(url), url)
-        new = [key for key in candidates if key not in self.seen]
-        self.seen.update(new)
-        known = self.archive.known(new) if self.archive else set()
-        fetch = [candidates[key] for key in new if key not in known]
-        return fetch, len(new) if self.backfill else len(fetch)
+        known = self.archive.known(candidates, before=self.now) if self.archive else set()
+        fetch = [url for key, url in candidates.items()
+                 if follow and key not in self.seen and key not in known]
+        self.seen.update(canonical_url(url) for url in fetch)
+        if chain is None:
+            return fetch, len(fetch)
+        shown = self.chains.setdefault(chain, set())
+        fresh = 0
+        for key in candidates:
+            digest = hash(key)
+            if digest not in shown and (self.backfill or key not in known):
+                fresh += 1
+            shown.add(digest)
+        return fetch, fresh
 
     def paging(self, site: str, page: int, dry: int, fresh: int) -> tuple[bool, int, str]:
         """Whether to follow a listing's next page: (go on, dry pages so far, why not)."""
@@ -126,9 +154,22 @@ class Frontier:
         return new, rechecks
 
     def due(self, every: bool = False) -> Iterator[dict[str, Any]]:
-        """Archived articles of these sites whose re-check is due (or all of them)."""
+        """Archived articles of these sites whose re-check is due, leaving out those older than
+        their site's maximum age and unchanged for as long; or (every) all not removed."""
         if self.archive is None:
             return
-        for row in self.archive.due(self.sites, self.now, every=every):
-            self.seen.add(row["url"])
-            yield row
+        for site, config in self.by_site.items():
+            horizon = "" if every else format_time(
+                parse_time(self.now) - config.schedule.max_age)
+            for row in self.archive.due([site], self.now, every=every, changed_since=horizon):
+                self.seen.add(row["url"])
+                yield row
+
+    def next_page(self, current: str, pagination: list[str]) -> str | None:
+        """The one page after this one among a listing's pagination links (1 2 3 … 14 Next)."""
+        number = page_number(current) or 1
+        later = sorted((n, url) for url in pagination if (n := page_number(url)) and n > number)
+        if later:
+            return later[0][1]
+        unnumbered = [url for url in pagination if page_number(url) is None]
+        return unnumbered[0] if unnumbered else None

@@ -50,6 +50,21 @@ class Recheck:
     status: int
     site: str
     fetched_at: str  # ISO 8601 UTC
+    final_url: str = ""  # where redirects led, when they did
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a plain dict."""
+        return asdict(self)
+
+
+@dataclass
+class Skipped:
+    """A link that looked like an article but is none to archive (robots.txt, not a story)."""
+
+    url: str  # canonical URL
+    reason: str
+    site: str
+    fetched_at: str  # ISO 8601 UTC
 
     def to_dict(self) -> dict[str, Any]:
         """The item as a plain dict."""

@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.archive import Archive, ArchiveError, Outcome
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
-from crawler.items import Article, Recheck
+from crawler.items import Article, Recheck, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +79,15 @@ class ArchivePipeline:
         spider_schedule = getattr(self.crawler.spider, "schedule_for", None)
         return spider_schedule(site) if spider_schedule else DEFAULT_SCHEDULE
 
-    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+    def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
         try:
-            if isinstance(item, Recheck):
+            if isinstance(item, Skipped):
+                self.archive.record_skip(item.url, item.reason, item.fetched_at)
+                outcome = "skipped"
+            elif isinstance(item, Recheck):
                 outcome = self.archive.record_check(
                     item.article_id, item.status, item.url, self.crawl_id, item.fetched_at,
-                    self.schedule_for(item.site))
+                    self.schedule_for(item.site), item.final_url)
             else:
                 outcome = self.archive.save(item.to_dict(), self.crawl_id,
                                             self.schedule_for(item.site))

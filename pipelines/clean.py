@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from crawler.extraction import clean_item
-from crawler.items import Article, Recheck
+from crawler.items import Article
 from crawler.profiles import load_profile
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
         return cls(crawler.settings.getint("CLEAN_MIN_BODY_CHARS"), crawler.stats)
 
-    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         profile = load_profile(item.profile) if item.profile else None

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import Article, Recheck
+from crawler.items import Article
 
 
 class DedupePipeline:
@@ -21,7 +21,7 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         keys = [hashlib.blake2b(u.encode(), digest_size=8).digest()

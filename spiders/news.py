@@ -21,7 +21,7 @@ from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, site
 from crawler.extraction import extract
 from crawler.extraction.classify import classify_links, is_listing_url
 from crawler.frontier import Bounds, Frontier
-from crawler.items import Article, Recheck
+from crawler.items import Article, Recheck, Skipped
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
 from crawler.sites import SiteConfig, SitesError, adhoc_sites, load_sites
 from crawler.urls import canonical_url, is_web_url, request_url, site_of
@@ -148,10 +148,13 @@ class NewsSpider(Spider):
                 self.crawler.stats.inc_value("news/rechecks")
                 yield self.recheck(row)
 
-    def request(self, url: str, hops: int, page: int = 1, dry: int = 0) -> Request:
-        """A request for a page to parse, with its place in the crawl."""
-        return Request(request_url(url), self.parse, errback=self.failed,
-                       meta={"hops": hops, "page": page, "dry": dry})
+    def request(self, url: str, hops: int, page: int = 1, dry: int = 0,
+                chain: str | None = None, article: bool = False) -> Request:
+        """A request for a page to parse, with its place in the crawl (and listing chain)."""
+        meta: dict[str, Any] = {"hops": hops, "page": page, "dry": dry, "article": article}
+        if chain:
+            meta["chain"] = chain
+        return Request(request_url(url), self.parse, errback=self.failed, meta=meta)
 
     def recheck(self, row: dict[str, Any]) -> Request:
         """A conditional request for an archived article whose check is due."""
@@ -176,8 +179,9 @@ class NewsSpider(Spider):
         self.answered.add(site_of(response.url))
         if response.meta.get("recheck") and response.status in RECHECK_STATUSES:
             stats.inc_value(f"news/recheck_{response.status}")
-            yield Recheck(response.meta["recheck"], response.request.url, response.status,
-                          site_of(response.url), self.now())
+            asked = (response.meta.get("redirect_urls") or [response.url])[0]
+            yield Recheck(response.meta["recheck"], asked, response.status,
+                          site_of(response.url), self.now(), response.url)
             return
         if not isinstance(response, TextResponse):
             stats.inc_value("news/skipped_not_text")
@@ -192,6 +196,9 @@ class NewsSpider(Spider):
             yield self.article(fields, response, profile)
         else:
             stats.inc_value("news/listings")
+            if response.meta.get("article"):
+                yield Skipped(canonical_url(response.url), "not an article",
+                              site_of(response.url), self.now())
             if response.meta.get("hops") == 0:
                 for url in feed_links(html, response.url):
                     if site_of(url) in self.sites and "comments" not in url:
@@ -205,11 +212,12 @@ class NewsSpider(Spider):
         if site not in self.sites:
             return
         links = classify_links(html, response.url, self.sites)
-        fetch, fresh = self.frontier.fresh_articles(links.articles)
+        chain = None if is_article else meta.get("chain", response.url)
         hops_limit = self.frontier.hops_limit(site)
-        if hops <= hops_limit:
-            for url in fetch:
-                yield self.request(url, hops=hops + 1)
+        fetch, fresh = self.frontier.fresh_articles(links.articles, chain,
+                                                    follow=hops <= hops_limit)
+        for url in fetch:
+            yield self.request(url, hops=hops + 1, article=True)
         if hops < hops_limit:
             for url in links.listings:
                 if not self.frontier.take_listing():
@@ -222,8 +230,9 @@ class NewsSpider(Spider):
         if not go_on:
             self.crawler.stats.inc_value(f"news/pagination_stop_{why}")
             return
-        for url in links.pagination:
-            yield self.request(url, hops=hops, page=page + 1, dry=dry)
+        url = self.frontier.next_page(response.url, links.pagination)
+        if url:
+            yield self.request(url, hops=hops, page=page + 1, dry=dry, chain=chain)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in sitemaps_from_robots(response.text, response.url):
@@ -249,7 +258,7 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value("news/discovered", len(new))
         self.crawler.stats.inc_value("news/rechecks_lastmod", len(rechecks))
         for url in new:
-            yield self.request(url, hops=self.frontier.hops_limit(site_of(url)))
+            yield self.request(url, hops=self.frontier.hops_limit(site_of(url)), article=True)
         for row in rechecks:
             yield self.recheck(row)
 
@@ -279,12 +288,15 @@ class NewsSpider(Spider):
                      for name, values in headers.items()},
         )
 
-    def failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> Iterator[Skipped]:
         """Log and count a request that could not be fetched; the crawl goes on."""
         request = getattr(failure, "request", None)
         if failure.check(IgnoreRequest):  # robots.txt or a size limit said no: not an error
             self.crawler.stats.inc_value("news/ignored")
             logger.debug("Ignored %s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
+            if request is not None and request.meta.get("article"):
+                yield Skipped(canonical_url(request.url), failure.getErrorMessage()[:200],
+                              site_of(request.url), self.now())
             return
         self.crawler.stats.inc_value("news/fetch_failed")
         logger.warning("Could not fetch %s: %s", getattr(request, "url", "?"),

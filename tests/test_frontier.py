@@ -50,8 +50,20 @@ def test_fresh_articles_skip_archived_and_already_requested(archive: Archive) ->
 
 def test_backfill_pages_on_but_never_refetches_known(archive: Archive) -> None:
     plan = Frontier(adhoc_sites([SITE]), Bounds(), archive, NOW, backfill=True)
-    fetch, fresh = plan.fresh_articles(["https://example.com/2025/10/06/fresh-news/"])
-    assert fetch == [] and fresh == 1
+    link = ["https://example.com/2025/10/06/fresh-news/"]
+    assert plan.fresh_articles(link, chain="https://example.com/") == ([], 1)
+    assert plan.fresh_articles(link, chain="https://example.com/") == ([], 0)  # shown already
+    assert frontier(archive).fresh_articles(link, chain="https://example.com/") == ([], 0)
+
+
+def test_a_chain_pages_on_through_stories_other_listings_reached_first(archive: Archive) -> None:
+    plan = frontier(archive)
+    stories = [f"https://example.com/2025/10/06/story-{n}/" for n in range(4)]
+    assert plan.fresh_articles(stories, chain="https://example.com/tag/x/") == (stories, 4)
+    # the home page lists the same stories later: nothing to fetch, but news to its chain
+    assert plan.fresh_articles(stories, chain="https://example.com/") == ([], 4)
+    # its next page repeats them (an endless pager): dry
+    assert plan.fresh_articles(stories, chain="https://example.com/") == ([], 0)
 
 
 @pytest.mark.parametrize(
@@ -86,11 +98,11 @@ def test_triage_of_feed_and_sitemap_entries(archive: Archive) -> None:
 
 def test_due_articles(archive: Archive) -> None:
     due = [row["url"] for row in frontier(archive).due()]
-    # both were due 15 minutes after their first fetch; the most overdue comes first
-    assert due == ["https://example.com/2025/10/06/old-news/",
-                   "https://example.com/2025/10/06/fresh-news/"]
+    # both were due 15 minutes after their first fetch, but old-news is past the 30-day
+    # maximum age and unchanged as long: it is left alone
+    assert due == ["https://example.com/2025/10/06/fresh-news/"]
     earlier = Frontier(adhoc_sites([SITE]), Bounds(), archive, "2025-10-06T10:05:00Z")
-    assert [row["url"] for row in earlier.due()] == ["https://example.com/2025/10/06/old-news/"]
+    assert list(earlier.due()) == []
     everything = [row["url"] for row in frontier(archive).due(every=True)]
     assert sorted(everything) == ["https://example.com/2025/10/06/fresh-news/",
                                   "https://example.com/2025/10/06/old-news/"]  # gone is removed

@@ -178,6 +178,12 @@ CREATE TABLE similarity_bands (
     PRIMARY KEY (band, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX similarity_bands_article ON similarity_bands(article_id);
+CREATE TABLE skipped (
+    url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE similar (
     article_id INTEGER NOT NULL REFERENCES articles(id),
     other_id INTEGER NOT NULL REFERENCES articles(id),

@@ -379,13 +379,27 @@ class Archive:
         crawl_id: int | None = None,
         fetched_at: str | None = None,
         schedule: Schedule = DEFAULT_SCHEDULE,
+        final_url: str | None = None,
     ) -> Outcome:
-        """Record a re-check that brought no page to extract: 304, or 404/410 (removed)."""
+        """Record a re-check that brought no page to extract: 304, or 404/410 (removed).
+
+        When redirects led the check elsewhere, that URL becomes an alias of the article and
+        the URL its next checks go to.
+        """
         fetched_at = fetched_at or utc_now()
         with self.db.atomic():
             article = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
             if article is None:
                 raise ArticleNotFound(f"no article with id {article_id}")
+            if final_url and final_url != url:
+                alias = canonical_url(final_url)
+                if alias != article["url"]:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                        (alias, article_id))
+                self.db.execute("UPDATE articles SET fetch_url = ? WHERE id = ?",
+                                (final_url, article_id))
+                url = final_url
             if status in GONE_STATUSES:
                 self.db.execute(
                     """UPDATE articles SET last_fetched_at = ?, next_check_at = NULL,
@@ -406,9 +420,10 @@ class Archive:
         return outcome
 
     def due(
-        self, sites: Iterable[str], now: str, every: bool = False
+        self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
     ) -> Iterator[dict[str, Any]]:
-        """Articles of these sites whose next check is due (or all of them), most overdue first."""
+        """Articles of these sites whose next check is due (or all of them), most overdue first;
+        with changed_since, only those first seen or changed since then."""
         sites = list(sites)
         if not sites:
             return
@@ -417,24 +432,37 @@ class Archive:
         cursor = self.db.execute(
             f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
                 FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks})
+                AND COALESCE(last_changed_at, first_seen) >= ?
                 ORDER BY next_check_at""",
-            ((*sites,) if every else (now, *sites)),
+            ((*sites, changed_since) if every else (now, *sites, changed_since)),
         )
         names = [d[0] for d in cursor.description]
         for values in cursor:
             yield dict(zip(names, values, strict=True))
 
-    def known(self, urls: Iterable[str]) -> set[str]:
-        """The ones among these canonical URLs that name an archived article."""
+    def record_skip(self, url: str, reason: str, seen_at: str | None = None) -> None:
+        """Remember a link that looked like an article but is none to fetch or archive."""
+        seen_at = seen_at or utc_now()
+        with self.db.atomic():
+            self.db.execute(
+                """INSERT INTO skipped (url, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,
+                   last_seen = excluded.last_seen""", (url, reason, seen_at, seen_at))
+
+    def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:
+        """The ones among these canonical URLs that name an article, or a link skipped as none,
+        first seen before a time."""
         urls = list(dict.fromkeys(urls))
         found: set[str] = set()
         for start in range(0, len(urls), 500):
             chunk = urls[start:start + 500]
             marks = ", ".join("?" for _ in chunk)
             for (url,) in self.db.execute(
-                f"SELECT url FROM articles WHERE url IN ({marks}) "
-                f"UNION SELECT url FROM aliases WHERE url IN ({marks})",
-                (*chunk, *chunk),
+                f"SELECT url FROM articles WHERE url IN ({marks}) AND first_seen < ? "
+                f"UNION SELECT l.url FROM aliases l JOIN articles a ON a.id = l.article_id "
+                f"WHERE l.url IN ({marks}) AND a.first_seen < ? "
+                f"UNION SELECT url FROM skipped WHERE url IN ({marks}) AND first_seen < ?",
+                (*chunk, before, *chunk, before, *chunk, before),
             ):
                 found.add(url)
         return found

@@ -142,6 +142,13 @@ SIMILAR_COLUMNS = {
     "found_at": "When the pair was found (ISO 8601 UTC).",
 }
 
+SKIPPED_COLUMNS = {
+    "url": "A link that looked like an article but is none to archive (canonical URL).",
+    "reason": "Why: 'not an article', or what refused the fetch (robots.txt).",
+    "first_seen": "When the link was first skipped (ISO 8601 UTC).",
+    "last_seen": "When it was last skipped (ISO 8601 UTC).",
+}
+
 SIGNATURE_COLUMNS = {
     "article_id": "The article.",
     "version_id": "The version whose text was signed: the article's newest.",
@@ -326,6 +333,10 @@ def metadata(db_name: str = "archive") -> dict[str, Any]:
         "similar": _table(
             "Two articles whose newest texts are nearly the same story, often on different "
             "sites.", SIMILAR_COLUMNS, sort_desc="similarity",
+        ),
+        "skipped": _table(
+            "Links that looked like articles but are none: later crawls neither fetch them "
+            "again nor page on for them.", SKIPPED_COLUMNS, sort_desc="last_seen",
         ),
         "signatures": _table(
             "The MinHash signature of each article's newest text.", SIGNATURE_COLUMNS,

@@ -13,7 +13,7 @@ subprocess with DOWNLOAD_DELAY=0 and AutoThrottle off:
 It prints, for each run, the requests the server answered (by kind: robots.txt, feed, sitemap,
 listing, article), the wall seconds split into startup (to the first request: Python, Scrapy
 and the archive opening), fetching (first to last request) and closing (last request to exit),
-the archive's counts for the run and how many of the site's
+the crawl process's CPU seconds, the archive's counts for the run and how many of the site's
 stories the archive holds after it (a first crawl that misses some leaves them "new" for the
 second run, which then costs what it takes to fetch them), then the second run's
 requests and wall time as a share of the first's beside the target (at most 5% of each;
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -84,11 +85,14 @@ def run(server: RunningServer, archive: Path, when: datetime, concurrency: int,
         filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("SCRAPY_SETTINGS_MODULE", None)  # scrapy.cfg at the repository root names them
     server.reset()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           check=False)
     ended = time.monotonic()
     wall = ended - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"the crawl exited {done.returncode}:\n{done.stderr[-3000:]}")
     hits = server.hits()
@@ -104,6 +108,7 @@ def run(server: RunningServer, archive: Path, when: datetime, concurrency: int,
         "by_kind": {kind: kinds.get(kind, 0) for kind in KINDS},
         "conditional": sum(hit.conditional for hit in hits),
         "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),  # the crawl process's user and system CPU
         "startup_s": round(hits[0].at - started, 2) if hits else None,
         "fetching_s": round(hits[-1].at - hits[0].at, 2) if hits else None,
         "closing_s": round(ended - hits[-1].at, 2) if hits else None,
@@ -127,10 +132,10 @@ def report(results: dict[str, Any]) -> None:
           f"second run {results['minutes']} min after the first on the crawl clock; "
           f"first run {'with' if results['first_backfill'] else 'without'} backfill\n")
     columns = ("run", "requests", *KINDS, "304s", "wall s", "startup", "fetching", "closing",
-               "new", "unchanged", "archived")
+               "cpu s", "new", "unchanged", "archived")
     rows = [(name, r["requests"], *(r["by_kind"][k] for k in KINDS), r["conditional"],
-             r["wall_s"], r["startup_s"], r["fetching_s"], r["closing_s"], r["articles_new"],
-             r["unchanged"],
+             r["wall_s"], r["startup_s"], r["fetching_s"], r["closing_s"], r["cpu_s"],
+             r["articles_new"], r["unchanged"],
              f"{r['archived']}/{results['articles']}")
             for name, r in (("first", first), ("second", second))]
     widths = [max(len(str(c)), *(len(str(row[i])) for row in rows))

@@ -1,0 +1,1036 @@
+"""Crawl benchmark: a bare Scrapy spider, the news crawl and a forced re-check of the same site.
+
+Serves a sample news site of N stories from a separate process on 127.0.0.1 (the digest theme
+at a real site's weight: 5-15 KB of story text, 60-120 KB pages with menus, sidebar widgets,
+inline styles and scripts, comments; listings of 10 stories with WordPress pagination), then
+runs one after the other, each as a fresh subprocess with the same settings:
+
+  (a) bare: `scrapy runspider bare_spider.py`, following every same-site link, keeping nothing;
+  (b) crawl: `scrapy crawl news` into a fresh archive;
+  (c) recheck: `scrapy crawl news -a recheck=all` on that archive after the sidebars churned,
+      the server sending no ETag or Last-Modified, so every article is fetched, extracted and
+      compared with its archived version.
+
+It prints wall and CPU seconds, requests, articles per second, CPU ms per article, peak RSS,
+the server's CPU, the archive's bytes per article and the ratios, as median [min-max] over the
+repeats, beside the targets (printed, never asserted), then the same figures as JSON.
+--baseline FILE (the --json-out of a run at another N) adds the scaling targets; --profile runs
+(b) once more under cProfile and says where its time goes.
+
+Example:
+    .venv/bin/python tests/benchmarks/crawl.py --articles 2000 --repeat 3 --json-out n2000.json
+    .venv/bin/python tests/benchmarks/crawl.py --articles 20000 --repeat 1 --baseline n2000.json
+    .venv/bin/python tests/benchmarks/crawl.py --articles 2000 --repeat 1 --profile
+"""
+
+# ruff: noqa: E501 -- HTML template lines stay whole, as a page's source shows them.
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import pstats
+import random
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+BARE_SPIDER = Path(__file__).resolve().with_name("bare_spider.py")
+sys.path.insert(0, str(ROOT))
+
+from crawler.demo.server import serve  # noqa: E402
+from crawler.demo.site import (  # noqa: E402
+    DigestSite,
+    Listing,
+    Response,
+    Story,
+    esc,
+    long_date,
+    newsbank,
+    slugify,
+)
+
+# The same for every run: no politeness delays, 16 requests in flight, robots.txt as the product.
+CRAWL_SETTINGS = (
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS=16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "LOG_LEVEL=WARNING",
+)
+CONTROL = "/__bench/"  # the server's control paths: state (churn, validators) and stats
+EXTRA_STRIDE = 1_000_003  # story indexes whose paragraphs lengthen a story, far from real ones
+COMMENT_STRIDE = 7_000_001  # story indexes whose paragraphs are readers' comments
+RUNS = ("bare", "crawl", "recheck")
+LABELS = {"bare": "(a) bare spider", "crawl": "(b) news crawl", "recheck": "(c) re-check all"}
+
+# Runs one command, its output to a log, and reports its wall time and the rusage of its process
+# tree: a fresh parent per run, so ru_maxrss is this run's peak and not the largest so far.
+MEASURE = r"""
+import json, resource, subprocess, sys, time
+log, out, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+start = time.perf_counter()
+with open(log, "wb") as sink:
+    status = subprocess.call(command, stdout=sink, stderr=subprocess.STDOUT)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(out, "w") as report:
+    json.dump({"status": status, "wall": wall, "user": usage.ru_utime, "system": usage.ru_stime,
+               "maxrss_kb": usage.ru_maxrss}, report)
+"""
+
+
+# The site: the digest theme at a real news site's weight
+
+
+def _minified_css() -> str:
+    """A theme's inline critical CSS: about 14 KB of rules."""
+    rng = random.Random("bench:css")
+    blocks = ("site-header", "main-navigation", "menu-item", "mega-menu", "trending-bar",
+              "entry-header", "entry-meta", "entry-content", "post-thumbnail", "sharedaddy",
+              "widget", "widget-title", "popular-posts", "tabs", "editors-picks", "poll",
+              "weather", "follow-counts", "comments-area", "comment-body", "comment-meta",
+              "comment-respond", "site-footer", "footer-widgets", "cookie-notice", "go-to-top",
+              "pagination", "page-numbers", "related-posts", "dont-miss", "video-widget")
+    states = ("", ":hover", " a", " h2", " ul li")
+    props = ("color:#{:06x}", "background:#{:06x}", "padding:{}px {}px", "margin:0 0 {}px",
+             "font-size:{}px", "line-height:1.{}", "border-bottom:{}px solid #{:06x}",
+             "letter-spacing:.0{}em", "max-width:{}px", "transition:opacity .{}s ease")
+    rules = []
+    for block in blocks:
+        for state in states:
+            chosen = rng.sample(props, 3)
+            body = ";".join(p.format(*(rng.randint(1, 0xFFFFFF) if "06x" in p and i else
+                                       rng.randint(2, 40) for i in range(p.count("{")))
+                                     ) for p in chosen)
+            rules.append(f".{block}{state}{{{body}}}")
+    return "".join(rules) + "@media (max-width:782px){" + "".join(rules[:40]) + "}"
+
+
+def _svg_sprite() -> str:
+    """An inline SVG icon sprite, as block themes put at the end of the body."""
+    rng = random.Random("bench:svg")
+    icons = ("facebook", "x", "linkedin", "whatsapp", "email", "print", "search", "menu",
+             "close", "chevron-left", "chevron-right", "clock", "comment", "user", "play",
+             "rss", "instagram", "youtube", "tiktok", "telegram", "bookmark", "share")
+    symbols = []
+    for icon in icons:
+        points = " ".join(f"{rng.uniform(0, 24):.2f},{rng.uniform(0, 24):.2f}" for _ in range(28))
+        symbols.append(f'<symbol id="icon-{icon}" viewBox="0 0 24 24"><path d="M{points}Z"></path></symbol>')
+    return f'<svg xmlns="http://www.w3.org/2000/svg" style="display:none">{"".join(symbols)}</svg>\n'
+
+
+def _lazyload_js() -> str:
+    """A minified lazy-loading and analytics script, about 5 KB."""
+    rng = random.Random("bench:js")
+    names = ["e", "t", "n", "r", "o", "i", "a", "s", "c", "l", "u", "d"]
+    parts = []
+    for n in range(70):
+        a, b, c = rng.sample(names, 3)
+        parts.append(f"function _{n:x}({a},{b}){{var {c}={a}.getAttribute('data-src-{n}')||{b};"
+                     f"return {c}&&{a}.classList.add('lazy-{n % 7}'),{c}}}")
+    return ";".join(parts)
+
+
+CRITICAL_CSS = _minified_css()
+SVG_SPRITE = _svg_sprite()
+LAZYLOAD_JS = _lazyload_js()
+CONSENT_VENDORS = json.dumps({
+    "version": 3, "purposes": list(range(1, 12)),
+    "vendors": [{"id": n, "name": f"Ad partner {n}",
+                 "purposes": [1, 2, 3, 4, 7, 9, 10][: n % 7 + 1],
+                 "cookieMaxAgeSeconds": 86400 * (n % 400 + 1)} for n in range(1, 40)],
+}, separators=(",", ":"))
+EMOJI_SETTINGS = ('window._wpemojiSettings = {"baseUrl":"https:\\/\\/s.w.org\\/images\\/core\\/emoji\\/15.0.3\\/72x72\\/",'
+                  '"ext":".png","svgUrl":"https:\\/\\/s.w.org\\/images\\/core\\/emoji\\/15.0.3\\/svg\\/","svgExt":".svg",'
+                  '"source":{"concatemoji":"\\/wp-includes\\/js\\/wp-emoji-release.min.js?ver=6.6.2"}};\n'
+                  + "!function(i,n){var o,s,e;function c(e){try{var t={supportTests:e,timestamp:(new Date).valueOf()};"
+                  "sessionStorage.setItem(o,JSON.stringify(t))}catch(e){}}function p(e,t,n){e.clearRect(0,0,e.canvas.width,"
+                  "e.canvas.height),e.fillText(t,0,0);var t=new Uint32Array(e.getImageData(0,0,e.canvas.width,"
+                  "e.canvas.height).data),r=(e.clearRect(0,0,e.canvas.width,e.canvas.height),e.fillText(n,0,0),"
+                  "new Uint32Array(e.getImageData(0,0,e.canvas.width,e.canvas.height).data));return t.every(function(e,t){"
+                  "return e===r[t]})}}(window,document);")
+
+
+class BenchSite(DigestSite):
+    """The digest theme at a real site's weight, with a render cache and control paths."""
+
+    def __init__(self, count: int, seed: int = 1, per_page: int = 10,
+                 story_chars: tuple[int, int] = (5000, 15000), warm: bool = True) -> None:
+        self.story_chars = story_chars  # read by _new_story, which the parent's __init__ calls
+        super().__init__(count, seed, per_page)
+        self.warm_cache = warm
+        self.cache: dict[tuple[str, int, bool], Response] = {}
+        self.running: Any = None  # the RunningServer, to forget its request log between runs
+        self._served = 0
+        self._lock = threading.Lock()
+
+    # Stories: 5-15 KB of text, comments under them
+
+    def _new_story(self, index: int, **fields: Any) -> Story:
+        story = super()._new_story(index, **fields)
+        if "paragraphs" in fields:
+            return story
+        target = random.Random(f"bench:{self.seed}:length:{index}").randint(*self.story_chars)
+        size = len(story.body)
+        # A story never repeats a sentence, as the templates' fixed sentences would.
+        seen = {s for p in story.paragraphs for s in p.split(". ")}
+        for extra in range(1, 400):
+            if size >= target:
+                break
+            for paragraph in self.writer.write(index + extra * EXTRA_STRIDE)["paragraphs"]:
+                sentences = paragraph.split(". ")
+                if size >= target or seen.intersection(sentences):
+                    continue
+                seen.update(sentences)
+                story.paragraphs.append(paragraph)
+                size += len(paragraph) + 2
+        return story
+
+    def _comments(self, story: Story) -> str:
+        rng = random.Random(f"bench:{self.seed}:comments:{story.id}")  # fixed: comments never churn
+        bank = newsbank()
+        items = []
+        for n in range(rng.randint(0, 16)):
+            name = f"{rng.choice(bank['officials']).split()[0]} from {rng.choice(bank['cities'])}"
+            paragraph = self.writer.write(COMMENT_STRIDE + story.id * 31 + n)["paragraphs"][0]
+            text = ". ".join(paragraph.split(". ")[:2]).rstrip(".") + "."
+            when = story.published.replace(minute=n % 60)
+            items.append(
+                f'<li id="comment-{story.id}{n:02d}" class="comment even thread-even depth-1">'
+                f'<article class="comment-body"><footer class="comment-meta"><div class="comment-author vcard">'
+                f'<img alt="" src="/avatar/{rng.getrandbits(32):08x}?s=64" class="avatar avatar-64" height="64" width="64">'
+                f'<b class="fn">{esc(name)}</b> <span class="says">says:</span></div>'
+                f'<div class="comment-metadata"><a href="{self.path(story)}#comment-{story.id}{n:02d}">'
+                f'<time datetime="{when.isoformat()}">{long_date(when)} at {when:%H:%M}</time></a></div></footer>'
+                f'<div class="comment-content"><p>{esc(text)}</p></div>'
+                f'<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#respond" '
+                f'data-commentid="{story.id}{n:02d}">Reply</a></div></article></li>\n'
+            )
+        return (
+            f'<div id="comments" class="comments-area"><h2 class="comments-title">{len(items)} thoughts on '
+            f'&ldquo;{esc(story.title)}&rdquo;</h2>\n<ol class="comment-list">\n{"".join(items)}</ol>\n'
+            '<div id="respond" class="comment-respond"><h3 id="reply-title" class="comment-reply-title">Leave a Reply</h3>'
+            '<form action="/wp-comments-post.php" method="post" id="commentform" class="comment-form">'
+            '<p class="comment-notes">Your email address will not be published. Required fields are marked *</p>'
+            '<p class="comment-form-comment"><label for="comment">Comment *</label><textarea id="comment" name="comment" cols="45" rows="8" required></textarea></p>'
+            '<p class="comment-form-author"><label for="author">Name *</label><input id="author" name="author" type="text" size="30" required></p>'
+            '<p class="comment-form-email"><label for="email">Email *</label><input id="email" name="email" type="email" size="30" required></p>'
+            '<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment"></p>'
+            '</form></div></div>\n'
+        )
+
+    # Page parts: a heavy head, a mega menu, more widgets, a fat footer
+
+    def _head(self, title: str, extra: str = "") -> str:
+        rng = self.rng("bench-head")
+        slots = "".join(
+            f"googletag.defineSlot('/21775744923/digest/{name}',[[{w},{h}]],'div-gpt-ad-{name}')"
+            f".setTargeting('pos','{name}').setTargeting('refresh','{rng.randint(0, 9)}').addService(googletag.pubads());"
+            for name, w, h in (("leaderboard", 728, 90), ("mpu-1", 300, 250), ("mpu-2", 300, 250),
+                               ("halfpage", 300, 600), ("inarticle-1", 300, 250),
+                               ("inarticle-2", 300, 250), ("skin", 1, 1), ("footer", 970, 250))
+        )
+        heavy = (
+            '<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin>\n'
+            '<link rel="preconnect" href="https://securepubads.g.doubleclick.net">\n'
+            '<link rel="dns-prefetch" href="//www.googletagmanager.com">\n'
+            f'<link rel="preload" href="/wp-content/themes/digest/fonts/merriweather.woff2?ver=6.{self.generation}" as="font" type="font/woff2" crossorigin>\n'
+            f'<style id="digest-critical-css">{CRITICAL_CSS}</style>\n'
+            f"<script>{EMOJI_SETTINGS}</script>\n"
+            f'<script id="consent-config" type="application/json">{CONSENT_VENDORS}</script>\n'
+            "<script async src=\"https://securepubads.g.doubleclick.net/tag/js/gpt.js\"></script>\n"
+            f"<script>window.googletag=window.googletag||{{cmd:[]}};googletag.cmd.push(function(){{{slots}"
+            f"googletag.pubads().setTargeting('ab','{rng.choice('ABCD')}');googletag.enableServices();}});</script>\n"
+            f"<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-{rng.getrandbits(32):08X}\"></script>\n"
+        )
+        return super()._head(title, extra).replace("</head>\n", heavy + "</head>\n", 1)
+
+    def _top(self, body_class: str) -> str:
+        index = self.index()
+        columns = []
+        for section in self.sections:
+            slug = slugify(section)
+            featured = "".join(
+                f'<li class="mega-menu__story"><a href="{self.path(s)}"><img src="/wp-content/uploads/{s.published:%Y/%m}/{s.slug}-150x100.jpg" '
+                f'width="150" height="100" alt="" loading="lazy"><span>{esc(s.title)}</span></a></li>'
+                for s in index.by_section.get(slug, [])[:4]
+            )
+            tags = "".join(
+                f'<li><a href="/tag/{slugify(t)}/">{esc(t)}</a></li>'
+                for t in {t: None for s in index.by_section.get(slug, [])[:12] for t in s.tags}
+            )
+            columns.append(
+                f'<div class="mega-menu__column"><h3 class="mega-menu__title"><a href="/category/{slug}/">{esc(section)}</a></h3>'
+                f'<ul class="mega-menu__tags">{tags}</ul><ul class="mega-menu__stories">{featured}</ul></div>'
+            )
+        trending = "".join(
+            f'<li><a href="{self.path(s)}">{esc(s.title)}</a></li>'
+            for s in self.pick("bar", index.live, 6)
+        )
+        menus = (
+            f'<div class="mega-menu" aria-hidden="true">{"".join(columns)}</div>\n'
+            f'<div class="trending-bar"><span class="trending-bar__label">Trending</span><ul>{trending}</ul></div>\n'
+        )
+        return super()._top(body_class).replace("</header>\n", menus + "</header>\n", 1)
+
+    def _sidebar(self) -> str:
+        index = self.index()
+        live = index.live
+
+        def thumbs(stories: list[Story], note: str) -> str:
+            return "".join(
+                f'<li class="popular-posts__item"><a href="{self.path(s)}"><img src="/wp-content/uploads/{s.published:%Y/%m}/{s.slug}-100x70.jpg" '
+                f'width="100" height="70" alt="" loading="lazy"></a><div class="popular-posts__text">'
+                f'<a href="{self.path(s)}">{esc(s.title)}</a><span class="popular-posts__meta">{long_date(s.published)} · '
+                f"{self.rng(note, s.id).randint(3, 9000):,} {note}</span></div></li>"
+                for s in stories
+            )
+
+        picks = "".join(
+            f'<article class="editors-picks__item"><h3><a href="{self.path(s)}">{esc(s.title)}</a></h3>'
+            f"<p>{esc(s.excerpt)}</p></article>"
+            for s in self.pick("editors", live, 5)
+        )
+        months = "".join(
+            f'<option value="/{(self.today.year * 12 + self.today.month - 1 - n) // 12}/'
+            f'{(self.today.month - 1 - n) % 12 + 1:02d}/">{newsbank()["months"][n % 8]} '
+            f"{(self.today.year * 12 + self.today.month - 1 - n) // 12}</option>"
+            for n in range(36)
+        )
+        rng = self.rng("widgets")
+        extra = f"""<section id="popular-2" class="widget widget_popular_posts"><div class="tabs"><button class="tabs__tab is-active">Most viewed</button><button class="tabs__tab">Most commented</button></div>
+<ul class="popular-posts popular-posts--viewed">{thumbs(self.pick("viewed", live, 8), "views")}</ul>
+<ul class="popular-posts popular-posts--commented" hidden>{thumbs(self.pick("commented", live, 8), "comments")}</ul></section>
+<section id="editors-3" class="widget widget_editors_picks"><h2 class="widget-title">Editor's Picks</h2><div class="editors-picks">{picks}</div></section>
+<section id="archives-2" class="widget widget_archive"><h2 class="widget-title">Archives</h2><select name="archive-dropdown" onchange="document.location.href=this.options[this.selectedIndex].value;"><option value="">Select Month</option>{months}</select></section>
+<section id="video-2" class="widget widget_video"><h2 class="widget-title">Watch</h2><div class="video-widget"><iframe loading="lazy" width="300" height="169" src="https://www.youtube-nocookie.com/embed/{rng.getrandbits(40):010x}?rel=0" title="Video" allow="accelerometer; encrypted-media; picture-in-picture" allowfullscreen></iframe></div></section>
+<section id="poll-2" class="widget widget_poll"><h2 class="widget-title">Poll</h2><form class="poll" action="/wp-admin/admin-ajax.php" method="post"><p class="poll__question">Should the council raise parking charges?</p>
+<label><input type="radio" name="poll" value="1"> Yes <span class="poll__votes">{rng.randint(10, 900)} votes</span></label><label><input type="radio" name="poll" value="2"> No <span class="poll__votes">{rng.randint(10, 900)} votes</span></label><label><input type="radio" name="poll" value="3"> Not sure <span class="poll__votes">{rng.randint(10, 900)} votes</span></label><button type="submit">Vote</button></form></section>
+<section id="follow-2" class="widget widget_follow"><h2 class="widget-title">Follow us</h2><ul class="follow-counts"><li><a href="https://www.facebook.com/dailydigest"><svg class="icon"><use href="#icon-facebook"></use></svg> {rng.randint(10000, 90000):,} fans</a></li><li><a href="https://twitter.com/dailydigest"><svg class="icon"><use href="#icon-x"></use></svg> {rng.randint(5000, 40000):,} followers</a></li><li><a href="https://www.youtube.com/@dailydigest"><svg class="icon"><use href="#icon-youtube"></use></svg> {rng.randint(1000, 9000):,} subscribers</a></li></ul></section>
+<section id="weather-2" class="widget widget_weather"><h2 class="widget-title">Weather</h2><div class="weather" data-city="London"><span class="weather__temp">{rng.randint(4, 24)}°C</span> <span class="weather__sky">{rng.choice(("Sunny", "Cloudy", "Light rain", "Showers"))}</span></div></section>
+<section id="newsletter-2" class="widget widget_newsletter"><h2 class="widget-title">Newsletter</h2><form action="https://digest.us1.list-manage.com/subscribe/post" method="post"><p>Sign up for our free newsletter: the day's top stories every morning.</p><input type="email" name="EMAIL" placeholder="Email address" required><input type="submit" value="Subscribe"></form></section>
+"""
+        return super()._sidebar().replace("</aside>\n", extra + "</aside>\n", 1)
+
+    def _bottom(self) -> str:
+        index = self.index()
+        sections = "".join(f'<li><a href="/category/{slugify(s)}/">{esc(s)}</a></li>'
+                           for s in self.sections)
+        tags = "".join(f'<li><a href="/tag/{slugify(t)}/">{esc(t)}</a></li>' for t in index.tags)
+        rng = self.rng("bench-foot")
+        footer = f"""<div class="footer-widgets"><div class="footer-widgets__column"><h2>Sections</h2><ul>{sections}</ul></div>
+<div class="footer-widgets__column"><h2>Topics</h2><ul class="footer-tags">{tags}</ul></div>
+<div class="footer-widgets__column"><h2>The Daily Digest</h2><ul><li><a href="/about-us/">About us</a></li><li><a href="https://www.example.org/contact">Contact</a></li><li><a href="https://www.example.org/corrections">Corrections</a></li><li><a href="https://www.example.org/privacy">Privacy policy</a></li><li><a href="https://www.example.org/terms">Terms of use</a></li><li><a href="https://www.example.org/jobs">Work with us</a></li></ul></div></div>
+<div id="cookie-notice" class="cookie-notice" role="dialog" aria-live="polite" hidden><p class="cookie-notice__text">We and our {rng.randint(120, 180)} partners use cookies and similar technologies to personalise content and ads, to provide social media features and to analyse our traffic.</p><button class="cookie-notice__accept">Accept all</button><button class="cookie-notice__settings">Manage preferences</button></div>
+{SVG_SPRITE}<script id="digest-lazyload-js">{LAZYLOAD_JS}</script>
+<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}gtag('js',new Date());gtag('config','G-{rng.getrandbits(32):08X}',{{"content_group":"news","page_build":"{rng.getrandbits(48):012x}"}});</script>
+"""
+        return super()._bottom().replace("</body>\n", footer + "</body>\n", 1)
+
+    def _article_page(self, story: Story) -> str:
+        page = super()._article_page(story)
+        head, main, tail = page.rpartition("</main>\n")
+        return head + self._comments(story) + main + tail
+
+    def _pagination(self, listing: Listing, base: str) -> str:
+        """WordPress's paginate_links(): first, last and two either side of the current page."""
+        def href(n: int) -> str:
+            return base if n == 1 else f"{base}page/{n}/"
+
+        current, last = listing.page, max(listing.pages, listing.page)
+        shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+        links = []
+        if current > 1:
+            links.append(f'<a class="prev page-numbers" href="{href(current - 1)}">Previous</a>')
+        before = 0
+        for n in shown:
+            if n - before > 1:
+                links.append('<span class="page-numbers dots">…</span>')
+            if n == current:
+                links.append(f'<span aria-current="page" class="page-numbers current">{n}</span>')
+            else:
+                links.append(f'<a class="page-numbers" href="{href(n)}">{n}</a>')
+            before = n
+        if listing.has_next:
+            links.append(f'<a class="next page-numbers" href="{href(current + 1)}">Next</a>')
+        return (
+            '<nav class="navigation pagination" aria-label="Posts"><h2 class="screen-reader-text">'
+            f'Posts navigation</h2><div class="nav-links">{" ".join(links)}</div></nav>\n'
+        )
+
+    # Serving: every page rendered once per state, so the server costs little CPU per request
+
+    def page_paths(self) -> Iterator[str]:
+        """Every listing page and article page a crawl can reach, and robots.txt."""
+        index = self.index()
+
+        def pages(base: str, stories: list[Story]) -> Iterator[str]:
+            for n in range(1, max(1, math.ceil(len(stories) / self.per_page)) + 1):
+                yield base if n == 1 else f"{base}page/{n}/"
+
+        yield "/robots.txt"
+        yield from pages("/", index.live)
+        for kind, groups in (("category", index.by_section), ("tag", index.by_tag),
+                             ("author", index.by_author)):
+            for slug, stories in groups.items():
+                yield from pages(f"/{kind}/{slug}/", stories)
+        for story in index.live:
+            yield self.path(story)
+
+    def handle(self, target: str, headers: Mapping[str, str] | None = None) -> Response:
+        if target.startswith(CONTROL):
+            return self.control(target)
+        with self._lock:
+            self._served += 1
+        key = (target, self.generation, self.validators)
+        response = self.cache.get(key)
+        if response is None:
+            response = self.cache[key] = super().handle(target)
+        if headers:
+            response = response.answer({k.lower(): v for k, v in headers.items()})
+        return response
+
+    def control(self, target: str) -> Response:
+        """/__bench/state?churn=1&validators=0 sets the site up for a run; stats; sizes."""
+        parts = urlsplit(target)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if parts.path == CONTROL + "state":
+            started = time.perf_counter()
+            if query.get("churn") == "1":
+                self.churn()
+            self.validators = query.get("validators", "1") == "1"
+            self.cache.clear()
+            if self.warm_cache:
+                for path in self.page_paths():
+                    self.handle(path)
+            if self.running is not None:
+                self.running.reset()
+            with self._lock:
+                self._served = 0
+            return Response.text(json.dumps({
+                "generation": self.generation, "validators": self.validators,
+                "cached_pages": len(self.cache), "seconds": time.perf_counter() - started}))
+        if parts.path == CONTROL + "stats":
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            return Response.text(json.dumps({
+                "cpu_s": usage.ru_utime + usage.ru_stime, "served": self._served,
+                "maxrss_mb": usage.ru_maxrss / 1024}))
+        if parts.path == CONTROL + "sizes":
+            live = self.index().live
+            sample = live[:: max(1, len(live) // 50)]
+            return Response.text(json.dumps({
+                "articles": [len(DigestSite.handle(self, self.path(s)).body) for s in sample],
+                "story_chars": [len(s.body) for s in sample],
+                "home": len(DigestSite.handle(self, "/").body)}))
+        return Response.text("unknown control path\n")
+
+def run_server(count: int, per_page: int, seed: int, warm: bool, conn: Connection) -> None:
+    """Build and serve the site in this process until the benchmark says stop."""
+    started = time.perf_counter()
+    site = BenchSite(count, seed, per_page, warm=warm)
+    running = serve(site)
+    site.running = running
+    conn.send((running.base_url, time.perf_counter() - started))
+    with contextlib.suppress(EOFError):  # the benchmark died: stop all the same
+        conn.recv()
+    running.stop()
+
+
+class Server:
+    """The site's server process, seen from the benchmark."""
+
+    def __init__(self, count: int, per_page: int, seed: int, warm: bool) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=run_server, args=(count, per_page, seed, warm, child),
+                                       daemon=True)
+        self.process.start()
+        if not self.conn.poll(1800):
+            raise SystemExit("Error: the site server did not start")
+        self.base_url, self.build_seconds = self.conn.recv()
+        self.home = self.base_url + "/"
+
+    def control(self, path: str, timeout: float = 1800) -> dict[str, Any]:
+        with urllib.request.urlopen(self.base_url + CONTROL + path, timeout=timeout) as answer:
+            return json.loads(answer.read())
+
+    def state(self, churn: bool, validators: bool) -> dict[str, Any]:
+        return self.control(f"state?churn={int(churn)}&validators={int(validators)}")
+
+    def stop(self) -> None:
+        self.conn.send("stop")
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.terminate()
+
+
+# Runs
+
+
+def product_state() -> dict[str, Any]:
+    """The commit measured and the files changed in the work tree (other work in progress)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    changed = git("diff", "--name-only", "HEAD", "--", "crawler", "spiders", "pipelines")
+    return {"commit": git("rev-parse", "--short", "HEAD"), "changed_files": changed.split()}
+
+
+def env() -> dict[str, str]:
+    """The crawl's environment: this checkout first on the path, settings from scrapy.cfg."""
+    environ = dict(os.environ)
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
+    environ.pop("SCRAPY_SETTINGS_MODULE", None)
+    return environ
+
+
+def settings_args() -> list[str]:
+    return [arg for setting in CRAWL_SETTINGS for arg in ("-s", setting)]
+
+
+def measured(command: list[str], workdir: Path, name: str) -> dict[str, Any]:
+    """Run a command in a fresh measuring parent; its wall, CPU and peak RSS."""
+    log, out = workdir / f"{name}.log", workdir / f"{name}.rusage.json"
+    load = os.getloadavg()[0]
+    subprocess.run([sys.executable, "-c", MEASURE, str(log), str(out), *command], cwd=ROOT,
+                   env=env(), check=True)
+    usage = json.loads(out.read_text())
+    usage["load"] = (load + os.getloadavg()[0]) / 2
+    if usage["status"] != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+        raise SystemExit(f"Error: {name} exited {usage['status']}:\n{tail}")
+    usage["log"] = log
+    return usage
+
+
+def crawl_stats(archive: Path) -> dict[str, Any]:
+    """The last crawl's Scrapy stats, as the archive recorded them."""
+    with sqlite3.connect(archive) as db:
+        (stats,) = db.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(stats)
+
+
+def archive_figures(archive: Path, articles: int) -> dict[str, Any]:
+    """Bytes the archive spends per article, after a checkpoint folds the WAL into the file."""
+    with sqlite3.connect(archive) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        stored, raw, pages = db.execute(
+            "SELECT COALESCE(SUM(LENGTH(content)), 0), COALESCE(SUM(size), 0), COUNT(*) FROM pages"
+        ).fetchone()
+    size = sum(p.stat().st_size for p in (archive, archive.with_name(archive.name + "-wal"))
+               if p.exists())
+    per = max(1, articles)
+    return {"archive_mb": size / 1e6, "archive_bytes_per_article": size / per,
+            "page_bytes_per_article": stored / per, "page_raw_bytes_per_article": raw / per,
+            "pages_stored": pages}
+
+
+def figures(usage: dict[str, Any], requests: int, articles: int,
+            server: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    """The per-run figures every run reports."""
+    cpu = usage["user"] + usage["system"]
+    return {
+        "wall_s": usage["wall"], "cpu_s": cpu, "user_s": usage["user"], "system_s": usage["system"],
+        "peak_rss_mb": usage["maxrss_kb"] / 1024, "requests": requests, "articles": articles,
+        "articles_per_s": articles / usage["wall"] if usage["wall"] else 0.0,
+        "cpu_ms_per_article": 1000 * cpu / articles if articles else None,
+        "wall_ms_per_request": 1000 * usage["wall"] / requests if requests else None,
+        "server_cpu_s": server[1]["cpu_s"] - server[0]["cpu_s"],
+        "server_requests": server[1]["served"] - server[0]["served"],
+        "load_avg": usage["load"],  # the machine's 1-minute load around the run: noise
+    }
+
+
+def run_bare(server: Server, workdir: Path) -> dict[str, Any]:
+    stats_path = workdir / "bare-stats.json"
+    before = server.control("stats")
+    usage = measured([sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER),
+                      "-a", f"start_url={server.home}", "-a", f"stats_out={stats_path}",
+                      *settings_args()], workdir, "bare")
+    stats = json.loads(stats_path.read_text())
+    result = figures(usage, stats.get("downloader/request_count", 0),
+                     stats.get("bare/articles", 0), (before, server.control("stats")))
+    result["other_pages"] = stats.get("bare/other_pages", 0)
+    return result
+
+
+def run_news(server: Server, workdir: Path, archive: Path, name: str, *extra: str,
+             profile: Path | None = None) -> dict[str, Any]:
+    before = server.control("stats")
+    python = [sys.executable, "-m", "cProfile", "-o", str(profile)] if profile else [sys.executable]
+    usage = measured([*python, "-m", "scrapy", "crawl", "news", "-a", f"start_urls={server.home}",
+                      "-s", f"ARCHIVE_PATH={archive}", *extra, *settings_args()], workdir, name)
+    stats = crawl_stats(archive)
+    recheck = bool(extra)
+    articles = (stats.get("archive/unchanged", 0) + stats.get("archive/new_version", 0)
+                + stats.get("archive/not_modified", 0)) if recheck else stats.get(
+                    "archive/new_article", 0)
+    result = figures(usage, stats.get("downloader/request_count", 0), articles,
+                     (before, server.control("stats")))
+    result.update({
+        "listings": stats.get("news/listings", 0),
+        "new_versions": stats.get("archive/new_version", 0),
+        "new_articles": stats.get("archive/new_article", 0),
+        "not_modified": stats.get("archive/not_modified", 0),
+        "errors": stats.get("log_count/ERROR", 0) + stats.get("news/fetch_failed", 0),
+        "listings_capped": stats.get("news/listings_capped", 0),
+        "pagination_stop_dry": stats.get("news/pagination_stop_dry", 0),
+        "summary": next((line for line in usage["log"].read_text(errors="replace").splitlines()
+                         if line.startswith("Crawled:")), ""),
+    })
+    return result
+
+
+def extraction_check(server: Server, count: int, per_page: int, seed: int,
+                     archive: Path, sample: int = 40) -> dict[str, Any]:
+    """How many archived bodies equal their story's text: the padding must not fool extraction."""
+    site = BenchSite(count, seed, per_page, warm=False)
+    site.base_url = server.base_url
+    expected = site.expected()
+    with sqlite3.connect(archive) as db:
+        rows = db.execute("SELECT url, body FROM latest ORDER BY url").fetchall()
+    rows = rows[:: max(1, len(rows) // sample)][:sample]
+    equal = sum(1 for url, body in rows if url in expected and body == expected[url].body)
+    return {"checked": len(rows), "body_equal": equal, "site_articles": len(expected)}
+
+
+def repeat_once(server: Server, workdir: Path) -> dict[str, Any]:
+    """(a), (b) and (c) once, each on a site in the state it needs."""
+    server.state(churn=False, validators=True)
+    bare = run_bare(server, workdir)
+    archive = workdir / "archive.db"
+    for leftover in workdir.glob("archive.db*"):
+        leftover.unlink()
+    crawl = run_news(server, workdir, archive, "crawl")
+    crawl.update(archive_figures(archive, crawl["articles"]))
+    server.state(churn=True, validators=False)
+    recheck = run_news(server, workdir, archive, "recheck", "-a", "recheck=all")
+    return {"bare": bare, "crawl": crawl, "recheck": recheck}
+
+
+def ratios(runs: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    """The ratios the targets are about, for one repeat."""
+    bare, crawl, recheck = runs["bare"], runs["crawl"], runs["recheck"]
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    return {
+        "crawl_over_bare_wall": div(crawl["wall_s"], bare["wall_s"]),
+        "crawl_over_bare_wall_per_request": div(crawl["wall_ms_per_request"],
+                                                bare["wall_ms_per_request"]),
+        "crawl_over_bare_cpu": div(crawl["cpu_s"], bare["cpu_s"]),
+        "crawl_over_bare_cpu_per_request": div(div(crawl["cpu_s"], crawl["requests"]),
+                                               div(bare["cpu_s"], bare["requests"])),
+        "crawl_over_bare_cpu_per_article": div(crawl["cpu_ms_per_article"],
+                                               bare["cpu_ms_per_article"]),
+        "recheck_over_crawl_wall": div(recheck["wall_s"], crawl["wall_s"]),
+        "recheck_over_crawl_wall_per_article": div(
+            div(recheck["wall_s"], recheck["articles"]), div(crawl["wall_s"], crawl["articles"])),
+        "recheck_over_crawl_cpu": div(recheck["cpu_s"], crawl["cpu_s"]),
+    }
+
+
+def spread(values: list[Any]) -> dict[str, float] | None:
+    """Median, min and max of the numbers among values."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    return {"median": statistics.median(numbers), "min": min(numbers), "max": max(numbers)}
+
+
+def summarise(repeats: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median and min-max of every figure over the repeats."""
+    summary: dict[str, Any] = {}
+    for run in RUNS:
+        keys = [k for k, v in repeats[0][run].items() if not isinstance(v, str)]
+        summary[run] = {k: spread([r[run].get(k) for r in repeats]) for k in keys}
+    keys = list(repeats[0]["ratios"])
+    summary["ratios"] = {k: spread([r["ratios"][k] for r in repeats]) for k in keys}
+    return summary
+
+
+# Output
+
+
+def fmt(value: dict[str, float] | None, digits: int = 1, scale: float = 1.0) -> str:
+    if value is None:
+        return "-"
+    median = f"{value['median'] * scale:,.{digits}f}"
+    if value["min"] == value["max"]:
+        return median
+    return f"{median} [{value['min'] * scale:,.{digits}f}-{value['max'] * scale:,.{digits}f}]"
+
+
+def print_table(summary: dict[str, Any]) -> None:
+    columns = (("wall s", "wall_s", 1), ("CPU s", "cpu_s", 1), ("requests", "requests", 0),
+               ("articles", "articles", 0), ("art/s", "articles_per_s", 1),
+               ("CPU ms/art", "cpu_ms_per_article", 2), ("peak RSS MB", "peak_rss_mb", 0),
+               ("server CPU s", "server_cpu_s", 1), ("load", "load_avg", 1))
+    rows = [[LABELS[run], *(fmt(summary[run][key], digits) for _, key, digits in columns)]
+            for run in RUNS]
+    header = ["run", *(title for title, _, _ in columns)]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i])
+                        for i, cell in enumerate(row)))
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else "meets" if ok else "MISSES"
+
+
+def targets(summary: dict[str, Any], count: int, baseline: dict[str, Any] | None
+            ) -> list[tuple[str, str, str]]:
+    """(target, value, verdict) of every target, on medians."""
+    ratio = summary["ratios"]
+    out = []
+    wall = ratio["crawl_over_bare_wall"]
+    out.append(("(b)/(a) wall <= 2.0", fmt(wall, 2), verdict(wall["median"] <= 2.0)))
+    per_request = ratio["crawl_over_bare_wall_per_request"]
+    out.append(("  same, per request (the runs fetch different pages)", fmt(per_request, 2),
+                verdict(per_request["median"] <= 2.0) if per_request else "n/a"))
+    cpu = ratio["crawl_over_bare_cpu_per_request"]
+    out.append(("  same, CPU s per request (less noisy on a shared machine)", fmt(cpu, 2),
+                verdict(cpu["median"] <= 2.0) if cpu else "n/a"))
+    wall = ratio["recheck_over_crawl_wall"]
+    out.append(("(c)/(b) wall <= 0.8", fmt(wall, 2), verdict(wall["median"] <= 0.8)))
+    per_article = ratio["recheck_over_crawl_wall_per_article"]
+    out.append(("  same, per article (c) re-checked / (b) archived", fmt(per_article, 2),
+                verdict(per_article["median"] <= 0.8) if per_article else "n/a"))
+    cpu = ratio["recheck_over_crawl_cpu"]
+    out.append(("  same, CPU s (less noisy)", fmt(cpu, 2), verdict(cpu["median"] <= 0.8)))
+    rss = summary["crawl"]["peak_rss_mb"]
+    note = "" if count >= 20000 else f" (N={count:,}; the target is for N=20,000)"
+    out.append((f"peak RSS (b) < 300 MB at N=20,000{note}", fmt(rss, 0) + " MB",
+                verdict(rss["median"] < 300)))
+    if baseline is None:
+        out.append(("RSS (b) grows < 20% from N=2,000 to 20,000", "needs --baseline", "n/a"))
+        out.append(("CPU/article (b) at N=20,000 within 15% of N=2,000", "needs --baseline", "n/a"))
+        return out
+    pair = sorted([(baseline["config"]["articles"], baseline["summary"]), (count, summary)],
+                  key=lambda item: item[0])
+    (n_small, small), (n_large, large) = pair
+    growth = large["crawl"]["peak_rss_mb"]["median"] / small["crawl"]["peak_rss_mb"]["median"] - 1
+    out.append((f"RSS (b) grows < 20% from N={n_small:,} to {n_large:,}", f"{growth:+.0%}",
+                verdict(growth < 0.20)))
+    for run in ("crawl", "recheck"):
+        change = (large[run]["cpu_ms_per_article"]["median"]
+                  / small[run]["cpu_ms_per_article"]["median"] - 1)
+        out.append((f"CPU/article {LABELS[run][:3]} at N={n_large:,} within 15% of N={n_small:,}",
+                    f"{change:+.0%}", verdict(abs(change) <= 0.15)))
+    return out
+
+
+def report(result: dict[str, Any], baseline: dict[str, Any] | None) -> None:
+    config, summary = result["config"], result["summary"]
+    print(f"\nCrawl benchmark: {config['articles']:,} stories, {config['per_page']} per listing "
+          f"page, {config['repeat']} repeat(s), median [min-max]; article pages "
+          f"{fmt(config['article_page_kb'], 0)} KB with {fmt(config['story_text_kb'], 1)} KB of "
+          f"story text, home page {config['home_page_kb']:.0f} KB\n")
+    print_table(summary)
+    product, after = config["product"], config["product_after"]
+    print(f"\nproduct: commit {product['commit']}"
+          + (f", uncommitted changes in {', '.join(product['changed_files'])}"
+             if product["changed_files"] else ", clean work tree"))
+    if after != product:
+        print(f"WARNING: the product changed during the benchmark (now commit {after['commit']}"
+              f"{', changes in ' + ', '.join(after['changed_files']) if after['changed_files'] else ''}"
+              "): the repeats measured different code")
+    crawl = summary["crawl"]
+    print(f"\n(b) archive: {fmt(crawl['archive_mb'])} MB, "
+          f"{fmt(crawl['archive_bytes_per_article'], 0)} bytes/article; raw pages stored "
+          f"{fmt(crawl['page_bytes_per_article'], 0)} bytes/article compressed "
+          f"({fmt(crawl['page_raw_bytes_per_article'], 0)} uncompressed)")
+    print(f"(b) archived {fmt(crawl['articles'], 0)} of {config['articles']:,} stories; "
+          f"listings {fmt(crawl['listings'], 0)}, listing budget hit "
+          f"{fmt(crawl['listings_capped'], 0)} times, pagination stopped dry "
+          f"{fmt(crawl['pagination_stop_dry'], 0)} times")
+    recheck = summary["recheck"]
+    print(f"(c) new versions {fmt(recheck['new_versions'], 0)} (0 expected: only sidebars "
+          "churned), "
+          f"new articles found {fmt(recheck['new_articles'], 0)}, "
+          f"304s {fmt(recheck['not_modified'], 0)}, errors {fmt(recheck['errors'], 0)}")
+    check = result.get("extraction_check")
+    if check:
+        print(f"extraction check: {check['body_equal']}/{check['checked']} sampled archived "
+              "bodies equal their story text")
+    print("\nRatios")
+    for key, value in summary["ratios"].items():
+        print(f"  {key:40} {fmt(value, 2)}")
+    print("\nTargets (printed, not asserted; medians)")
+    rows = targets(summary, config["articles"], baseline)
+    width = max(len(t) for t, _, _ in rows)
+    for target, value, ok in rows:
+        print(f"  {target:{width}}  {value:>22}  {ok}")
+
+
+# Profile
+
+
+# lxml's module functions are Cython, invisible to cProfile: their time is the own time of the
+# Python function that calls them, so these callers stand for "parse the HTML".
+PARSE_FUNCTIONS = (
+    ("crawler/extraction/body.py", "parse_html"),
+    ("crawler/discovery.py", "_parse_html"),
+    ("parsel/selector.py", "create_root_node"),
+    ("lxml/html/__init__.py", "document_fromstring"),
+)
+PARSE_CALL = re.compile(r"lxml\.etree\.(fromstring|HTML|XML|parse)\b|"
+                        r"'(feed|close)' of 'lxml\.etree\.\w*Parser")
+# Frames that wrap the whole crawl (interpreter, event loop, middleware chains): left out of
+# the cumulative list, where they would fill every line.
+PLUMBING = re.compile(r"runpy|builtins\.exec|<string>|scrapy/__main__|scrapy/cmdline|"
+                      r"commands/crawl\.py|asyncio/|_contextvars|asyncioreactor|"
+                      r"scrapy/crawler\.py|scrapy/utils/(asyncgen|asyncio|defer|python|"
+                      r"decorators)\.py|spidermw\.py|spidermiddlewares/|twisted/internet/defer")
+HASH_CALL = re.compile(r"_hashlib|_blake2|hexdigest|'digest' of|_sha\d|_md5")
+GROUP_BY_PATH = (
+    ("/twisted/", "fetch/Twisted"),
+    ("/crawler/extraction/classify.py", "link classification & frontier"),
+    ("/crawler/frontier.py", "link classification & frontier"),
+    ("/crawler/urls.py", "link classification & frontier"),
+    ("/crawler/discovery.py", "link classification & frontier"),
+    ("/crawler/extraction/", "extraction (crawler.extraction)"),
+    ("/crawler/archive/", "SQLite (crawler.archive)"),
+    ("/sqlite_utils/", "SQLite (crawler.archive)"),
+    ("/hashlib.py", "hashing"),
+    ("/spiders/", "spider & pipelines (own code)"),
+    ("/pipelines/", "spider & pipelines (own code)"),
+    ("/crawler/", "other crawler code"),
+    ("/scrapy/", "Scrapy overhead"),
+    ("/parsel/", "Scrapy overhead"),
+    ("/w3lib/", "Scrapy overhead"),
+    ("/itemadapter/", "Scrapy overhead"),
+    ("/queuelib/", "Scrapy overhead"),
+    ("/protego", "Scrapy overhead"),
+)
+ENTRY_POINTS = (
+    ("spiders/news.py", "parse", "NewsSpider.parse (extract + follow + item)"),
+    ("crawler/extraction/__init__.py", "extract", "extract()"),
+    ("spiders/news.py", "follow", "NewsSpider.follow (links, frontier)"),
+    ("crawler/extraction/classify.py", "classify_links", "classify_links()"),
+    ("crawler/frontier.py", "fresh_articles", "Frontier.fresh_articles (incl. Archive.known)"),
+    ("crawler/discovery.py", "feed_links", "feed_links()"),
+    ("spiders/news.py", "article", "NewsSpider.article (item)"),
+    ("pipelines/clean.py", "process_item", "CleanPipeline (clean_item)"),
+    ("pipelines/dedupe.py", "process_item", "DedupePipeline"),
+    ("pipelines/archive.py", "process_item", "ArchivePipeline (Archive.save)"),
+    ("crawler/archive/store.py", "_store_page", "Archive._store_page (zlib + insert)"),
+    ("scrapy/core/downloader/handlers/http11.py", "_cb_bodydone", "HTTP body received"),
+)
+
+
+def own_group(key: tuple[str, int, str]) -> str | None:
+    """The group a function's own time belongs to; None: its callers' group."""
+    filename, _, name = key
+    path = filename.replace("\\", "/")
+    if any(path.endswith(suffix) and name == function for suffix, function in PARSE_FUNCTIONS):
+        return "HTML parse (lxml)"
+    if filename == "~":  # a built-in: by what it does
+        if PARSE_CALL.search(name):
+            return "HTML parse (lxml)"
+        if HASH_CALL.search(name):
+            return "hashing"
+        if "sqlite3" in name:
+            return "SQLite (crawler.archive)"
+        if "zlib" in name:
+            return "zlib (page compression)"
+        if "epoll" in name or "_socket" in name or "select" in name:
+            return "fetch/Twisted"
+        return None
+    return next((group for part, group in GROUP_BY_PATH if part in path), None)
+
+
+def breakdown(stats: pstats.Stats) -> dict[str, float]:
+    """Seconds of own time per group; time in the standard library and in lxml queries goes to
+    the groups of its callers, in proportion."""
+    table = stats.stats  # type: ignore[attr-defined]
+    memo: dict[Any, dict[str, float]] = {}
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+
+    def shares(key: Any, stack: frozenset) -> dict[str, float]:
+        if key in memo:
+            return memo[key]
+        group = own_group(key)
+        if group:
+            result = {group: 1.0}
+        else:
+            callers = {c: v for c, v in table[key][4].items() if c not in stack and c in table}
+            weight = sum(v[2] for v in callers.values()) or sum(v[0] for v in callers.values())
+            if not callers or not weight:
+                result = {"other (interpreter, start-up)": 1.0}
+            else:
+                result = defaultdict(float)
+                for caller, v in callers.items():
+                    share = (v[2] if sum(x[2] for x in callers.values()) else v[0]) / weight
+                    for group, fraction in shares(caller, stack | {key}).items():
+                        result[group] += share * fraction
+                result = dict(result)
+        memo[key] = result
+        return result
+
+    totals: dict[str, float] = defaultdict(float)
+    for key, (_, _, tottime, _, _) in table.items():
+        for group, fraction in shares(key, frozenset()).items():
+            totals[group] += tottime * fraction
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def top(stats: pstats.Stats, sort: str, count: int = 25) -> list[dict[str, Any]]:
+    """The top functions by cumulative (plumbing left out) or own time."""
+    table = stats.stats  # type: ignore[attr-defined]
+    index = 3 if sort == "cumulative" else 2
+    rows = [(key, value) for key, value in table.items()
+            if sort != "cumulative" or not PLUMBING.search(pstats.func_std_string(key))]
+    rows = sorted(rows, key=lambda item: -item[1][index])[:count]
+    return [{"function": pstats.func_std_string(key).replace(str(ROOT) + os.sep, "")
+             .replace(sys.prefix + os.sep, ""), "calls": value[1], "tottime": value[2],
+             "cumtime": value[3]} for key, value in rows]
+
+
+def profile_figures(path: Path, pages: int) -> dict[str, Any]:
+    stats = pstats.Stats(str(path))
+    table = stats.stats  # type: ignore[attr-defined]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    entry = {}
+    for suffix, name, label in ENTRY_POINTS:
+        found = [v for k, v in table.items()
+                 if k[0].replace("\\", "/").endswith(suffix) and k[2] == name]
+        if found:
+            entry[label] = {"calls": sum(v[1] for v in found), "cumtime": sum(v[3] for v in found)}
+    parses = sum(v[1] for k, v in table.items() if own_group(k) == "HTML parse (lxml)"
+                 and k[2] != "document_fromstring")  # it calls etree.fromstring, counted
+    return {"total_s": total, "pages": pages, "html_parses": parses,
+            "html_parses_per_page": parses / pages if pages else None,
+            "groups": breakdown(stats), "entry_points": entry,
+            "top_cumulative": top(stats, "cumulative"), "top_tottime": top(stats, "tottime")}
+
+
+def print_profile(profile: dict[str, Any]) -> None:
+    total = profile["total_s"]
+    print(f"\nProfile of (b) under cProfile: {total:.1f} s profiled, {profile['pages']} pages, "
+          f"{profile['html_parses']} HTML parses ({profile['html_parses_per_page']:.2f} a page)")
+    print("(profiling slows Python code more than C code: shares, not seconds, are the figures)")
+    for title, key in (("cumulative", "top_cumulative"), ("own (tottime)", "top_tottime")):
+        print(f"\nTop 25 by {title} time" + (" (event loop and middleware wrappers left out)"
+                                            if key == "top_cumulative" else ""))
+        print(f"  {'cum s':>7} {'own s':>7} {'calls':>9}  function")
+        for row in profile[key]:
+            print(f"  {row['cumtime']:7.2f} {row['tottime']:7.2f} {row['calls']:9d}  "
+                  f"{row['function']}")
+    print("\nWhere the time goes (own time by group; the standard library's and lxml's time "
+          "charged to the callers')")
+    pages = max(1, profile["pages"])
+    for group, seconds in profile["groups"].items():
+        print(f"  {group:38} {seconds:7.2f} s  {seconds / total:6.1%}  "
+              f"{1000 * seconds / pages:6.2f} ms/page")
+    print("\nEntry points (inclusive; generators count a call per resumption)")
+    for label, value in profile["entry_points"].items():
+        print(f"  {label:48} {value['cumtime']:7.2f} s  {value['cumtime'] / total:6.1%}  "
+              f"{value['calls']:7d} calls  {1000 * value['cumtime'] / pages:6.2f} ms/page")
+
+
+# Main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the site, run (a), (b), (c) --repeat times, print and write the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000, help="stories on the site")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of (a), (b), (c)")
+    parser.add_argument("--per-page", type=int, default=10, help="stories per listing page")
+    parser.add_argument("--seed", type=int, default=1, help="the site's seed")
+    parser.add_argument("--json-out", type=Path, help="also write the JSON figures here")
+    parser.add_argument("--baseline", type=Path,
+                        help="the --json-out of a run at another N, for the scaling targets")
+    parser.add_argument("--profile", action="store_true",
+                        help="then run (b) once under cProfile and print where the time goes")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="render pages on request instead of before each run")
+    parser.add_argument("--keep", type=Path, help="folder for logs, stats and archives (kept)")
+    args = parser.parse_args(argv)
+    baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="crawl-benchmark-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    product = product_state()
+    server = Server(args.articles, args.per_page, args.seed, warm=not args.no_warm)
+    try:
+        print(f"site of {args.articles:,} stories built and served at {server.base_url} in "
+              f"{server.build_seconds:.1f} s", file=sys.stderr)
+        repeats = []
+        for number in range(1, args.repeat + 1):
+            runs = repeat_once(server, workdir)
+            runs["ratios"] = ratios(runs)
+            repeats.append(runs)
+            print(f"repeat {number}: " + ", ".join(
+                f"{run} {runs[run]['wall_s']:.1f} s" for run in RUNS), file=sys.stderr)
+        sizes = server.control("sizes")
+        check = extraction_check(server, args.articles, args.per_page, args.seed,
+                                 workdir / "archive.db")
+        profile = None
+        if args.profile:
+            server.state(churn=False, validators=True)
+            archive = workdir / "profile.db"
+            for leftover in workdir.glob("profile.db*"):
+                leftover.unlink()
+            prof = workdir / "crawl.prof"
+            run = run_news(server, workdir, archive, "profile", profile=prof)
+            profile = profile_figures(prof, run["requests"])
+            profile["run"] = {k: v for k, v in run.items() if k != "summary"}
+    finally:
+        server.stop()
+
+    pages, story = sorted(sizes["articles"]), sorted(sizes["story_chars"])
+    result = {
+        "config": {
+            "articles": args.articles, "repeat": args.repeat, "per_page": args.per_page,
+            "seed": args.seed, "settings": list(CRAWL_SETTINGS), "warm_server": not args.no_warm,
+            "cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "article_page_kb": {"median": statistics.median(pages) / 1024,
+                                "min": pages[0] / 1024, "max": pages[-1] / 1024},
+            "story_text_kb": {"median": statistics.median(story) / 1024,
+                              "min": story[0] / 1024, "max": story[-1] / 1024},
+            "home_page_kb": sizes["home"] / 1024, "server_build_s": server.build_seconds,
+            "seconds": time.perf_counter() - started,
+            "product": product, "product_after": product_state(),
+        },
+        "repeats": repeats,
+        "summary": summarise(repeats),
+        "extraction_check": check,
+    }
+    if profile:
+        result["profile"] = profile
+    report(result, baseline)
+    if profile:
+        print_profile(profile)
+    text = json.dumps(result, indent=1, default=str)
+    print("\n" + text)
+    if args.json_out:
+        args.json_out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

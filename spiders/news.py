@@ -19,7 +19,7 @@ from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
-from crawler.extraction.classify import classify_links, is_listing_url
+from crawler.extraction.classify import Links, is_listing_url
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
@@ -189,7 +189,7 @@ class NewsSpider(Spider):
             return
         html = response.text
         profile = self.profile_for(response.url)
-        fields = extract(html, response.url, profile)
+        fields = extract(html, response.url, profile, self.sites, listing_body=False)
         is_article = bool(fields.get("is_article")) and not is_listing_url(response.url)
         if is_article:
             stats.inc_value("news/articles")
@@ -203,15 +203,14 @@ class NewsSpider(Spider):
                 for url in feed_links(html, response.url):
                     if site_of(url) in self.sites and "comments" not in url:
                         yield Request(url, self.parse_feed, errback=self.failed)
-        yield from self.follow(response, html, is_article)
+        yield from self.follow(response, fields["links"], is_article)
 
-    def follow(self, response: Response, html: str, is_article: bool) -> Iterator[Request]:
+    def follow(self, response: Response, links: Links, is_article: bool) -> Iterator[Request]:
         """Requests for the page's new article links, listings and pagination, within bounds."""
         meta, site = response.meta, site_of(response.url)
         hops, page, dry = meta.get("hops", 0), meta.get("page", 1), meta.get("dry", 0)
         if site not in self.sites:
             return
-        links = classify_links(html, response.url, self.sites)
         chain = None if is_article else meta.get("chain", response.url)
         hops_limit = self.frontier.hops_limit(site)
         fetch, fresh = self.frontier.fresh_articles(links.articles, chain,

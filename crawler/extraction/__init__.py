@@ -96,12 +96,16 @@ def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) 
         logger.warning("cannot read %s of %s: %r", name, url, err)
 
 
-def extract(html: str | bytes, url: str, profile: Profile | None = None) -> dict[str, Any]:
+def extract(html: str | bytes, url: str, profile: Profile | None = None,
+            sites: frozenset[str] | None = None, listing_body: bool = True) -> dict[str, Any]:
     """Every field of the item from a page's HTML; never raises.
 
     ``html`` is the decoded text, or the raw bytes read in the charset the page declares.
     ``profile`` adds a site's selectors and noise rules to the generic ones; pass
     ``crawler.profiles.profile_for_url(url)`` to use the shipped profile of the URL's site.
+    With ``sites``, the page's links to those sites are sorted too, from the same parse, under
+    the key ``links`` (see ``classify_links``). ``listing_body=False`` leaves the body of a
+    page that is no article unread (the crawl archives none; this saves it the time).
     """
     fields = empty_fields(url)
     try:
@@ -120,7 +124,10 @@ def extract(html: str | bytes, url: str, profile: Profile | None = None) -> dict
     _read(fields, "lang", lambda: page.lang, url)
     _read(fields, "aliases", lambda: page.aliases, url)
     _read(fields, "is_article", lambda: is_article_page(page, url), url)
-    _read(fields, "body", lambda: page.body, url)  # last: it prunes the parsed tree
+    if sites is not None:  # before the body, which prunes the parsed tree
+        fields["links"] = classify_links(page.tree, url, sites)
+    if fields["is_article"] or listing_body:
+        _read(fields, "body", lambda: page.body, url)
     # a page that says it is a story but holds no text is no article to archive
     fields["is_article"] = bool(fields["is_article"] and fields["body"])
     return fields

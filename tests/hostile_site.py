@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 HUGE_BYTES = 50 * 1024 * 1024  # the size of the oversized pages
 BOMB_BYTES = 1100 * 1024 * 1024  # what the gzip bomb inflates to
 STALL_SECONDS = 60  # how long a stalling answer waits before it gives up on its own
-RETRY_AFTER = 2  # seconds the 429/500/503 answers ask a client to wait
+RETRY_AFTER = 5  # seconds the 429/500/503 answers ask a client to wait
 LINKS_PAGE_LINKS = 20_000  # anchors on the page of many links
 PAGINATION_PAGES = 2  # real pages of the endlessly paginated archive (later ones repeat)
 REDIRECT_HOPS = 25  # hops of the long redirect chain (Scrapy follows 20 by default)

@@ -84,6 +84,14 @@ def archive_state(path: Path) -> tuple[set[str], set[tuple[str, int, str]]]:
     return articles, versions
 
 
+def stories_in(path: Path) -> int:
+    """How many articles the archive holds (0 when a kill left no archive or no schema)."""
+    try:
+        return len(archive_state(path)[0]) if path.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
+
+
 def soundness_problems(path: Path) -> list[str]:
     """What is wrong with the archive as a database and as an archive; empty when sound."""
     conn = sqlite3.connect(path)  # read-write, as the next crawl opens it (recovers the WAL)
@@ -93,7 +101,7 @@ def soundness_problems(path: Path) -> list[str]:
         if integrity != ["ok"]:
             problems.append(f"integrity_check: {integrity[:5]}")
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if "versions" not in tables:  # killed before the schema was made: nothing to lose
+        if "fetches" not in tables:  # killed before the schema was made: nothing to lose
             return problems
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         if foreign:
@@ -183,7 +191,7 @@ def kill_trials(trials: int, discovery: str, tmp_path: Path,
                 os.kill(crawl.pid, signal.SIGKILL)
             crawl.wait()
             problems = soundness_problems(archive) if archive.exists() else []
-            at_kill = len(archive_state(archive)[0]) if archive.exists() and not problems else 0
+            at_kill = stories_in(archive) if not problems else 0
             after = run_crawl(home_pages(servers), archive, *LATER, *RECHECK_ALL, check=False)
         outcome = (f"trial {trial}: killed at {delay:.2f} s "
                    f"({'mid-crawl' if alive else 'after it ended'}), {at_kill} articles archived")
@@ -288,6 +296,25 @@ def test_a_signal_stops_the_crawl_gracefully_and_keeps_what_it_archived(
     assert archived and len(archived) < len(truth), "the crawl was not stopped mid-way"
     for url, title, body in archived:
         assert (title, body) == (truth[local(url)].title, truth[local(url)].body), url
+
+
+def test_the_crawl_after_an_interrupted_one_archives_what_it_missed(
+    archive_path, background_crawl, run_crawl
+) -> None:
+    with sample_sites(**DISCOVERY["links only"]) as servers:
+        crawl = background_crawl(home_pages(servers), archive_path, *FIRST)
+        wait_for_versions(archive_path, STORIES * 3 // 2, crawl)  # three stories in four
+        os.kill(crawl.pid, signal.SIGTERM)
+        assert crawl.wait(timeout=60) == EXIT_INTERRUPTED
+        interrupted = archive_state(archive_path)[0]
+
+        run_crawl(home_pages(servers), archive_path, *LATER, *RECHECK_ALL)
+        truth = {local(url) for server in servers for url in server.site.expected()}
+
+    archived = archive_state(archive_path)[0]
+    missing = sorted(truth - archived)
+    assert not missing, (f"{len(missing)} of {len(truth)} stories never archived after a crawl "
+                         f"interrupted at {len(interrupted)}: {missing[:3]}")
 
 
 # Readers during crawls

@@ -133,6 +133,8 @@ def test_the_crawl_survives_every_broken_page_and_finishes(hostile) -> None:
     assert re.search(r"^Crawled: 1 sites \(1 answered\)", hostile.output, re.M)
     assert hostile.crawl["status"] == "finished"
     assert hostile.crawl["errors"] > 0, "failed fetches went uncounted"
+    assert hostile.crawl["articles_new"] == hostile.stats["archive/new_article"] == len(
+        hostile.latest)
     assert hostile.seconds < CRAWL_SECONDS
     assert "Traceback" not in hostile.output, hostile.output[
         max(0, hostile.output.index("Traceback") - 2000):][:4000]

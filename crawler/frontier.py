@@ -49,7 +49,9 @@ class Frontier:
         self.archive = archive
         self.now = now
         self.backfill = backfill
-        self.known_sites = archive.sites() if archive else set()
+        # Sites a crawl has finished: until one has, every crawl of a site pages on as a
+        # backfill would, so stories an interrupted crawl never reached are still found.
+        self.known_sites = archive.sites(finished=True) if archive else set()
         self.seen: set[str] = set()  # canonical URLs of articles requested in this crawl
         self.chains: dict[str, set[int]] = {}  # per listing chain: hashes of the links it showed
         self.listings = 0
@@ -103,7 +105,8 @@ class Frontier:
         fresh = 0
         for key in candidates:
             digest = hash(key)
-            if digest not in shown and (self.backfill or key not in known):
+            if digest not in shown and (self.backfill or key not in known
+                                        or site_of(key) not in self.known_sites):
                 fresh += 1
             shown.add(digest)
         return fetch, fresh

@@ -25,7 +25,9 @@ def story(slug: str, fetched_at: str = "2025-10-06T10:00:00Z") -> dict:
 def archive(tmp_path: Path):
     path = tmp_path / "archive.db"
     with Archive.open(path) as writer:
-        writer.save(story("old-news", "2025-08-01T00:00:00Z"))
+        crawl = writer.start_crawl("news", [SITE], "2025-08-01T00:00:00Z")
+        writer.save(story("old-news", "2025-08-01T00:00:00Z"), crawl)
+        writer.finish_crawl(crawl, "finished", {}, {})
         writer.save(story("fresh-news"))
         writer.save({**story("gone"), "aliases": []})
         gone = writer.article("https://example.com/2025/10/06/gone/")["id"]
@@ -54,6 +56,20 @@ def test_backfill_pages_on_but_never_refetches_known(archive: Archive) -> None:
     assert plan.fresh_articles(link, chain="https://example.com/") == ([], 1)
     assert plan.fresh_articles(link, chain="https://example.com/") == ([], 0)  # shown already
     assert frontier(archive).fresh_articles(link, chain="https://example.com/") == ([], 0)
+
+
+def test_a_site_no_crawl_finished_pages_on_as_a_backfill(tmp_path: Path) -> None:
+    path = tmp_path / "interrupted.db"
+    with Archive.open(path) as writer:
+        crawl = writer.start_crawl("news", [SITE])
+        writer.save(story("reached-before-the-kill"), crawl)
+        writer.finish_crawl(crawl, "interrupted", {}, {})
+    with Archive.open(path, readonly=True) as reader:
+        plan = frontier(reader)
+        link = ["https://example.com/2025/10/06/reached-before-the-kill/"]
+        # archived, so not fetched again; but news to the chain, so the listing pages on
+        assert plan.fresh_articles(link, chain="https://example.com/") == ([], 1)
+        assert plan.hops_limit("example.com") == Bounds().max_hops
 
 
 def test_a_chain_pages_on_through_stories_other_listings_reached_first(archive: Archive) -> None:

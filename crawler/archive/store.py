@@ -485,9 +485,13 @@ class Archive:
                 states.setdefault(row.pop("key"), row)
         return states
 
-    def sites(self) -> set[str]:
-        """Every site the archive holds articles of."""
-        return {site for (site,) in self.db.execute("SELECT DISTINCT site FROM articles")}
+    def sites(self, finished: bool = False) -> set[str]:
+        """Every site the archive holds articles of (or only those a finished crawl covered)."""
+        if not finished:
+            return {site for (site,) in self.db.execute("SELECT DISTINCT site FROM articles")}
+        return {site for (site,) in self.db.execute(
+            """SELECT DISTINCT a.site FROM articles a JOIN crawls c
+               ON c.id IN (a.first_crawl_id, a.last_crawl_id) WHERE c.status = 'finished'""")}
 
     def close_stale_crawls(self, current: int | None = None) -> int:
         """Mark crawls still 'running' (their process was killed) as 'killed'."""

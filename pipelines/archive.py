@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.archive import Archive, ArchiveError, Outcome
+from crawler.archive import Archive, ArchiveError, ArchiveWriteError, Outcome
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.items import Article, Recheck, Skipped
@@ -47,6 +48,8 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.lock: WriterLock | None = None
         self.crawl_id: int | None = None
+        self.failing = False  # a write failed: the crawl is being stopped
+        self.stopping: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -91,6 +94,16 @@ class ArchivePipeline:
             else:
                 outcome = self.archive.save(item.to_dict(), self.crawl_id,
                                             self.schedule_for(item.site))
+        except ArchiveWriteError as error:
+            # The disk is full or the file became unwritable: stop cleanly, once, and say why.
+            self.stats.inc_value("archive/error")
+            if not self.failing:
+                self.failing = True
+                self.stats.set_value("archive/failure", str(error))
+                logger.error("Stopping the crawl: %s", error)
+                self.stopping = asyncio.ensure_future(
+                    self.crawler.engine.close_spider_async(reason="archive_error"))
+            raise DropItem(f"not archived: {error}", "DEBUG") from None
         except ArchiveError:
             self.stats.inc_value("archive/error")
             raise

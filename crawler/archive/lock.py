@@ -40,8 +40,13 @@ class WriterLock:
         return lock
 
     def _take(self, wait: float) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise ArchiveError(
+                f"cannot write beside the archive {self.path.with_suffix('')}: "
+                f"{error.strerror or error}") from None
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -52,6 +52,10 @@ class VersionNotFound(ArchiveError):
     """The article has no version with the given number."""
 
 
+class ArchiveWriteError(ArchiveError):
+    """SQLite could not write: disk full, read-only file or folder, I/O error."""
+
+
 class Outcome(StrEnum):
     """What saving one fetched article did to the archive."""
 
@@ -108,7 +112,7 @@ class Archive:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 migrate(db, path)
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, OSError) as error:
             raise ArchiveError(f"cannot open archive {path}: {error}") from error
         return cls(db, path, readonly)
 
@@ -205,6 +209,13 @@ class Archive:
         Records the fetch and schedules the next check. The whole write is one transaction:
         a process killed at any moment leaves either all of it or none of it.
         """
+        try:
+            return self._save(item, crawl_id, schedule)
+        except sqlite3.OperationalError as error:
+            raise ArchiveWriteError(f"cannot write to {self.path}: {error}") from error
+
+    def _save(self, item: Mapping[str, Any], crawl_id: int | None, schedule: Schedule,
+              ) -> Outcome:
         url = item["url"]
         urls = [url, *(u for u in item.get("aliases") or () if u != url)]
         fetched_at = item.get("fetched_at") or utc_now()

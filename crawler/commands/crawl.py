@@ -10,6 +10,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.archive import Archive, ArchiveError
 from crawler.archive.lock import ArchiveLocked, WriterLock
 
 # Exit statuses, documented in the README.
@@ -65,11 +66,16 @@ class Command(ScrapyCrawl):
             return
         lock = None
         if self.settings.getbool("ARCHIVE_ENABLED"):
+            path = self.settings.get("ARCHIVE_PATH")
             try:
-                lock = WriterLock.acquire(self.settings.get("ARCHIVE_PATH"),
-                                          self.settings.getfloat("ARCHIVE_LOCK_WAIT"))
+                lock = WriterLock.acquire(path, self.settings.getfloat("ARCHIVE_LOCK_WAIT"))
+                Archive.open(path).close()  # creates or migrates it, or says why it cannot
             except ArchiveLocked as error:
                 fail(str(error), EXIT_LOCKED)
+            except ArchiveError as error:
+                if lock is not None:
+                    lock.release()
+                fail(str(error), EXIT_FAILED)
         try:
             crawler = self._create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
@@ -87,6 +93,8 @@ class Command(ScrapyCrawl):
             self.exitcode = EXIT_INTERRUPTED
         elif stats.get("news/sites", 0) and not stats.get("news/sites_ok", 0):
             fail(f"every site failed: {line}", EXIT_FAILED)
+        elif stats.get("archive/failure"):
+            fail(f"{stats['archive/failure']} ({line})", EXIT_FAILED)
         elif reason not in FINISHED_REASONS:
             fail(f"the crawl ended with {reason}: {line}", EXIT_FAILED)
         else:

@@ -17,12 +17,17 @@ DOWNLOAD_TIMEOUT = 30  # seconds before a request is given up
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: larger responses are dropped as no news page
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # bytes: larger responses are logged
 RETRY_TIMES = 2  # retries of a failed request (5xx, 429, timeouts)
+RETRY_AFTER_MAX = 60  # seconds at most a 429/503's Retry-After is waited for before a retry
 COOKIES_ENABLED = False  # news pages need no session; cookies only make responses vary
 TELNETCONSOLE_ENABLED = False  # no open port on the crawling machine
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprint algorithm
 LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
 
 # Components
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)
+    "crawler.middlewares.RedirectLoopMiddleware": 610,  # just before Scrapy's redirects (600)
+}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,  # strip sidebar modules, normalise fields
     "pipelines.dedupe.DedupePipeline": 200,  # one story = one article within a crawl

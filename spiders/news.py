@@ -19,6 +19,7 @@ from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
+from crawler.extraction.body import looks_binary, page_text
 from crawler.extraction.classify import Links, is_listing_url
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
@@ -183,11 +184,15 @@ class NewsSpider(Spider):
             yield Recheck(response.meta["recheck"], asked, response.status,
                           site_of(response.url), self.now(), response.url)
             return
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or looks_binary(response.body):
             stats.inc_value("news/skipped_not_text")
             logger.info("Skipped %s: not a text page", response.url)
             return
-        html = response.text
+        if not response.body.strip():
+            stats.inc_value("news/skipped_empty")
+            logger.info("Skipped %s: empty page", response.url)
+            return
+        html = page_text(response.body, response.encoding, response.text)
         profile = self.profile_for(response.url)
         fields = extract(html, response.url, profile, self.sites, listing_body=False)
         is_article = bool(fields.get("is_article")) and not is_listing_url(response.url)
@@ -290,11 +295,13 @@ class NewsSpider(Spider):
     def failed(self, failure: Failure) -> Iterator[Skipped]:
         """Log and count a request that could not be fetched; the crawl goes on."""
         request = getattr(failure, "request", None)
-        if failure.check(IgnoreRequest):  # robots.txt or a size limit said no: not an error
+        if failure.check(IgnoreRequest):  # robots.txt, a size or redirect limit said no
             self.crawler.stats.inc_value("news/ignored")
-            logger.debug("Ignored %s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
+            message = failure.getErrorMessage()
+            level = logging.DEBUG if "robots.txt" in message else logging.INFO
+            logger.log(level, "Ignored %s: %s", getattr(request, "url", "?"), message)
             if request is not None and request.meta.get("article"):
-                yield Skipped(canonical_url(request.url), failure.getErrorMessage()[:200],
+                yield Skipped(canonical_url(request.url), message[:200],
                               site_of(request.url), self.now())
             return
         self.crawler.stats.inc_value("news/fetch_failed")

@@ -104,3 +104,16 @@ def test_canonical_url_properties(host, path, query, noise, fragment, rnd) -> No
     assert canonical_url(canonical) == canonical  # idempotent
     assert site_of(canonical) == site_of(clean)  # never leaves the site
     assert "#" not in canonical and "utm_" not in canonical
+
+
+def test_retry_after_header() -> None:
+    from datetime import UTC, datetime
+
+    from crawler.middlewares import retry_after_seconds
+
+    now = datetime(2025, 10, 6, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds(b"120", now) == 120
+    assert retry_after_seconds(b"Mon, 06 Oct 2025 12:00:30 GMT", now) == 30
+    assert retry_after_seconds(b"Mon, 06 Oct 2025 11:00:00 GMT", now) == 0
+    assert retry_after_seconds(b"soon", now) is None
+    assert retry_after_seconds(None, now) is None

@@ -179,12 +179,24 @@ def clean_body(
     return join_paragraphs(kept)
 
 
+# Longest title, summary and section kept: past this a field is page junk, not a headline.
+FIELD_LIMITS = {"title": 400, "summary": 2000, "section": 120}
+
+
+def shorten(text: str | None, limit: int) -> str | None:
+    """Text cut at the last word boundary within limit characters (with an ellipsis)."""
+    if not text or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip() + "…"
+
+
 def clean_item(fields: dict[str, Any], profile: Profile | None = None) -> dict[str, Any]:
     """The text-level second pass over extracted fields; idempotent, returns a new dict."""
     cleaned = dict(fields)
     for name in ("title", "summary", "section"):
         if name in cleaned:
-            cleaned[name] = normalize_space(cleaned[name]) or None
+            cleaned[name] = shorten(normalize_space(cleaned[name]), FIELD_LIMITS[name]) or None
     if "authors" in cleaned:
         cleaned["authors"] = clean_authors(cleaned.get("authors") or [])
     if "body" in cleaned:

@@ -415,3 +415,30 @@ def _unrepeated(paragraphs: list[str]) -> list[str]:
             seen.add(text)
         kept.append(text)
     return kept
+
+
+# Charsets a server names by default, often for pages that are really UTF-8.
+LOOSE_CHARSETS = frozenset({"cp1252", "windows-1252", "iso-8859-1", "latin-1", "latin1",
+                            "ascii", "us-ascii"})
+BINARY_SAMPLE = 4096  # bytes of a page looked at to tell text from binary
+BINARY_SHARE = 0.1  # share of control bytes above which a page is binary, whatever it says
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when a page's first bytes are mostly not text (an image or archive sent as HTML)."""
+    sample = data[:BINARY_SAMPLE]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > BINARY_SHARE
+
+
+def page_text(data: bytes, declared: str | None, decoded: str) -> str:
+    """A fetched page's text: as decoded by its declared charset, unless that charset is a
+    server default (Latin-1, ASCII) and the bytes are valid UTF-8 beyond ASCII."""
+    if declared and declared.lower() in LOOSE_CHARSETS and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return decoded

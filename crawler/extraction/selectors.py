@@ -96,6 +96,7 @@ FORMS = Rules("form")
 PAGE_CHROME = Rules(
     "body > header, header.site-header, #masthead, .site-header, #header, nav, [role=navigation],"
     "[role=banner], [role=contentinfo], [role=complementary], body > footer, footer.site-footer,"
+    "article footer,"
     ".site-footer, #colophon, #footer, aside, .sidebar, #sidebar, .widget-area, .widget,"
     ".jeg_sidebar, .td-ss-main-sidebar, .breadcrumb, .breadcrumbs, .skip-link,"
     ".screen-reader-text, .menu, .mega-menu, .offcanvas, .mobile-menu, .search-form,"

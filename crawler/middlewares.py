@@ -1,0 +1,89 @@
+"""Downloader middleware of the crawl: honour Retry-After, refuse redirect loops aloud."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks for (delta seconds or an HTTP date); None if unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    """Hold a 429 or 503 answer for its Retry-After (capped) before Scrapy's retry resends it."""
+
+    def __init__(self, max_wait: float, max_retries: int, codes: set[int], stats: Any) -> None:
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+        self.codes = codes
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("RETRY_ENABLED") or settings.getfloat("RETRY_AFTER_MAX") <= 0:
+            raise NotConfigured("retries are off, or RETRY_AFTER_MAX is 0")
+        return cls(settings.getfloat("RETRY_AFTER_MAX"), settings.getint("RETRY_TIMES"),
+                   {429, 503}, crawler.stats)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in self.codes:
+            return response
+        if request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times",
+                                                                   self.max_retries):
+            return response  # no retry will follow: nothing to wait for
+        seconds = retry_after_seconds(response.headers.get("Retry-After"))
+        if seconds:
+            wait = min(seconds, self.max_wait)
+            self.stats.inc_value("retry_after/waits")
+            logger.info("Waiting %.0f s before retrying %s (Retry-After: %.0f s)", wait,
+                        request.url, seconds)
+            await asyncio.sleep(wait)
+        return response
+
+
+class RedirectLoopMiddleware:
+    """Refuse, with a log line, a redirect back to a URL its own chain already visited.
+
+    Scrapy's duplicate filter would drop such a request without a word.
+    """
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectLoopMiddleware:
+        return cls(crawler.stats)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if not (300 <= response.status < 400 and location):
+            return response
+        target = request.urljoin(location.decode("latin-1").strip())
+        visited = {*request.meta.get("redirect_urls", ()), request.url}
+        if target in visited:
+            self.stats.inc_value("news/redirect_loops")
+            logger.warning("Redirect loop at %s: it leads back to %s", request.url, target)
+            raise IgnoreRequest(f"redirect loop back to {target}")
+        return response

@@ -828,14 +828,23 @@ ENTRY_POINTS = (
     ("spiders/news.py", "parse", "NewsSpider.parse (extract + follow + item)"),
     ("crawler/extraction/__init__.py", "extract", "extract()"),
     ("spiders/news.py", "follow", "NewsSpider.follow (links, frontier)"),
+    ("crawler/extraction/page.py", "__init__", "Page() (parse, CSS index)"),
+    ("crawler/extraction/css.py", "__init__", "CSS index of a page"),
+    ("crawler/extraction/classify.py", "is_article_page", "is_article_page() (incl. body)"),
+    ("crawler/extraction/body.py", "extract_body", "extract_body()"),
     ("crawler/extraction/classify.py", "classify_links", "classify_links()"),
+    ("crawler/urls.py", "canonical_url", "canonical_url()"),
     ("crawler/frontier.py", "fresh_articles", "Frontier.fresh_articles (incl. Archive.known)"),
     ("crawler/discovery.py", "feed_links", "feed_links()"),
     ("spiders/news.py", "article", "NewsSpider.article (item)"),
     ("pipelines/clean.py", "process_item", "CleanPipeline (clean_item)"),
     ("pipelines/dedupe.py", "process_item", "DedupePipeline"),
     ("pipelines/archive.py", "process_item", "ArchivePipeline (Archive.save)"),
+    ("crawler/archive/store.py", "_moved_article", "Archive._moved_article (a query)"),
+    ("crawler/archive/store.py", "_insert_version", "Archive._insert_version"),
+    ("crawler/archive/store.py", "_index_similarity", "Archive._index_similarity"),
     ("crawler/archive/store.py", "_store_page", "Archive._store_page (zlib + insert)"),
+    ("sqlite_utils/db.py", "atomic", "transactions (sqlite-utils atomic, commit)"),
     ("scrapy/core/downloader/handlers/http11.py", "_cb_bodydone", "HTTP body received"),
 )
 
@@ -903,9 +912,15 @@ def top(stats: pstats.Stats, sort: str, count: int = 25) -> list[dict[str, Any]]
     rows = [(key, value) for key, value in table.items()
             if sort != "cumulative" or not PLUMBING.search(pstats.func_std_string(key))]
     rows = sorted(rows, key=lambda item: -item[1][index])[:count]
-    return [{"function": pstats.func_std_string(key).replace(str(ROOT) + os.sep, "")
-             .replace(sys.prefix + os.sep, ""), "calls": value[1], "tottime": value[2],
+    return [{"function": short_name(key), "calls": value[1], "tottime": value[2],
              "cumtime": value[3]} for key, value in rows]
+
+
+def short_name(key: tuple[str, int, str]) -> str:
+    """A function as pstats names it, its file relative to the checkout, site-packages or
+    the standard library."""
+    name = pstats.func_std_string(key).replace(str(ROOT) + os.sep, "")
+    return re.sub(r"^.*?(site-packages|lib/python3\.\d+)/", "", name)
 
 
 def profile_figures(path: Path, pages: int) -> dict[str, Any]:

@@ -486,13 +486,14 @@ class Server:
 
 
 def product_state() -> dict[str, Any]:
-    """The commit measured and the files changed in the work tree (other work in progress)."""
+    """The last commit of the product's code and its files changed in the work tree since."""
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else ""
 
     changed = git("diff", "--name-only", "HEAD", "--", "crawler", "spiders", "pipelines")
-    return {"commit": git("rev-parse", "--short", "HEAD"), "changed_files": changed.split()}
+    return {"commit": git("log", "-1", "--format=%h", "--", "crawler", "spiders", "pipelines"),
+            "changed_files": changed.split()}
 
 
 def env() -> dict[str, str]:

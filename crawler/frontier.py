@@ -18,6 +18,9 @@ from crawler.discovery import Entry
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, site_of
 
+# Listings that repeat what sections show: a crawl of a site already archived skips them.
+SECONDARY_LISTING = re.compile(
+    r"/(?:tags?|topics?|authors?|writers?|profiles?|contributors?|people|byline)/", re.I)
 PAGE_NUMBER = re.compile(r"(?:/page/(\d+)/?$|[?&](?:page|paged|pg|p)=(\d+)(?:&|$))", re.I)
 
 
@@ -73,8 +76,14 @@ class Frontier:
         """How many pages of one listing may be fetched on this site."""
         return self.by_site[site].max_pages or self.bounds.max_pages
 
-    def take_listing(self) -> bool:
-        """Count one more listing page; False once the crawl's listing budget is spent."""
+    def take_listing(self, url: str) -> bool:
+        """Whether to fetch a listing page: within the crawl's listing budget, and on a site
+        already crawled (unless backfilling) not a tag or author page, which only repeat what
+        the home and section pages show."""
+        site = site_of(url)
+        if (not self.backfill and site in self.known_sites and self.by_site[site].max_hops is None
+                and SECONDARY_LISTING.search(url)):
+            return False
         if self.listings >= self.bounds.max_listings:
             return False
         self.listings += 1

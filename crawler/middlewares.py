@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
@@ -80,7 +81,7 @@ class RedirectLoopMiddleware:
         location = response.headers.get("Location")
         if not (300 <= response.status < 400 and location):
             return response
-        target = request.urljoin(location.decode("latin-1").strip())
+        target = urljoin(request.url, location.decode("latin-1").strip())
         visited = {*request.meta.get("redirect_urls", ()), request.url}
         if target in visited:
             self.stats.inc_value("news/redirect_loops")

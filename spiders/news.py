@@ -224,10 +224,10 @@ class NewsSpider(Spider):
             yield self.request(url, hops=hops + 1, article=True)
         if hops < hops_limit:
             for url in links.listings:
-                if not self.frontier.take_listing():
-                    self.crawler.stats.inc_value("news/listings_capped")
-                    break
-                yield self.request(url, hops=hops + 1)
+                if self.frontier.take_listing(url):
+                    yield self.request(url, hops=hops + 1)
+                else:
+                    self.crawler.stats.inc_value("news/listings_skipped")
         if is_article or not links.pagination:
             return
         go_on, dry, why = self.frontier.paging(site, page, dry, fresh)

@@ -122,3 +122,15 @@ def test_due_articles(archive: Archive) -> None:
     everything = [row["url"] for row in frontier(archive).due(every=True)]
     assert sorted(everything) == ["https://example.com/2025/10/06/fresh-news/",
                                   "https://example.com/2025/10/06/old-news/"]  # gone is removed
+
+
+def test_recrawls_skip_tag_and_author_listings(archive: Archive) -> None:
+    plan = frontier(archive)
+    assert plan.take_listing("https://example.com/category/politics/")
+    assert not plan.take_listing("https://example.com/tag/elections/")
+    assert not plan.take_listing("https://example.com/author/ann-lee/")
+    first = frontier(None)  # a first crawl reads them all
+    assert first.take_listing("https://example.com/tag/elections/")
+    assert frontier(archive, max_listings=1).take_listing("https://example.com/world/")
+    capped = frontier(archive, max_listings=0)
+    assert not capped.take_listing("https://example.com/world/")

@@ -109,6 +109,8 @@ class ArchivePipeline:
             raise
         self.stats.inc_value(f"archive/{outcome}")
         logger.debug("%s: %s", outcome, item.url)
+        if not isinstance(item, Article):  # a record for the archive, not an item for feeds
+            raise DropItem(f"{outcome}: {item.url}", "DEBUG")
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:

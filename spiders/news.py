@@ -62,7 +62,7 @@ class NewsSpider(Spider):
                  recheck: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.configs, self.profile = self.check_arguments(
-            start_urls, sites, profile, max_pages, max_hops, recheck)
+            start_urls, sites, profile, max_pages, max_hops, recheck, require_start=False)
         self.start_urls = [url for config in self.configs for url in config.start_urls]
         self.sites = frozenset(config.site for config in self.configs)
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
@@ -75,9 +75,13 @@ class NewsSpider(Spider):
     @classmethod
     def check_arguments(cls, start_urls: str | None = None, sites: str | None = None,
                         profile: str | None = None, max_pages: str | None = None,
-                        max_hops: str | None = None, recheck: str | None = None, **kwargs: Any,
+                        max_hops: str | None = None, recheck: str | None = None,
+                        require_start: bool = True, **kwargs: Any,
                         ) -> tuple[list[SiteConfig], Profile | None]:
-        """The sites and profile the -a arguments name; UsageError when they are bad."""
+        """The sites and profile the -a arguments name; UsageError when they are bad.
+
+        `scrapy crawl` requires start URLs; `scrapy parse --spider news URL` needs none.
+        """
         try:
             forced = load_profile(profile or cls.profile_name) if (
                 profile or cls.profile_name) else None
@@ -87,7 +91,7 @@ class NewsSpider(Spider):
         urls = split_arg(start_urls) or ([] if sites else list(getattr(forced, "start_urls", ())))
         if recheck not in (None, "due", "all", "none"):
             raise UsageError(f"-a recheck must be due, all or none, not {recheck!r}")
-        if not urls and not configs:
+        if not urls and not configs and require_start:
             raise UsageError("no start URLs: use -a start_urls=https://example.com/news/ "
                              "or -a sites=sites.toml")
         for url in urls:
@@ -120,9 +124,17 @@ class NewsSpider(Spider):
         """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
         return format_time(parse_time(self.clock) if self.clock else datetime.now(UTC))
 
+    @property
+    def plan(self) -> Frontier:
+        """The crawl's frontier (one without the archive when the crawl did not start it,
+        as under `scrapy parse`)."""
+        if self.frontier is None:
+            self.frontier = Frontier(self.configs, self.bounds, None, self.now(), self.backfill)
+        return self.frontier
+
     def schedule_for(self, site: str) -> Schedule:
         """The revisit schedule of a site (its sites-file entry, else the default)."""
-        config = self.frontier.by_site.get(site) if self.frontier else None
+        config = self.plan.by_site.get(site)
         return config.schedule if config else DEFAULT_SCHEDULE
 
     def closed(self, reason: str) -> None:
@@ -170,7 +182,7 @@ class NewsSpider(Spider):
 
     def profile_for(self, url: str) -> Profile | None:
         """The forced profile, the site's configured one, else the profile of the page's site."""
-        config = self.frontier.config(url)
+        config = self.plan.config(url)
         if self.profile or not (config and config.profile):
             return self.profile or profile_for_url(url)
         return load_profile(config.profile)
@@ -201,7 +213,7 @@ class NewsSpider(Spider):
             yield self.article(fields, response, profile)
         else:
             stats.inc_value("news/listings")
-            if response.meta.get("article"):
+            if response.meta.get("article") and self.archive_path:
                 yield Skipped(canonical_url(response.url), "not an article",
                               site_of(response.url), self.now())
             if response.meta.get("hops") == 0:
@@ -217,24 +229,24 @@ class NewsSpider(Spider):
         if site not in self.sites:
             return
         chain = None if is_article else meta.get("chain", response.url)
-        hops_limit = self.frontier.hops_limit(site)
-        fetch, fresh = self.frontier.fresh_articles(links.articles, chain,
+        hops_limit = self.plan.hops_limit(site)
+        fetch, fresh = self.plan.fresh_articles(links.articles, chain,
                                                     follow=hops <= hops_limit)
         for url in fetch:
             yield self.request(url, hops=hops + 1, article=True)
         if hops < hops_limit:
             for url in links.listings:
-                if self.frontier.take_listing(url):
+                if self.plan.take_listing(url):
                     yield self.request(url, hops=hops + 1)
                 else:
                     self.crawler.stats.inc_value("news/listings_skipped")
         if is_article or not links.pagination:
             return
-        go_on, dry, why = self.frontier.paging(site, page, dry, fresh)
+        go_on, dry, why = self.plan.paging(site, page, dry, fresh)
         if not go_on:
             self.crawler.stats.inc_value(f"news/pagination_stop_{why}")
             return
-        url = self.frontier.next_page(response.url, links.pagination)
+        url = self.plan.next_page(response.url, links.pagination)
         if url:
             yield self.request(url, hops=hops, page=page + 1, dry=dry, chain=chain)
 
@@ -249,7 +261,7 @@ class NewsSpider(Spider):
             yield from self.discovered(parse_feed(response.body, response.url))
             return
         for child in sitemap.sitemaps:
-            if self.frontier.follow_sitemap(child):
+            if self.plan.follow_sitemap(child):
                 yield Request(child.url, self.parse_sitemap, errback=self.failed)
         yield from self.discovered(sitemap.entries)
 
@@ -258,11 +270,11 @@ class NewsSpider(Spider):
 
     def discovered(self, entries: list[Entry]) -> Iterator[Request]:
         """Requests for feed or sitemap entries that are new, or changed since last fetched."""
-        new, rechecks = self.frontier.triage(entries)
+        new, rechecks = self.plan.triage(entries)
         self.crawler.stats.inc_value("news/discovered", len(new))
         self.crawler.stats.inc_value("news/rechecks_lastmod", len(rechecks))
         for url in new:
-            yield self.request(url, hops=self.frontier.hops_limit(site_of(url)), article=True)
+            yield self.request(url, hops=self.plan.hops_limit(site_of(url)), article=True)
         for row in rechecks:
             yield self.recheck(row)
 
@@ -300,7 +312,7 @@ class NewsSpider(Spider):
             message = failure.getErrorMessage()
             level = logging.DEBUG if "robots.txt" in message else logging.INFO
             logger.log(level, "Ignored %s: %s", getattr(request, "url", "?"), message)
-            if request is not None and request.meta.get("article"):
+            if request is not None and request.meta.get("article") and self.archive_path:
                 yield Skipped(canonical_url(request.url), message[:200],
                               site_of(request.url), self.now())
             return

@@ -162,6 +162,17 @@ def day_first(lang: str | None) -> bool:
     return not (lang or "").lower().replace("_", "-").startswith(MONTH_FIRST_LANGS)
 
 
+
+def _from_match(
+    match: re.Match, tz: timezone | None, seconds_default: int | None = None
+) -> str | None:
+    """A date (and time, when the match has one) from a match with named y/m/d/H/M/S groups."""
+    if match["H"] is None:
+        return _build(int(match["y"]), int(match["m"]), int(match["d"]))
+    seconds = int(match["S"]) if match["S"] else seconds_default
+    return _build(int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"]),
+                  int(match["M"]), seconds, tz)
+
 def parse_date(value: str | None, lang: str | None = None) -> str | None:
     """An ISO 8601 date or date-time (with its offset when given), or None when unreadable.
 
@@ -175,29 +186,10 @@ def parse_date(value: str | None, lang: str | None = None) -> str | None:
         return None
     match = _ISO.search(text)
     if match:
-        if match["H"] is None:
-            return _build(int(match["y"]), int(match["m"]), int(match["d"]))
-        return _build(
-            int(match["y"]),
-            int(match["m"]),
-            int(match["d"]),
-            int(match["H"]),
-            int(match["M"]),
-            int(match["S"]) if match["S"] else None,
-            _tz(match["tz"]),
-        )
+        return _from_match(match, _tz(match["tz"]))
     match = _COMPACT.match(text)
     if match:
-        if match["H"] is None:
-            return _build(int(match["y"]), int(match["m"]), int(match["d"]))
-        return _build(
-            int(match["y"]),
-            int(match["m"]),
-            int(match["d"]),
-            int(match["H"]),
-            int(match["M"]),
-            int(match["S"] or 0),
-        )
+        return _from_match(match, None, seconds_default=0)
     if re.match(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", text):
         try:
             moment = parsedate_to_datetime(text)

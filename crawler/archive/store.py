@@ -192,8 +192,10 @@ class Archive:
     def _moved_article(self, site: str, digest: str) -> dict[str, Any] | None:
         """The article of the same site whose newest text is exactly this: a story whose URL
         changed without a redirect the crawl could follow."""
+        # Start from the content-hash index: a lookup by site would walk the whole site.
         return self._one(
-            """SELECT a.* FROM versions v JOIN articles a ON a.id = v.article_id
+            """SELECT a.* FROM versions v INDEXED BY versions_content_hash
+               JOIN articles a ON a.id = v.article_id
                WHERE v.content_hash = ? AND a.site = ? AND v.version = (
                    SELECT MAX(version) FROM versions WHERE article_id = a.id)
                ORDER BY a.id LIMIT 1""", (digest, site))

@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.archive import Archive, ArchiveError, ArchiveWriteError, Outcome
+from crawler.archive import Archive, ArchiveError, ArchiveWriteError, crawl_counts
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.items import Article, Recheck, Skipped
@@ -18,22 +18,6 @@ logger = logging.getLogger(__name__)
 
 # How Scrapy's finish reasons read as a crawl's status in the archive.
 STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted", "cancelled": "interrupted"}
-
-
-def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
-    """The crawl's headline counts, from its Scrapy stats."""
-    return {
-        "pages_fetched": stats.get("response_received_count", 0),
-        "articles_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0),
-        "versions_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0)
-        + stats.get(f"archive/{Outcome.NEW_VERSION}", 0),
-        "unchanged": stats.get(f"archive/{Outcome.UNCHANGED}", 0)
-        + stats.get(f"archive/{Outcome.NOT_MODIFIED}", 0),
-        "removed": stats.get(f"archive/{Outcome.REMOVED}", 0),
-        "errors": stats.get("log_count/ERROR", 0)
-        + stats.get("news/fetch_failed", 0)
-        + stats.get("archive/error", 0),
-    }
 
 
 class ArchivePipeline:

@@ -8,6 +8,7 @@ from crawler.archive.store import (
     ArticleNotFound,
     Outcome,
     VersionNotFound,
+    crawl_counts,
     utc_now,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "ArticleNotFound",
     "Outcome",
     "VersionNotFound",
+    "crawl_counts",
     "utc_now",
 ]

@@ -66,6 +66,22 @@ class Outcome(StrEnum):
     REMOVED = "removed"  # a 404 or 410 answer to a re-check
 
 
+def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """A crawl's headline counts, as the crawls table keeps them, from its Scrapy stats."""
+    return {
+        "pages_fetched": stats.get("response_received_count", 0),
+        "articles_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0),
+        "versions_new": stats.get(f"archive/{Outcome.NEW_ARTICLE}", 0)
+        + stats.get(f"archive/{Outcome.NEW_VERSION}", 0),
+        "unchanged": stats.get(f"archive/{Outcome.UNCHANGED}", 0)
+        + stats.get(f"archive/{Outcome.NOT_MODIFIED}", 0),
+        "removed": stats.get(f"archive/{Outcome.REMOVED}", 0),
+        "errors": stats.get("log_count/ERROR", 0)
+        + stats.get("news/fetch_failed", 0)
+        + stats.get("archive/error", 0),
+    }
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC, to the second."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

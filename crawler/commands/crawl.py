@@ -10,7 +10,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import Archive, ArchiveError, crawl_counts
 from crawler.archive.lock import ArchiveLocked, WriterLock
 
 # Exit statuses, documented in the README.
@@ -31,14 +31,12 @@ def fail(message: str, status: int) -> None:
 
 def summary(stats: dict[str, Any]) -> str:
     """The one-line summary of a crawl."""
-    new = stats.get("archive/new_article", 0)
+    counts = crawl_counts(stats)
     return (
         f"{stats.get('news/sites', 0)} sites ({stats.get('news/sites_ok', 0)} answered), "
-        f"{stats.get('response_received_count', 0)} pages, {new} new articles, "
-        f"{new + stats.get('archive/new_version', 0)} new versions, "
-        f"{stats.get('archive/unchanged', 0) + stats.get('archive/not_modified', 0)} unchanged, "
-        f"{stats.get('archive/removed', 0)} removed, "
-        f"{stats.get('news/fetch_failed', 0) + stats.get('log_count/ERROR', 0)} errors"
+        f"{counts['pages_fetched']} pages, {counts['articles_new']} new articles, "
+        f"{counts['versions_new']} new versions, {counts['unchanged']} unchanged, "
+        f"{counts['removed']} removed, {counts['errors']} errors"
     )
 
 

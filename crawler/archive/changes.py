@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crawler.archive.diff import CONTENT_FIELDS, WORD, change_summary, content_hash, normalise
+from crawler.archive.diff import (
+    CONTENT_FIELDS,
+    PARAGRAPH_BREAK,
+    WORD,
+    change_summary,
+    common_ends,
+    content_hash,
+    normalise,
+)
 
 # Every kind; of revert to minor, the most informative first: when several apply, it wins.
 KINDS = ("first", "revert", "correction", "substantive", "headline", "minor", "unchanged")
@@ -16,7 +25,6 @@ MINOR_MAX_DISTANCE = 2  # characters one copy edit may change, and at most a thi
 MINOR_MAX_SPAN = 2  # words one copy edit may join or split ("it's" -> "its", "every day")
 # Words a one-letter edit turns into their opposite ("now" -> "not"): never a copy edit.
 NEGATIONS = frozenset({"no", "not", "nor", "never", "none", "nothing", "nobody", "neither"})
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # A paragraph opening with one of these labels, then ":", a dash, "(" or "]" (or nothing more:
 # a heading), is a correction or update notice.
@@ -93,17 +101,30 @@ def _small_edit(gone: list[str], came: list[str], context: list[str], at: int) -
     return _distance(a, b) <= limit
 
 
+def _too_many(gone: Counter[str], came: Counter[str]) -> bool:
+    # Each copy edit takes away and brings at most MINOR_MAX_SPAN words, so more words found
+    # on one side only than the edits together may move rule a copy edit out without a diff.
+    return sum((gone - came).values()) > MINOR_MAX_EDITS * MINOR_MAX_SPAN
+
+
 def is_copy_edit(old: str | None, new: str | None) -> bool:
     """Whether new differs from old only by punctuation, case, spacing or a few typo fixes."""
     a, b = _words(old), _words(new)
     if abs(len(a) - len(b)) > MINOR_MAX_EDITS * MINOR_MAX_SPAN:
         return False  # too many words came or went: spares diffing a rewrite
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    edits = [op for op in opcodes if op[0] != "equal"]
+    # Only the middle that differs is diffed; the words around it are context.
+    start, end = common_ends(a, b)
+    middle_a, middle_b = a[start:len(a) - end], b[start:len(b) - end]
+    counts_a, counts_b = Counter(middle_a), Counter(middle_b)
+    if _too_many(counts_a, counts_b) or _too_many(counts_b, counts_a):
+        return False
+    opcodes = difflib.SequenceMatcher(None, middle_a, middle_b, autojunk=False).get_opcodes()
+    edits = [(a1 + start, a2 + start, b1 + start, b2 + start)
+             for op, a1, a2, b1, b2 in opcodes if op != "equal"]
     # An insertion is checked against the old words around it, a deletion against the new.
     return len(edits) <= MINOR_MAX_EDITS and all(
         _small_edit(a[a1:a2], b[b1:b2], a if a1 == a2 else b, a1 if a1 == a2 else b1)
-        for _, a1, a2, b1, b2 in edits
+        for a1, a2, b1, b2 in edits
     )
 
 
@@ -115,11 +136,14 @@ def _correction(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, st
     """The first new notice paragraph in summary or body, and where it stands."""
     for name in ("summary", "body"):
         before = _paragraphs(old.get(name))
-        notices = [p for p in before if is_correction_notice(p)]
+        known = set(before)
+        notices: list[str] | None = None  # the old notices, found when first needed
         after = _paragraphs(new.get(name))
         for index, paragraph in enumerate(after):
-            if paragraph in before or not is_correction_notice(paragraph):
+            if paragraph in known or not is_correction_notice(paragraph):
                 continue
+            if notices is None:
+                notices = [p for p in before if is_correction_notice(p)]
             if any(is_copy_edit(notice, paragraph) for notice in notices):
                 continue  # an old notice with a typo fixed is not a new correction
             if name == "summary" or index == 0:
@@ -129,9 +153,15 @@ def _correction(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, st
 
 
 def classify(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]] = ()
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    earlier: Sequence[Mapping[str, Any]] = (),
+    digest: str | None = None,
 ) -> dict[str, Any]:
-    """What kind of change old -> new is, every field it touched, and the words it moved."""
+    """What kind of change old -> new is, every field it touched, and the words it moved.
+
+    digest: new's content_hash, when the caller has it already.
+    """
     summary = change_summary(old, new)
     change: dict[str, Any] = {
         "kind": "first", "fields": [], "words_added": summary["words_added"],
@@ -141,7 +171,7 @@ def classify(
         return change
     # Spacing counts as a change of the field; the kind below looks through it.
     change["fields"] = [n for n in CONTENT_FIELDS if (old.get(n) or "") != (new.get(n) or "")]
-    digest = content_hash(new)
+    digest = digest or content_hash(new)
     # the latest earlier version with the same content, numbered by position if unnumbered
     reverted = [v.get("version", n) for n, v in enumerate(earlier, 1)
                 if (v.get("content_hash") or content_hash(v)) == digest]
@@ -149,7 +179,7 @@ def classify(
     real = {n for n in summary["fields"] if not is_copy_edit(old.get(n), new.get(n))}
     if not change["fields"]:
         change["kind"] = "unchanged"
-    elif reverted and digest != content_hash(old):
+    elif reverted and digest != (old.get("content_hash") or content_hash(old)):
         change["kind"], change["reverts_to"] = "revert", reverted[-1]
     elif correction:
         change["kind"] = "correction"

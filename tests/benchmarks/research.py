@@ -1306,6 +1306,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="stories per recorded crawl (a multiple of 50)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json-out", type=Path, help="also write the JSON to this file")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate the --db archive and stop (measure it in a later run)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="research-bench-"))
@@ -1319,6 +1321,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Generating {args.articles} stories into {path}", file=sys.stderr)
             generation = generate(path, args.articles, args.versions_per_article, args.seed,
                                   max(CHUNK, args.batch // CHUNK * CHUNK))
+        if args.generate_only:
+            print(json.dumps({"generation": generation}, indent=2))
+            return 0
         print("Measuring", file=sys.stderr)
         figures = measure_all(path, args.repeat, args.seed, args.export_repeat, work)
         results = {"archive": str(path) if (args.db or args.keep) else "temporary",

@@ -614,40 +614,46 @@ def extraction_check(server: Server, count: int, per_page: int, seed: int,
     return {"checked": len(rows), "body_equal": equal, "site_articles": len(expected)}
 
 
-def repeat_once(server: Server, workdir: Path) -> dict[str, Any]:
-    """(a), (b) and (c) once, each on a site in the state it needs."""
+def repeat_once(server: Server, workdir: Path, runs: tuple[str, ...] = RUNS) -> dict[str, Any]:
+    """(a), (b) and (c) once (or those of them in runs), each on a site in the state it needs."""
+    result: dict[str, Any] = {}
     server.state(churn=False, validators=True)
-    bare = run_bare(server, workdir)
+    if "bare" in runs:
+        result["bare"] = run_bare(server, workdir)
     archive = workdir / "archive.db"
-    for leftover in workdir.glob("archive.db*"):
-        leftover.unlink()
-    crawl = run_news(server, workdir, archive, "crawl")
-    crawl.update(archive_figures(archive, crawl["articles"]))
-    server.state(churn=True, validators=False)
-    recheck = run_news(server, workdir, archive, "recheck", "-a", "recheck=all")
-    return {"bare": bare, "crawl": crawl, "recheck": recheck}
+    if "crawl" in runs:
+        for leftover in workdir.glob("archive.db*"):
+            leftover.unlink()
+        crawl = run_news(server, workdir, archive, "crawl")
+        crawl.update(archive_figures(archive, crawl["articles"]))
+        result["crawl"] = crawl
+    if "recheck" in runs:
+        server.state(churn=True, validators=False)
+        result["recheck"] = run_news(server, workdir, archive, "recheck", "-a", "recheck=all")
+    return result
 
 
 def ratios(runs: dict[str, dict[str, Any]]) -> dict[str, float | None]:
     """The ratios the targets are about, for one repeat."""
-    bare, crawl, recheck = runs["bare"], runs["crawl"], runs["recheck"]
+    missing: dict[str, Any] = {}
+    bare, crawl, recheck = (runs.get(run, missing) for run in RUNS)
 
     def div(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
     return {
-        "crawl_over_bare_wall": div(crawl["wall_s"], bare["wall_s"]),
-        "crawl_over_bare_wall_per_request": div(crawl["wall_ms_per_request"],
-                                                bare["wall_ms_per_request"]),
-        "crawl_over_bare_cpu": div(crawl["cpu_s"], bare["cpu_s"]),
-        "crawl_over_bare_cpu_per_request": div(div(crawl["cpu_s"], crawl["requests"]),
-                                               div(bare["cpu_s"], bare["requests"])),
-        "crawl_over_bare_cpu_per_article": div(crawl["cpu_ms_per_article"],
-                                               bare["cpu_ms_per_article"]),
-        "recheck_over_crawl_wall": div(recheck["wall_s"], crawl["wall_s"]),
+        "crawl_over_bare_wall": div(crawl.get("wall_s"), bare.get("wall_s")),
+        "crawl_over_bare_wall_per_request": div(crawl.get("wall_ms_per_request"),
+                                                bare.get("wall_ms_per_request")),
+        "crawl_over_bare_cpu": div(crawl.get("cpu_s"), bare.get("cpu_s")),
+        "crawl_over_bare_cpu_per_request": div(div(crawl.get("cpu_s"), crawl.get("requests")),
+                                               div(bare.get("cpu_s"), bare.get("requests"))),
+        "crawl_over_bare_cpu_per_article": div(crawl.get("cpu_ms_per_article"),
+                                               bare.get("cpu_ms_per_article")),
+        "recheck_over_crawl_wall": div(recheck.get("wall_s"), crawl.get("wall_s")),
         "recheck_over_crawl_wall_per_article": div(
-            div(recheck["wall_s"], recheck["articles"]), div(crawl["wall_s"], crawl["articles"])),
-        "recheck_over_crawl_cpu": div(recheck["cpu_s"], crawl["cpu_s"]),
+            div(recheck.get("wall_s"), recheck.get("articles")), div(crawl.get("wall_s"), crawl.get("articles"))),
+        "recheck_over_crawl_cpu": div(recheck.get("cpu_s"), crawl.get("cpu_s")),
     }
 
 
@@ -662,7 +668,7 @@ def spread(values: list[Any]) -> dict[str, float] | None:
 def summarise(repeats: list[dict[str, Any]]) -> dict[str, Any]:
     """Median and min-max of every figure over the repeats."""
     summary: dict[str, Any] = {}
-    for run in RUNS:
+    for run in (run for run in RUNS if run in repeats[0]):
         keys = [k for k, v in repeats[0][run].items() if not isinstance(v, str)]
         summary[run] = {k: spread([r[run].get(k) for r in repeats]) for k in keys}
     keys = list(repeats[0]["ratios"])
@@ -688,7 +694,7 @@ def print_table(summary: dict[str, Any]) -> None:
                ("CPU ms/art", "cpu_ms_per_article", 2), ("peak RSS MB", "peak_rss_mb", 0),
                ("server CPU s", "server_cpu_s", 1), ("load", "load_avg", 1))
     rows = [[LABELS[run], *(fmt(summary[run][key], digits) for _, key, digits in columns)]
-            for run in RUNS]
+            for run in RUNS if run in summary]
     header = ["run", *(title for title, _, _ in columns)]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths], *rows]:
@@ -700,26 +706,33 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else "meets" if ok else "MISSES"
 
 
+def at_most(value: dict[str, float] | None, limit: float) -> bool | None:
+    """Whether a figure's median is at most limit; None when the figure was not measured."""
+    return None if value is None else value["median"] <= limit
+
+
 def targets(summary: dict[str, Any], count: int, baseline: dict[str, Any] | None
             ) -> list[tuple[str, str, str]]:
     """(target, value, verdict) of every target, on medians."""
     ratio = summary["ratios"]
     out = []
     wall = ratio["crawl_over_bare_wall"]
-    out.append(("(b)/(a) wall <= 2.0", fmt(wall, 2), verdict(wall["median"] <= 2.0)))
+    out.append(("(b)/(a) wall <= 2.0", fmt(wall, 2), verdict(at_most(wall, 2.0))))
     per_request = ratio["crawl_over_bare_wall_per_request"]
     out.append(("  same, per request (the runs fetch different pages)", fmt(per_request, 2),
-                verdict(per_request["median"] <= 2.0) if per_request else "n/a"))
+                verdict(at_most(per_request, 2.0))))
     cpu = ratio["crawl_over_bare_cpu_per_request"]
     out.append(("  same, CPU s per request (less noisy on a shared machine)", fmt(cpu, 2),
-                verdict(cpu["median"] <= 2.0) if cpu else "n/a"))
+                verdict(at_most(cpu, 2.0))))
     wall = ratio["recheck_over_crawl_wall"]
-    out.append(("(c)/(b) wall <= 0.8", fmt(wall, 2), verdict(wall["median"] <= 0.8)))
+    out.append(("(c)/(b) wall <= 0.8", fmt(wall, 2), verdict(at_most(wall, 0.8))))
     per_article = ratio["recheck_over_crawl_wall_per_article"]
     out.append(("  same, per article (c) re-checked / (b) archived", fmt(per_article, 2),
-                verdict(per_article["median"] <= 0.8) if per_article else "n/a"))
+                verdict(at_most(per_article, 0.8))))
     cpu = ratio["recheck_over_crawl_cpu"]
-    out.append(("  same, CPU s (less noisy)", fmt(cpu, 2), verdict(cpu["median"] <= 0.8)))
+    out.append(("  same, CPU s (less noisy)", fmt(cpu, 2), verdict(at_most(cpu, 0.8))))
+    if "crawl" not in summary:
+        return out
     rss = summary["crawl"]["peak_rss_mb"]
     note = "" if count >= 20000 else f" (N={count:,}; the target is for N=20,000)"
     out.append((f"peak RSS (b) < 300 MB at N=20,000{note}", fmt(rss, 0) + " MB",
@@ -731,10 +744,12 @@ def targets(summary: dict[str, Any], count: int, baseline: dict[str, Any] | None
     pair = sorted([(baseline["config"]["articles"], baseline["summary"]), (count, summary)],
                   key=lambda item: item[0])
     (n_small, small), (n_large, large) = pair
+    if "crawl" not in small:
+        return out
     growth = large["crawl"]["peak_rss_mb"]["median"] / small["crawl"]["peak_rss_mb"]["median"] - 1
     out.append((f"RSS (b) grows < 20% from N={n_small:,} to {n_large:,}", f"{growth:+.0%}",
                 verdict(growth < 0.20)))
-    for run in ("crawl", "recheck"):
+    for run in (run for run in ("crawl", "recheck") if run in small and run in large):
         change = (large[run]["cpu_ms_per_article"]["median"]
                   / small[run]["cpu_ms_per_article"]["median"] - 1)
         out.append((f"CPU/article {LABELS[run][:3]} at N={n_large:,} within 15% of N={n_small:,}",
@@ -757,20 +772,22 @@ def report(result: dict[str, Any], baseline: dict[str, Any] | None) -> None:
         print(f"WARNING: the product changed during the benchmark (now commit {after['commit']}"
               f"{', changes in ' + ', '.join(after['changed_files']) if after['changed_files'] else ''}"
               "): the repeats measured different code")
-    crawl = summary["crawl"]
-    print(f"\n(b) archive: {fmt(crawl['archive_mb'])} MB, "
-          f"{fmt(crawl['archive_bytes_per_article'], 0)} bytes/article; raw pages stored "
-          f"{fmt(crawl['page_bytes_per_article'], 0)} bytes/article compressed "
-          f"({fmt(crawl['page_raw_bytes_per_article'], 0)} uncompressed)")
-    print(f"(b) archived {fmt(crawl['articles'], 0)} of {config['articles']:,} stories; "
-          f"listings {fmt(crawl['listings'], 0)}, listing budget hit "
-          f"{fmt(crawl['listings_capped'], 0)} times, pagination stopped dry "
-          f"{fmt(crawl['pagination_stop_dry'], 0)} times")
-    recheck = summary["recheck"]
-    print(f"(c) new versions {fmt(recheck['new_versions'], 0)} (0 expected: only sidebars "
-          "churned), "
-          f"new articles found {fmt(recheck['new_articles'], 0)}, "
-          f"304s {fmt(recheck['not_modified'], 0)}, errors {fmt(recheck['errors'], 0)}")
+    crawl = summary.get("crawl")
+    if crawl:
+        print(f"\n(b) archive: {fmt(crawl['archive_mb'])} MB, "
+              f"{fmt(crawl['archive_bytes_per_article'], 0)} bytes/article; raw pages stored "
+              f"{fmt(crawl['page_bytes_per_article'], 0)} bytes/article compressed "
+              f"({fmt(crawl['page_raw_bytes_per_article'], 0)} uncompressed)")
+        print(f"(b) archived {fmt(crawl['articles'], 0)} of {config['articles']:,} stories; "
+              f"listings {fmt(crawl['listings'], 0)}, listing budget hit "
+              f"{fmt(crawl['listings_capped'], 0)} times, pagination stopped dry "
+              f"{fmt(crawl['pagination_stop_dry'], 0)} times")
+    recheck = summary.get("recheck")
+    if recheck:
+        print(f"(c) new versions {fmt(recheck['new_versions'], 0)} (0 expected: only sidebars "
+              "churned), "
+              f"new articles found {fmt(recheck['new_articles'], 0)}, "
+              f"304s {fmt(recheck['not_modified'], 0)}, errors {fmt(recheck['errors'], 0)}")
     check = result.get("extraction_check")
     if check:
         print(f"extraction check: {check['body_equal']}/{check['checked']} sampled archived "
@@ -981,10 +998,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the --json-out of a run at another N, for the scaling targets")
     parser.add_argument("--profile", action="store_true",
                         help="then run (b) once under cProfile and print where the time goes")
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help="which of bare,crawl,recheck to run (default: all three)")
     parser.add_argument("--no-warm", action="store_true",
                         help="render pages on request instead of before each run")
     parser.add_argument("--keep", type=Path, help="folder for logs, stats and archives (kept)")
     args = parser.parse_args(argv)
+    selected = tuple(run for run in RUNS if run in args.runs.split(","))
+    if not selected or ("recheck" in selected and "crawl" not in selected):
+        parser.error(f"--runs takes some of {','.join(RUNS)}; recheck needs crawl")
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="crawl-benchmark-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -997,14 +1019,15 @@ def main(argv: list[str] | None = None) -> int:
               f"{server.build_seconds:.1f} s", file=sys.stderr)
         repeats = []
         for number in range(1, args.repeat + 1):
-            runs = repeat_once(server, workdir)
+            runs = repeat_once(server, workdir, selected)
             runs["ratios"] = ratios(runs)
             repeats.append(runs)
             print(f"repeat {number}: " + ", ".join(
-                f"{run} {runs[run]['wall_s']:.1f} s" for run in RUNS), file=sys.stderr)
+                f"{run} {runs[run]['wall_s']:.1f} s" for run in RUNS if run in runs),
+                file=sys.stderr)
         sizes = server.control("sizes")
         check = extraction_check(server, args.articles, args.per_page, args.seed,
-                                 workdir / "archive.db")
+                                 workdir / "archive.db") if "crawl" in selected else None
         profile = None
         if args.profile:
             server.state(churn=False, validators=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
-import gzip
 import io
 import itertools
 import json
@@ -16,6 +15,7 @@ from typing import Any
 
 import click
 
+from crawler import __version__
 from crawler.archive import Archive, ArchiveError
 from crawler.archive.changes import describe
 
@@ -72,7 +72,7 @@ def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: l
 
 
 @click.group()
-@click.version_option(package_name="news-archive-crawler")
+@click.version_option(version=__version__, prog_name="crawler")
 def cli() -> None:
     """Read and explore a news archive made by `scrapy crawl news`.
 
@@ -376,6 +376,8 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
 
     Example: crawler extract --url https://example.com/story page.html
     """
+    import gzip
+
     from w3lib.encoding import html_to_unicode
 
     from crawler.extraction import clean_item
@@ -429,3 +431,4 @@ def demo(db_path: str | None) -> None:
 def main() -> None:
     """Entry point of `python -m crawler`."""
     cli(prog_name="crawler")
+

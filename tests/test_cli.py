@@ -115,6 +115,34 @@ def test_python_dash_m_runs_the_command(db: str) -> None:
     assert done.returncode == 1 and done.stderr.strip().startswith("Error:")
 
 
+# Run in a fresh interpreter: which modules the read-only commands load, after they ran.
+LOADED = """
+import sys
+from crawler.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="crawler")
+except SystemExit as done:
+    assert not done.code, done.code
+print(" ".join(m for m in ("sqlite_utils", "numpy", "w3lib", "scrapy") if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("args", [("history", URL), ("diff", URL), ("search", "vote"),
+                                  ("similar", URL), ("search", "vote", "--all-versions")])
+def test_read_only_commands_start_without_heavy_imports(db: str, args: tuple[str, ...]) -> None:
+    done = subprocess.run([sys.executable, "-c", LOADED, *args, "--db", db],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "", done.stdout
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    code, out = run("--version")
+    assert code == 0 and out.strip() == f"crawler, version {version('news-archive-crawler')}"
+
+
 PAGE = """<html lang="en"><head><title>Council approves plan | Example News</title>
 <link rel="canonical" href="https://example.com/2025/08/22/plan/">
 <meta property="og:type" content="article"></head><body>

@@ -10,10 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from crawler.archive.changes import classify
 from crawler.archive.diff import (
@@ -24,8 +22,13 @@ from crawler.archive.diff import (
 )
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
-from crawler.archive.similar import bands, signature, similarity
-from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# sqlite-utils (which imports numpy), the similarity index (numpy) and URL canonicalisation
+# (w3lib) are imported where they are used: a read-only command that needs none of them
+# starts in a third of the time.
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other before giving up
 SIMILAR_THRESHOLD = 0.5  # estimated Jaccard of word shingles above which texts are one story
@@ -94,10 +97,21 @@ def _row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
 class Archive:
     """Reads and writes the archive; open it with `Archive.open(path)`."""
 
-    def __init__(self, db: Database, path: Path, readonly: bool) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool,
+                 db: Database | None = None) -> None:
+        self.conn = conn
         self.path = path
         self.readonly = readonly
+        self._db = db
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils Database: its writes and transactions."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     @classmethod
     def open(cls, path: str | Path, readonly: bool = False) -> Archive:
@@ -112,9 +126,9 @@ class Archive:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db = Database(conn, execute_plugins=False)
+            db = None
             if readonly:
-                version = schema_version(db)
+                version = schema_version(conn)
                 if version == 0:
                     conn.close()
                     raise ArchiveError(f"{path} is not a news archive")
@@ -124,17 +138,20 @@ class Archive:
                         f"{path} has schema version {version}; run a crawl on it to migrate"
                     )
             else:
+                from sqlite_utils import Database
+
+                db = Database(conn, execute_plugins=False)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 migrate(db, path)
         except (sqlite3.DatabaseError, OSError) as error:
             raise ArchiveError(f"cannot open archive {path}: {error}") from error
-        return cls(db, path, readonly)
+        return cls(conn, path, readonly, db)
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Archive:
         return self
@@ -143,12 +160,12 @@ class Archive:
         self.close()
 
     def _one(self, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         values = cursor.fetchone()
         return _row(cursor, values) if values else None
 
     def _all(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         return [_row(cursor, values) for values in cursor.fetchall()]
 
     # Crawls
@@ -156,7 +173,7 @@ class Archive:
     def start_crawl(self, spider: str, start_urls: list[str], started_at: str | None = None) -> int:
         """Record a crawl as running; returns its id."""
         with self.db.atomic():
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 "INSERT INTO crawls (spider, started_at, status, start_urls) VALUES (?, ?, ?, ?)",
                 (spider, started_at or utc_now(), "running", json.dumps(start_urls)),
             )
@@ -172,7 +189,7 @@ class Archive:
     ) -> None:
         """Record how a crawl ended, its counts and its full Scrapy stats."""
         with self.db.atomic():
-            self.db.execute(
+            self.conn.execute(
                 """UPDATE crawls SET finished_at = ?, status = ?, pages_fetched = ?,
                    articles_new = ?, versions_new = ?, unchanged = ?, errors = ?, stats = ?
                    WHERE id = ?""",
@@ -241,7 +258,7 @@ class Archive:
         with self.db.atomic():
             article = self._article_for(urls) or self._moved_article(item["site"], digest)
             if article is None:
-                cursor = self.db.execute(
+                cursor = self.conn.execute(
                     """INSERT INTO articles (url, site, first_seen, last_seen,
                        first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
                     (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
@@ -256,7 +273,7 @@ class Archive:
                 )
             for alias in urls:
                 if article is None or alias != article["url"]:
-                    self.db.execute(
+                    self.conn.execute(
                         "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
                         (alias, article_id),
                     )
@@ -269,7 +286,7 @@ class Archive:
                 self._index_similarity(article_id, version_id, item.get("body") or "",
                                        fetched_at)
             last_changed = fetched_at if changed else article["last_changed_at"]
-            self.db.execute(
+            self.conn.execute(
                 """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
                    last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
                    last_modified = ?, removed_at = NULL WHERE id = ?""",
@@ -302,7 +319,7 @@ class Archive:
             "SELECT version, content_hash FROM versions WHERE article_id = ? AND version < ? "
             "ORDER BY version", (article_id, newest["version"])) if newest else []
         change = classify(newest, item, earlier, digest)
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             """INSERT INTO versions (article_id, version, crawl_id, fetched_at, fetched_url,
                status, content_hash, title, summary, authors, published, modified, section,
                body, lang, changes, change_kind, page_id, extractor)
@@ -329,28 +346,30 @@ class Archive:
     def _index_similarity(self, article_id: int, version_id: int, body: str,
                           found_at: str) -> None:
         """Index an article's newest text and link it to the articles it nearly duplicates."""
+        from crawler.archive.similar import bands, signature, similarity
+
         sig = signature(body)
-        self.db.execute("DELETE FROM similarity_bands WHERE article_id = ?", (article_id,))
-        self.db.execute("DELETE FROM similar WHERE article_id = ? OR other_id = ?",
+        self.conn.execute("DELETE FROM similarity_bands WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM similar WHERE article_id = ? OR other_id = ?",
                         (article_id, article_id))
         if not sig:
-            self.db.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
+            self.conn.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
             return
-        self.db.execute(
+        self.conn.execute(
             "INSERT OR REPLACE INTO signatures (article_id, version_id, signature) "
             "VALUES (?, ?, ?)", (article_id, version_id, sig))
         keys = bands(sig)
-        self.db.conn.executemany("INSERT OR IGNORE INTO similarity_bands (band, article_id) "
+        self.conn.executemany("INSERT OR IGNORE INTO similarity_bands (band, article_id) "
                             "VALUES (?, ?)", [(key, article_id) for key in keys])
         marks = ", ".join("?" for _ in keys)
-        candidates = self.db.execute(
+        candidates = self.conn.execute(
             f"""SELECT s.article_id, s.signature FROM signatures s WHERE s.article_id IN (
                 SELECT DISTINCT article_id FROM similarity_bands
                 WHERE band IN ({marks}) AND article_id != ?)""", (*keys, article_id)).fetchall()
         for other_id, other_sig in candidates:
             score = similarity(sig, other_sig)
             if score >= SIMILAR_THRESHOLD:
-                self.db.conn.executemany(
+                self.conn.executemany(
                     "INSERT OR REPLACE INTO similar (article_id, other_id, similarity, found_at) "
                     "VALUES (?, ?, ?, ?)",
                     [(article_id, other_id, score, found_at),
@@ -371,10 +390,10 @@ class Archive:
         if not raw:
             return None
         digest = hashlib.sha256(raw).hexdigest()
-        row = self.db.execute("SELECT id FROM pages WHERE hash = ?", (digest,)).fetchone()
+        row = self.conn.execute("SELECT id FROM pages WHERE hash = ?", (digest,)).fetchone()
         if row:
             return row[0]
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             "INSERT INTO pages (hash, size, encoding, content) VALUES (?, ?, ?, ?)",
             (digest, len(raw), encoding, zlib.compress(raw, PAGE_COMPRESSION)),
         )
@@ -382,7 +401,7 @@ class Archive:
 
     def page(self, page_id: int) -> tuple[bytes, str | None]:
         """A stored page's raw bytes and the encoding it was read with."""
-        row = self.db.execute("SELECT content, encoding FROM pages WHERE id = ?",
+        row = self.conn.execute("SELECT content, encoding FROM pages WHERE id = ?",
                               (page_id,)).fetchone()
         if row is None:
             raise ArchiveError(f"no page {page_id} in the archive")
@@ -393,7 +412,7 @@ class Archive:
         version_id: int | None, page_id: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.db.execute(
+        self.conn.execute(
             """INSERT INTO fetches (article_id, crawl_id, fetched_at, url, status, changed,
                version_id, page_id, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (article_id, crawl_id, fetched_at, url, status, int(version_id is not None),
@@ -421,23 +440,25 @@ class Archive:
             if article is None:
                 raise ArticleNotFound(f"no article with id {article_id}")
             if final_url and final_url != url:
+                from crawler.urls import canonical_url
+
                 alias = canonical_url(final_url)
                 if alias != article["url"]:
-                    self.db.execute(
+                    self.conn.execute(
                         "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
                         (alias, article_id))
-                self.db.execute("UPDATE articles SET fetch_url = ? WHERE id = ?",
+                self.conn.execute("UPDATE articles SET fetch_url = ? WHERE id = ?",
                                 (final_url, article_id))
                 url = final_url
             if status in GONE_STATUSES:
-                self.db.execute(
+                self.conn.execute(
                     """UPDATE articles SET last_fetched_at = ?, next_check_at = NULL,
                        removed_at = COALESCE(removed_at, ?) WHERE id = ?""",
                     (fetched_at, fetched_at, article_id),
                 )
                 outcome = Outcome.REMOVED
             else:
-                self.db.execute(
+                self.conn.execute(
                     """UPDATE articles SET last_seen = ?, last_crawl_id = ?, last_fetched_at = ?,
                        next_check_at = ? WHERE id = ?""",
                     (fetched_at, crawl_id, fetched_at,
@@ -458,7 +479,7 @@ class Archive:
             return
         marks = ", ".join("?" for _ in sites)
         when = "" if every else "AND next_check_at IS NOT NULL AND next_check_at <= ?"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
                 FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks})
                 AND COALESCE(last_changed_at, first_seen) >= ?
@@ -473,7 +494,7 @@ class Archive:
         """Remember a link that looked like an article but is none to fetch or archive."""
         seen_at = seen_at or utc_now()
         with self.db.atomic():
-            self.db.execute(
+            self.conn.execute(
                 """INSERT INTO skipped (url, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
                    ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,
                    last_seen = excluded.last_seen""", (url, reason, seen_at, seen_at))
@@ -486,7 +507,7 @@ class Archive:
         for start in range(0, len(urls), 500):
             chunk = urls[start:start + 500]
             marks = ", ".join("?" for _ in chunk)
-            for (url,) in self.db.execute(
+            for (url,) in self.conn.execute(
                 f"SELECT url FROM articles WHERE url IN ({marks}) AND first_seen < ? "
                 f"UNION SELECT l.url FROM aliases l JOIN articles a ON a.id = l.article_id "
                 f"WHERE l.url IN ({marks}) AND a.first_seen < ? "
@@ -517,15 +538,15 @@ class Archive:
     def sites(self, finished: bool = False) -> set[str]:
         """Every site the archive holds articles of (or only those a finished crawl covered)."""
         if not finished:
-            return {site for (site,) in self.db.execute("SELECT DISTINCT site FROM articles")}
-        return {site for (site,) in self.db.execute(
+            return {site for (site,) in self.conn.execute("SELECT DISTINCT site FROM articles")}
+        return {site for (site,) in self.conn.execute(
             """SELECT DISTINCT a.site FROM articles a JOIN crawls c
                ON c.id IN (a.first_crawl_id, a.last_crawl_id) WHERE c.status = 'finished'""")}
 
     def close_stale_crawls(self, current: int | None = None) -> int:
         """Mark crawls still 'running' (their process was killed) as 'killed'."""
         with self.db.atomic():
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 "UPDATE crawls SET status = 'killed' WHERE status = 'running' AND id IS NOT ?",
                 (current,),
             )
@@ -535,6 +556,13 @@ class Archive:
 
     def article(self, url: str) -> dict[str, Any]:
         """The article a URL names, however it was written (tracking parameters, AMP ...)."""
+        # Archived URLs are canonical (and canonical_url leaves a canonical URL as it is), so
+        # one that is archived as given needs no canonicalising.
+        article = self._one("SELECT * FROM articles WHERE url = ?", (url,))
+        if article is not None:
+            return article
+        from crawler.urls import canonical_url
+
         canonical = canonical_url(url)
         article = self._article_for([canonical] if canonical == url else [canonical, url])
         if article is None:
@@ -623,7 +651,7 @@ class Archive:
             sql = """SELECT url, site, first_seen, last_seen, version, fetched_at, title, summary,
                      authors, published, modified, section, body, lang FROM latest
                      ORDER BY article_id"""
-        cursor = self.db.execute(sql)
+        cursor = self.conn.execute(sql)
         names = [d[0] for d in cursor.description]
         for values in cursor:
             row = dict(zip(names, values, strict=True))
@@ -631,7 +659,7 @@ class Archive:
             yield row
 
     def _stream(self, sql: str, params: tuple = ()) -> Iterator[dict[str, Any]]:
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         for values in cursor:
             yield dict(zip(names, values, strict=True))
@@ -652,14 +680,14 @@ class Archive:
         The text it had is kept in `superseded`, and the page itself is never touched.
         """
         with self.db.atomic():
-            self.db.execute(
+            self.conn.execute(
                 """INSERT INTO superseded (version_id, replaced_at, extractor, content_hash,
                    title, summary, authors, published, modified, section, body)
                    SELECT id, ?, extractor, content_hash, title, summary, authors, published,
                    modified, section, body FROM versions WHERE id = ?""",
                 (replaced_at or utc_now(), version_id),
             )
-            self.db.execute(
+            self.conn.execute(
                 """UPDATE versions SET title = ?, summary = ?, authors = ?, published = ?,
                    modified = ?, section = ?, body = ?, content_hash = ?, extractor = ?
                    WHERE id = ?""",
@@ -678,6 +706,6 @@ class Archive:
     def counts(self) -> dict[str, int]:
         """How many articles, versions and crawls the archive holds."""
         return {
-            table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            table: self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             for table in ("articles", "versions", "crawls")
         }

@@ -49,3 +49,14 @@ NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
 
 # Cleaning
 CLEAN_MIN_BODY_CHARS = 200  # items whose clean body is shorter are dropped as not articles
+
+# Distributed crawls (off: one process, no Redis; see the README's "Crawling on many machines")
+ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}  # makes a worker when DISTRIBUTED is on
+DISTRIBUTED = False  # crawl as a worker of a run seeded by `crawler seed`; items go to Redis
+REDIS_URL = "redis://localhost:6379/0"  # the Redis server of distributed crawls
+DISTRIBUTED_RUN = ""  # the run a worker joins ("": the one `crawler seed` made last)
+DISTRIBUTED_PREFIX = "crawler"  # first part of every Redis key (`crawler seed --prefix`)
+DISTRIBUTED_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
+DISTRIBUTED_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as dead
+DISTRIBUTED_IDLE_CLOSE = 5.0  # seconds the whole run must be idle before a worker exits (0: never)
+DISTRIBUTED_KEEP = 86400  # seconds a done run's keys (frontier, filters) stay in Redis

@@ -70,6 +70,8 @@ class NewsSpider(Spider):
         self.recheck_mode = recheck or "due"
         self.reader: Archive | None = None  # read-only: the pipeline is the one writer
         self.frontier: Frontier | None = None  # made at start, when the archive can be read
+        # The distributed run this worker is part of: its add-on sets it, with the run's sites.
+        self.distributed: Any = None
         self.answered: set[str] = set()  # sites that answered at least one request
 
     @classmethod
@@ -144,22 +146,29 @@ class NewsSpider(Spider):
             self.reader.close()
 
     async def start(self) -> AsyncIterator[Request]:
-        if self.archive_path and Path(self.archive_path).is_file():
+        # A distributed worker may be on another machine than the archive: it never reads it.
+        if self.archive_path and not self.distributed and Path(self.archive_path).is_file():
             self.reader = Archive.open(self.archive_path, readonly=True)
         self.frontier = Frontier(self.configs, self.bounds, self.reader, self.now(),
                                  self.backfill)
-        for config in self.configs:
-            for url in config.start_urls:
-                yield self.request(url, hops=0)
-            for url in config.feeds:
-                yield Request(url, self.parse_feed, errback=self.failed)
-            if config.sitemaps:
-                root = urljoin(config.start_urls[0], "/robots.txt")
-                yield Request(root, self.parse_robots, errback=self.failed, dont_filter=True)
+        configs = self.distributed.seeds(self.configs) if self.distributed else self.configs
+        for config in configs:
+            for request in self.site_start(config):
+                yield request
         if self.recheck_mode != "none":
             for row in self.frontier.due(every=self.recheck_mode == "all"):
                 self.crawler.stats.inc_value("news/rechecks")
                 yield self.recheck(row)
+
+    def site_start(self, config: SiteConfig) -> Iterator[Request]:
+        """The requests a site's crawl starts with: its start URLs, feeds and robots.txt."""
+        for url in config.start_urls:
+            yield self.request(url, hops=0)
+        for url in config.feeds:
+            yield Request(url, self.parse_feed, errback=self.failed)
+        if config.sitemaps:
+            root = urljoin(config.start_urls[0], "/robots.txt")
+            yield Request(root, self.parse_robots, errback=self.failed, dont_filter=True)
 
     def request(self, url: str, hops: int, page: int = 1, dry: int = 0,
                 chain: str | None = None, article: bool = False) -> Request:

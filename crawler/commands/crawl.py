@@ -52,6 +52,13 @@ class Command(ScrapyCrawl):
         except KeyError:
             fail(f"no spider named {args[0]!r} (see `scrapy list`)", EXIT_USAGE)
         check = getattr(spidercls, "check_arguments", None)
+        if self.settings.getbool("DISTRIBUTED"):  # a worker's sites come from `crawler seed`
+            from crawler.distributed.addon import worker_problem
+
+            problem = worker_problem(self.settings, opts.spargs)
+            if problem:
+                fail(problem, EXIT_USAGE)
+            check = None
         if check is not None:
             try:
                 check(**opts.spargs)
@@ -63,7 +70,8 @@ class Command(ScrapyCrawl):
             super().run(args, opts)
             return
         lock = None
-        if self.settings.getbool("ARCHIVE_ENABLED"):
+        distributed = self.settings.getbool("DISTRIBUTED")  # workers never touch the archive
+        if self.settings.getbool("ARCHIVE_ENABLED") and not distributed:
             path = self.settings.get("ARCHIVE_PATH")
             try:
                 lock = WriterLock.acquire(path, self.settings.getfloat("ARCHIVE_LOCK_WAIT"))
@@ -89,7 +97,8 @@ class Command(ScrapyCrawl):
         elif reason in ("shutdown", "cancelled"):
             print(f"Interrupted: {line}")
             self.exitcode = EXIT_INTERRUPTED
-        elif stats.get("news/sites", 0) and not stats.get("news/sites_ok", 0):
+        elif (stats.get("news/sites", 0) and not stats.get("news/sites_ok", 0)
+              and not distributed):  # a worker may have been given nothing to fetch
             fail(f"every site failed: {line}", EXIT_FAILED)
         elif stats.get("archive/failure"):
             fail(f"{stats['archive/failure']} ({line})", EXIT_FAILED)

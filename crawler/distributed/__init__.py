@@ -1,0 +1,72 @@
+"""Distributed crawling: many `scrapy crawl news` workers share a Redis frontier (scrapy-redis),
+send their items to a Redis stream, and one `crawler ingest` applies them to the archive.
+
+This package's top level imports neither Scrapy nor redis: `crawler seed` and `crawler ingest`
+need only redis, and single-machine crawls need neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_PREFIX = "crawler"  # the first part of every Redis key of distributed crawls
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The Redis keys of one distributed run (and the stream all runs share)."""
+
+    prefix: str
+    run: str
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:run:{self.run}:{name}"
+
+    @property
+    def config(self) -> str:
+        """String: the run's configuration (JSON), written by `crawler seed`."""
+        return self._key("config")
+
+    @property
+    def seeds(self) -> str:
+        """List: indexes of the run's sites whose start requests no worker has made yet."""
+        return self._key("seeds")
+
+    @property
+    def requests(self) -> str:
+        """List: the shared request queue (scrapy-redis's queue key)."""
+        return self._key("requests")
+
+    @property
+    def dupefilter(self) -> str:
+        """Set: fingerprints of every request scheduled in the run (scrapy-redis's filter)."""
+        return self._key("dupefilter")
+
+    @property
+    def items(self) -> str:
+        """Set: digests of the article URLs sent to the stream in this run (one story, one item)."""
+        return self._key("items")
+
+    @property
+    def workers(self) -> str:
+        """Hash: worker id -> "<redis time> <busy 0/1>", its last heartbeat."""
+        return self._key("workers")
+
+    def inflight(self, worker: str) -> str:
+        """List: the requests a worker took from the queue and has not finished."""
+        return self._key(f"inflight:{worker}")
+
+    def all(self, workers: list[str] | tuple[str, ...] = ()) -> list[str]:
+        """Every key of the run (with these workers' in-flight lists)."""
+        return [self.config, self.seeds, self.requests, self.dupefilter, self.items,
+                self.workers, *(self.inflight(w) for w in workers)]
+
+
+def stream_key(prefix: str) -> str:
+    """The stream every worker adds its items to and `crawler ingest` reads."""
+    return f"{prefix}:items"
+
+
+def current_key(prefix: str) -> str:
+    """String: the name of the run that workers without DISTRIBUTED_RUN join."""
+    return f"{prefix}:current"

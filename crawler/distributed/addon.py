@@ -1,0 +1,96 @@
+"""The Scrapy add-on that turns `scrapy crawl news` into a distributed worker when DISTRIBUTED
+is on: scrapy-redis's scheduler and duplicate filter on the run's keys, items to a Redis stream
+instead of the archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import NotConfigured, UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
+
+from crawler.distributed import Keys, current_key
+
+ARCHIVE_PIPELINE = "pipelines.archive.ArchivePipeline"
+STREAM_PIPELINE = "pipelines.stream.StreamPipeline"
+QUEUE = "crawler.distributed.queue.ReliableQueue"
+SCHEDULER = "crawler.distributed.queue.Scheduler"
+EXTENSION = "crawler.distributed.worker.WorkerExtension"
+MIDDLEWARE = "crawler.distributed.worker.InflightMiddleware"
+
+
+def worker_problem(settings: Any, spider_args: dict[str, Any]) -> str | None:
+    """Why `scrapy crawl` cannot start as a distributed worker, None when it can. Names the run
+    in the settings (DISTRIBUTED_RUN), so that every part of the worker joins the same one."""
+    if spider_args.get("start_urls") or spider_args.get("sites"):
+        return ("a distributed worker takes its sites from `crawler seed`, "
+                "not from -a start_urls or -a sites")
+    try:
+        import redis
+        import scrapy_redis  # noqa: F401
+    except ImportError:
+        return "distributed crawls need `pip install 'news-archive-crawler[distributed]'`"
+    url, prefix = settings.get("REDIS_URL"), settings.get("DISTRIBUTED_PREFIX")
+    try:
+        server = redis.Redis.from_url(url)
+        name = settings.get("DISTRIBUTED_RUN") or (
+            server.get(current_key(prefix)) or b"").decode()
+        if not name:
+            return "no distributed run to join: seed one with `crawler seed`"
+        if not server.exists(Keys(prefix, name).config):
+            return f"no distributed run {name!r} in Redis: seed it with `crawler seed`"
+    except (redis.RedisError, ValueError) as error:
+        return f"cannot reach Redis at {url}: {error}"
+    settings.set("DISTRIBUTED_RUN", name, "cmdline")
+    return None
+
+
+class DistributedAddon:
+    """Configure the crawl as one worker of a distributed run (nothing when DISTRIBUTED is off)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DistributedAddon:
+        return cls(crawler)
+
+    def update_settings(self, settings: Any) -> None:
+        if not settings.getbool("DISTRIBUTED"):
+            raise NotConfigured  # single-machine crawl: nothing to change, nothing to say
+        problem = worker_problem(settings, {})
+        if problem:
+            raise UsageError(problem)
+        spider = self.crawler.spider
+        if not hasattr(spider, "site_start"):
+            raise UsageError(f"spider {spider.name!r} cannot crawl distributed: "
+                             "only the news spiders can")
+        from crawler.distributed.worker import join_run
+
+        spider.distributed = join_run(spider, settings)
+        run = settings.get("DISTRIBUTED_RUN")
+        keys = Keys(settings.get("DISTRIBUTED_PREFIX"), run)
+        for name, value in (
+            ("SCHEDULER", SCHEDULER),
+            ("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter"),
+            ("SCHEDULER_QUEUE_CLASS", QUEUE),
+            ("SCHEDULER_QUEUE_KEY", keys.requests),
+            ("SCHEDULER_DUPEFILTER_KEY", keys.dupefilter),
+            # The frontier outlives every worker: one that finishes must not clear it.
+            ("SCHEDULER_PERSIST", True),
+        ):
+            settings.set(name, value, "addon")
+        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+        pipelines[STREAM_PIPELINE] = pipelines.pop(ARCHIVE_PIPELINE, 300)
+        rewrite(settings, "ITEM_PIPELINES", pipelines)
+        rewrite(settings, "EXTENSIONS", {**settings.getdict("EXTENSIONS"), EXTENSION: 0})
+        # Outermost spider middleware: it sees the end of a callback's output last.
+        rewrite(settings, "SPIDER_MIDDLEWARES",
+                {**settings.getdict("SPIDER_MIDDLEWARES"), MIDDLEWARE: 0})
+
+
+def rewrite(settings: Any, name: str, value: dict[str, Any]) -> None:
+    """Replace a component list at the priority it was set with (the project's, for the item
+    pipelines): an add-on's own priority is lower than the project's."""
+    priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["addon"])
+    settings.set(name, value, priority)

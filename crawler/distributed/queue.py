@@ -1,0 +1,65 @@
+"""The shared request queue: scrapy-redis's queue interface, made reliable for killed workers.
+
+A plain scrapy-redis queue pops a request and forgets it: a worker killed while fetching loses
+it. Here a pop moves the request, in one Redis command, from the shared queue to the worker's
+in-flight list, where it stays until the worker has handled the response (or put the request
+back, as a retry or a redirect does). Another worker gives a dead worker's in-flight requests
+back to the queue (see `crawler.distributed.worker`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy_redis.queue import Base
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+
+TOKEN = "distributed_token"  # request meta key: which in-flight entry a request is
+
+
+class ReliableQueue(Base):
+    """A last-in first-out queue (Scrapy's default order) with per-worker in-flight lists."""
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self.worker = spider.distributed
+        self.worker.queue = self
+
+    def __len__(self) -> int:
+        return self.server.llen(self.key)
+
+    def push(self, request: Request) -> None:
+        token = request.meta.pop(TOKEN, None)
+        data = self._encode_request(request)
+        pipe = self.server.pipeline()
+        pipe.lpush(self.key, data)
+        self.worker.forget(token, pipe)  # a retry or redirect of an in-flight request
+        pipe.execute()
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        data = self.server.lmove(self.key, self.worker.inflight_key, "LEFT", "LEFT")
+        if data is None:
+            return None
+        request = self._decode_request(data)
+        request.meta[TOKEN] = self.worker.hold(data)
+        return request
+
+
+class Scheduler(RedisScheduler):
+    """scrapy-redis's scheduler, counting in Scrapy's stats without the deprecated spider
+    argument."""
+
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request

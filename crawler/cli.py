@@ -432,3 +432,10 @@ def main() -> None:
     """Entry point of `python -m crawler`."""
     cli(prog_name="crawler")
 
+
+
+from crawler.distributed.commands import ingest, seed, status  # noqa: E402
+
+cli.add_command(seed)
+cli.add_command(ingest)
+cli.add_command(status)

@@ -1,0 +1,322 @@
+"""The one writer of a distributed crawl: apply the stream's items to the archive.
+
+Entries are read through a consumer group and acknowledged (and deleted) only after the SQLite
+transaction that applied them has committed; the ids of applied entries are kept in the archive
+in that same transaction, so an entry delivered again after a crash is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from crawler.archive import Archive, ArchiveError, ArticleNotFound, crawl_counts
+from crawler.archive.lock import WriterLock
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.distributed import Keys, stream_key
+from crawler.distributed.codec import EntryError, decode
+from crawler.distributed.runs import RunConfig
+from crawler.sites import SitesError
+
+logger = logging.getLogger(__name__)
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS distributed_applied (
+    stream TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (stream, entry_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS distributed_runs (
+    run TEXT PRIMARY KEY, crawl_id INTEGER REFERENCES crawls(id), config TEXT,
+    workers TEXT NOT NULL DEFAULT '{}', stats TEXT NOT NULL DEFAULT '{}',
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+"""
+# How the workers' finish reasons read as the run's status in the crawls table.
+INTERRUPTED = ("shutdown", "cancelled")
+FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount",
+            "closespider_timeout", "closespider_errorcount")
+
+
+class IngestError(Exception):
+    """The ingester cannot go on, said in one line."""
+
+
+@dataclass
+class Run:
+    """What the ingester knows of one run: its crawl, its sites' schedules, its workers."""
+
+    name: str
+    crawl_id: int
+    config: RunConfig | None
+    workers: dict[str, str] = field(default_factory=dict)  # worker -> running / finish reason
+    stats: dict[str, Any] = field(default_factory=dict)  # the workers' stats, summed
+    counts: Counter = field(default_factory=Counter)  # archive outcomes of the run's items
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    dirty: bool = False
+
+    def __post_init__(self) -> None:
+        if self.config is not None:
+            try:
+                self.schedules = {c.site: c.schedule for c in self.config.configs()}
+            except SitesError as error:
+                logger.warning("Run %s: %s; the default revisit schedule applies", self.name,
+                               error)
+
+    def schedule_for(self, site: str) -> Schedule:
+        return self.schedules.get(site, DEFAULT_SCHEDULE)
+
+    def status(self) -> str | None:
+        """The crawl's status once every worker has closed or been lost; None before."""
+        reasons = list(self.workers.values())
+        if not reasons or "running" in reasons:
+            return None
+        reported = [r for r in reasons if r != "lost"]
+        if not reported:
+            return "killed"
+        # A worker finishes only when the whole run is done: then the run is, whoever was
+        # interrupted or killed on the way (their requests went to the others).
+        if "finished" in reported:
+            return "finished"
+        if any(r in INTERRUPTED for r in reported):
+            return "interrupted"
+        odd = [r for r in reported if r not in FINISHED]
+        return odd[0] if odd else "finished"
+
+    def merged_stats(self) -> dict[str, Any]:
+        stats = dict(self.stats)
+        stats.update({f"archive/{k}": v for k, v in self.counts.items()})
+        stats["distributed/run"] = self.name
+        stats["distributed/workers"] = len(self.workers)
+        stats["distributed/workers_lost"] = sum(r == "lost" for r in self.workers.values())
+        return stats
+
+
+def add_stats(total: dict[str, Any], stats: dict[str, Any]) -> None:
+    """Sum one worker's numeric stats into the run's."""
+    for key, value in stats.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            total[key] = total.get(key, 0) + value
+
+
+class Ingester:
+    """Reads a stream through a consumer group and applies its entries to one archive."""
+
+    def __init__(self, archive_path: str, redis_url: str, prefix: str, group: str,
+                 batch: int = 100, lock_wait: float = 0) -> None:
+        self.archive_path = archive_path
+        self.redis_url = redis_url
+        self.prefix = prefix
+        self.stream = stream_key(prefix)
+        self.group = group
+        self.batch = batch
+        self.lock_wait = lock_wait
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}"
+        self.server: redis.Redis | None = None
+        self.archive: Archive | None = None
+        self.lock: WriterLock | None = None
+        self.runs: dict[str, Run] = {}
+        self.totals: Counter = Counter()
+
+    def open(self) -> None:
+        """Take the archive's writer lock, open it, and join (or create) the consumer group."""
+        self.lock = WriterLock.acquire(self.archive_path, self.lock_wait)
+        try:
+            self.archive = Archive.open(self.archive_path)
+            self.archive.db.conn.executescript(TABLES)
+            self.server = redis.Redis.from_url(self.redis_url)
+            try:
+                self.server.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+            except redis.ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+            self.claim()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def claim(self) -> int:
+        """Take over every entry delivered to an earlier ingester and not acknowledged: it died
+        (the archive's writer lock, which this process holds, says no other one runs)."""
+        claimed, start = 0, "0-0"
+        while True:
+            start, entries, *_ = self.server.xautoclaim(
+                self.stream, self.group, self.consumer, min_idle_time=0, start_id=start,
+                count=self.batch)
+            claimed += len(entries)
+            if start in (b"0-0", "0-0"):
+                break
+        for consumer in self.server.xinfo_consumers(self.stream, self.group):
+            name = consumer["name"].decode() if isinstance(consumer["name"], bytes) \
+                else consumer["name"]
+            if name != self.consumer and not consumer["pending"]:
+                self.server.xgroup_delconsumer(self.stream, self.group, name)
+        if claimed:
+            logger.info("Took over %s entries an earlier ingester had not finished", claimed)
+        return claimed
+
+    def run(self, drain: bool = False, block_ms: int = 1000,
+            stopping: Callable[[], bool] = lambda: False) -> Counter:
+        """Apply entries until stopped (or, with drain, until the stream has nothing new)."""
+        backlog = True  # entries claimed or delivered before: read them first
+        while not stopping():
+            if backlog:
+                answer = self.server.xreadgroup(self.group, self.consumer, {self.stream: "0"},
+                                                count=self.batch)
+            else:
+                answer = self.server.xreadgroup(self.group, self.consumer, {self.stream: ">"},
+                                                count=self.batch,
+                                                block=200 if drain else block_ms)
+            entries = answer[0][1] if answer else []
+            if not entries:
+                if backlog:
+                    backlog = False
+                    continue
+                if drain:
+                    break
+                continue
+            self.apply(entries)
+        return self.totals
+
+    def apply(self, entries: list[tuple[bytes, dict[bytes, bytes] | None]]) -> None:
+        """Apply a batch in one transaction, then acknowledge and delete its entries."""
+        ids = [entry_id.decode() for entry_id, _ in entries]
+        db = self.archive.db
+        try:
+            with db.atomic():
+                done = self.applied(ids)
+                for (_, fields), entry_id in zip(entries, ids, strict=True):
+                    if entry_id in done:
+                        self.totals["already_applied"] += 1
+                        continue
+                    if fields:  # an entry deleted from the stream comes back without fields
+                        self.apply_entry(entry_id, fields)
+                    db.execute("INSERT INTO distributed_applied (stream, entry_id) VALUES (?, ?)",
+                               (self.stream, entry_id))
+                self.save_runs()
+        except ArchiveError as error:
+            raise IngestError(str(error)) from None
+        pipe = self.server.pipeline()
+        pipe.xack(self.stream, self.group, *ids)
+        pipe.xdel(self.stream, *ids)
+        pipe.execute()
+
+    def applied(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        marks = ", ".join("?" for _ in ids)
+        return {row[0] for row in self.archive.db.execute(
+            f"SELECT entry_id FROM distributed_applied WHERE stream = ? AND entry_id IN ({marks})",
+            (self.stream, *ids))}
+
+    def apply_entry(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
+        try:
+            kind, run_name, worker, data = decode(fields)
+        except EntryError as error:
+            self.totals["unreadable"] += 1
+            logger.error("Skipped stream entry %s: %s", entry_id, error)
+            return
+        run = self.run_of(run_name, data if kind == "run" else None)
+        if kind == "run":
+            return
+        if kind in ("opened", "closed", "lost"):
+            self.worker_event(run, kind, worker, data)
+            return
+        try:
+            with self.archive.db.atomic():
+                outcome = self.apply_item(run, kind, data)
+        except (KeyError, TypeError, ValueError, ArticleNotFound) as error:
+            self.totals["unreadable"] += 1
+            run.counts["error"] += 1
+            logger.error("Skipped stream entry %s (%s): %s", entry_id, kind, error)
+            return
+        run.counts[str(outcome)] += 1
+        run.dirty = True
+        self.totals[str(outcome)] += 1
+
+    def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
+        archive = self.archive
+        if kind == "skipped":
+            archive.record_skip(data["url"], data["reason"], data.get("fetched_at"))
+            return "skipped"
+        if kind == "recheck":
+            return archive.record_check(
+                data["article_id"], data["status"], data["url"], run.crawl_id,
+                data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))
+        return archive.save(data, run.crawl_id, run.schedule_for(data["site"]))
+
+    def run_of(self, name: str, start: dict[str, Any] | None) -> Run:
+        """The run an entry belongs to, recording its crawl the first time it is seen."""
+        if name in self.runs:
+            return self.runs[name]
+        row = self.archive.db.execute(
+            "SELECT crawl_id, config, workers, stats, counts FROM distributed_runs WHERE run = ?",
+            (name,)).fetchone()
+        if row:
+            run = Run(name, row[0], RunConfig.from_json(row[1]) if row[1] else None,
+                      json.loads(row[2]), json.loads(row[3]), Counter(json.loads(row[4])))
+        else:
+            config = RunConfig.from_json(json.dumps(start)) if start else self.stored_config(name)
+            urls = (start or {}).get("all_start_urls") or (
+                safe_start_urls(config) if config else [])
+            crawl_id = self.archive.start_crawl(
+                config.spider if config else "news", urls, config.started_at if config else None)
+            run = Run(name, crawl_id, config, dirty=True)
+            self.archive.db.execute(
+                "INSERT INTO distributed_runs (run, crawl_id, config) VALUES (?, ?, ?)",
+                (name, crawl_id, config.to_json() if config else None))
+            logger.info("Run %s is crawl %s of the archive", name, crawl_id)
+        self.runs[name] = run
+        return run
+
+    def stored_config(self, name: str) -> RunConfig | None:
+        """A run's configuration from Redis, for entries whose run start was never read."""
+        text = self.server.get(Keys(self.prefix, name).config)
+        return RunConfig.from_json(text) if text else None
+
+    def worker_event(self, run: Run, kind: str, worker: str, data: dict[str, Any]) -> None:
+        """A worker joined, closed (with its stats) or was found dead; finish the crawl once
+        every worker of the run has closed or been lost."""
+        if kind == "opened":
+            run.workers[worker] = "running"
+        elif kind == "closed":
+            run.workers[worker] = data.get("reason") or "finished"
+            add_stats(run.stats, data.get("stats") or {})
+        elif run.workers.get(worker, "running") == "running":
+            run.workers[worker] = "lost"
+        run.dirty = True
+        self.totals[f"worker_{kind}"] += 1
+        status = run.status()
+        if status is not None:
+            stats = run.merged_stats()
+            self.archive.finish_crawl(run.crawl_id, status, crawl_counts(stats), stats,
+                                      data.get("at"))
+
+    def save_runs(self) -> None:
+        for run in self.runs.values():
+            if run.dirty:
+                self.archive.db.execute(
+                    "UPDATE distributed_runs SET workers = ?, stats = ?, counts = ? WHERE run = ?",
+                    (json.dumps(run.workers), json.dumps(run.stats), json.dumps(run.counts),
+                     run.name))
+                run.dirty = False
+
+
+def safe_start_urls(config: RunConfig) -> list[str]:
+    try:
+        return config.all_start_urls()
+    except SitesError:
+        return list(config.start_urls)

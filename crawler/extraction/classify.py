@@ -11,7 +11,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import parse_html
+from crawler.extraction.body import element_text, parse_html
 from crawler.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
 from crawler.extraction.page import LONG_PARAGRAPH_CHARS, Page
 from crawler.extraction.text import normalize_space, split_paragraphs
@@ -442,7 +442,7 @@ def _sort_link(
     shape = url_shape(target)
     if shape.blocked or shape.canonical in seen or not same_site(target, sites):
         return
-    text = normalize_space(anchor.text_content()).lower()
+    text = normalize_space(element_text(anchor)).lower()
     rel = (anchor.get("rel") or "").lower().split()
     rel_next = "next" in rel or target in next_links
     # WordPress marks the next story rel="next" too: a story-shaped target is a story

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import extract_body, parse_html
+from crawler.extraction.body import element_text, extract_body, parse_html
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
@@ -110,7 +110,7 @@ def _value_of(el: object) -> str | None:
         return normalize_space(el) or None
     if not isinstance(el, etree._Element):
         return None
-    return normalize_space(el.text_content()) or None
+    return normalize_space(element_text(el)) or None
 
 
 def _date_of(el: etree._Element) -> str | None:
@@ -118,7 +118,7 @@ def _date_of(el: etree._Element) -> str | None:
         value = el.get(attr)
         if value and any(ch.isdigit() for ch in value):
             return value
-    return normalize_space(el.text_content()) or None
+    return normalize_space(element_text(el)) or None
 
 
 def _site(url: str | None) -> str:
@@ -345,7 +345,7 @@ class Page:
         lines = [
             el
             for el in found
-            if 0 < len(normalize_space(el.text_content())) <= MAX_LINE_CHARS
+            if 0 < len(normalize_space(element_text(el))) <= MAX_LINE_CHARS
             and not sel.NOT_BYLINE_BOXES(el)
         ]
         # of a line and the parts inside it ("byline": name, title), the parts
@@ -469,7 +469,7 @@ class Page:
         blocks: dict[etree._Element, int] = {}
         for el in self.tree.iter("p", "div", "br"):
             if el.tag == "p":
-                length = len(normalize_space(el.text_content()))
+                length = len(normalize_space(element_text(el)))
             elif el.tag == "br":  # text set off by line breaks
                 length = len(normalize_space(el.tail))
             else:

@@ -14,13 +14,16 @@ _INVISIBLE = {
     **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, 0x2060, 0xFEFF, 0xAD]),
     0x200B: " ",
 }
+_HAS_INVISIBLE = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE) + "]")
 
 
 def normalize_space(text: str | None) -> str:
     """Collapse runs of whitespace (including non-breaking) to one space; drop control marks."""
     if not text:
         return ""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if _HAS_INVISIBLE.search(text):  # rare: a scan is much cheaper than translating every text
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def unescape(text: str) -> str:

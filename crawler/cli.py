@@ -140,21 +140,23 @@ def diff(url: str, from_version: int | None, to_version: int | None, style: str 
 @click.option("--until", metavar="DATE", help="Published on or before (ISO date or time).")
 @click.option("--limit", default=20, show_default=True, help="Most results to show.")
 @click.option("--all-versions", is_flag=True, help="Search old versions too.")
+@click.option("--rank", is_flag=True,
+              help="Most relevant first (BM25), not newest first; slower for common words.")
 @db_option
 @output_options
 @archive_errors
 def search(query: str, site: str | None, section: str | None, since: str | None,
-           until: str | None, limit: int, all_versions: bool, db_path: str, as_json: bool,
-           as_csv: bool) -> None:
+           until: str | None, limit: int, all_versions: bool, rank: bool, db_path: str,
+           as_json: bool, as_csv: bool) -> None:
     """Full-text search of titles, summaries and bodies (SQLite FTS5 query syntax).
 
     Example: crawler search '"small boat" AND Iraq' --site asianlite.com --since 2025-08-01
 
-    Matches are shown in [brackets] in the snippet.
+    The newest versions come first; matches are shown in [brackets] in the snippet.
     """
     with Archive.open(db_path, readonly=True) as archive:
         rows = archive.search(query, limit=limit, site=site, all_versions=all_versions,
-                              section=section, since=since, until=until)
+                              section=section, since=since, until=until, rank=rank)
     if not rows and not (as_json or as_csv):
         click.echo("No matches.")
         return
@@ -431,7 +433,6 @@ def demo(db_path: str | None) -> None:
 def main() -> None:
     """Entry point of `python -m crawler`."""
     cli(prog_name="crawler")
-
 
 
 from crawler.distributed.commands import ingest, seed, status  # noqa: E402

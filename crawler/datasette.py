@@ -13,9 +13,9 @@ from crawler.archive import Archive, ArchiveError
 INSTALL_HINT = "pip install 'news-archive-crawler[serve]'"
 # Longer than Datasette's 1 s default: the canned queries read every version of an archive.
 DATASETTE_SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000}
-# FTS5's own tables behind versions_fts; Datasette lists them unless hidden.
-FTS_SHADOW_TABLES = ("versions_fts_data", "versions_fts_idx", "versions_fts_docsize",
-                     "versions_fts_config")
+# FTS5's own tables behind versions_fts and latest_fts; Datasette lists them unless hidden.
+FTS_SHADOW_TABLES = tuple(f"{index}_{part}" for index in ("versions_fts", "latest_fts")
+                          for part in ("data", "idx", "docsize", "config"))
 # The MinHash index behind `similar`: binary signatures and band keys, nothing to read.
 SIMILARITY_INDEX_TABLES = ("signatures", "similarity_bands")
 
@@ -75,7 +75,7 @@ LATEST_COLUMNS = {
     "article_id": "Article id (articles.id).",
     **{name: ARTICLE_COLUMNS[name] for name in (
         "url", "site", "first_seen", "last_seen", "last_changed_at", "removed_at")},
-    "version_id": "The newest version's id (versions.id, the rowid versions_fts indexes).",
+    "version_id": "The newest version's id (versions.id, the rowid latest_fts indexes).",
     "version": "Number of the newest version: how many versions the story has.",
     **{name: VERSION_COLUMNS[name] for name in (
         "fetched_at", "content_hash", "title", "summary", "authors", "published", "modified",
@@ -298,7 +298,7 @@ def metadata(db_name: str = "archive") -> dict[str, Any]:
         "latest": _table(
             "Each article with its newest version. Search covers titles, summaries and "
             "bodies (add _searchmode=raw for FTS5 syntax: \"exact phrase\", migra*, OR).",
-            LATEST_COLUMNS, sort_desc="published", fts_table="versions_fts",
+            LATEST_COLUMNS, sort_desc="published", fts_table="latest_fts",
             fts_pk="version_id", facets=["site", "section", {"array": "authors"}],
         ),
         "articles": _table(

@@ -202,3 +202,89 @@ def test_a_story_under_a_new_url_with_the_same_text_stays_one_article(archive: A
     # the same text on another site is a syndicated copy, not the same article
     assert archive.save(story(url="https://other.org/plan/", site="other.org",
                               aliases=[])) is Outcome.NEW_ARTICLE
+
+
+def _story_at(n: int, **changes) -> dict:
+    return story(url=f"https://example.com/2025/08/{n:02d}/story/", aliases=[],
+                 fetched_at=f"2025-08-{n:02d}T10:00:00Z", **changes)
+
+
+def test_search_lists_newest_first_or_by_relevance(archive: Archive) -> None:
+    archive.save(_story_at(1, title="Budget", body="The budget, the budget, the budget."))
+    archive.save(_story_at(2, title="Roads", body="Roads and one budget line."))
+    archive.save(_story_at(3, title="Parks", body="Parks and a budget."))
+    assert [h["title"] for h in archive.search("budget")] == ["Parks", "Roads", "Budget"]
+    assert archive.search("budget", rank=True)[0]["title"] == "Budget"
+    assert [h["title"] for h in archive.search("budget", limit=2)] == ["Parks", "Roads"]
+    # the newest first holds among all versions too, and after filters
+    archive.save(_story_at(1, title="Budget", body="The budget was cut."))
+    assert [(h["title"], h["version"]) for h in archive.search("budget", all_versions=True)] == [
+        ("Budget", 2), ("Parks", 1), ("Roads", 1), ("Budget", 1)]
+    assert [h["title"] for h in archive.search("budget", until="2025-08-22", limit=1)] == [
+        "Budget"]
+
+
+def _latest_index(archive: Archive, word: str) -> set[int]:
+    return {rowid for (rowid,) in archive.db.execute(
+        "SELECT rowid FROM latest_fts WHERE latest_fts MATCH ?", (word,))}
+
+
+def _newest_versions_with(archive: Archive, word: str) -> set[int]:
+    # the answer from the index of every version, kept by the triggers sqlite-utils names
+    return {rowid for (rowid,) in archive.db.execute(
+        """SELECT v.id FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid
+           WHERE versions_fts MATCH ? AND v.version = (
+               SELECT MAX(version) FROM versions WHERE article_id = v.article_id)""", (word,))}
+
+
+def test_the_index_of_newest_versions_follows_every_write(archive: Archive) -> None:
+    words = ("council", "residents", "june", "july", "correction", "parks")
+    archive.save(_story_at(1))
+    archive.save(_story_at(2, body=BODY + "\n\nParks reopen."))
+    archive.save(_story_at(1, body=BODY.replace("May", "June")))
+    archive.save(_story_at(1, body=BODY.replace("May", "July")))
+    archive.save(_story_at(2, body=BODY + "\n\nCorrection: parks stay shut."))
+    for word in words:
+        assert _latest_index(archive, word) == _newest_versions_with(archive, word), word
+    assert _latest_index(archive, "july") and not _latest_index(archive, "june")
+    # a newest version's text rewritten (crawler reextract --apply), then an older one's
+    newest = archive.versions(1)[-1]
+    archive.supersede(newest["id"], {**newest, "body": "Residents will vote in August."}, "x")
+    archive.supersede(archive.versions(1)[0]["id"], {**newest, "body": "Nothing."}, "x")
+    # the newest version removed: the one before it is the newest again
+    archive.db.execute("PRAGMA foreign_keys = OFF")  # fetches and signatures refer to it
+    with archive.db.atomic():
+        archive.db.execute("DELETE FROM versions WHERE id = ?", (newest["id"],))
+    for word in (*words, "august", "nothing"):
+        assert _latest_index(archive, word) == _newest_versions_with(archive, word), word
+    assert [h["version"] for h in archive.search("june")] == [2]
+
+
+def test_archive_of_schema_4_gets_its_index_of_newest_versions_after_a_backup(
+        tmp_path: Path) -> None:
+    from crawler.archive.schema import MIGRATIONS
+
+    path = tmp_path / "archive.db"
+    old = sqlite_utils.Database(path)
+    for number, migration in enumerate(MIGRATIONS[:4], 1):
+        with old.atomic():
+            migration(old)
+            old.execute(f"PRAGMA user_version = {number}")
+    with old.atomic():
+        old.execute("INSERT INTO articles (id, url, site, first_seen, last_seen) VALUES "
+                    "(1, 'https://example.com/a/', 'example.com', '2025', '2025')")
+        for number, body in enumerate(("Vote in May.", "Vote in June."), 1):
+            old.execute("INSERT INTO versions (article_id, version, fetched_at, content_hash, "
+                        "title, body) VALUES (1, ?, '2025', ?, 'Vote', ?)",
+                        (number, str(number), body))
+    old.close()
+    with pytest.raises(ArchiveError, match="schema version 4"):
+        Archive.open(path, readonly=True)
+    with Archive.open(path) as archive:
+        assert archive.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [h["version"] for h in archive.search("vote")] == [2]
+        assert archive.search("may") == [] and len(archive.search("may", all_versions=True)) == 1
+    backup = sqlite3.connect(tmp_path / "archive.db.v4.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert backup.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 2
+    backup.close()

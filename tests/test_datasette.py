@@ -166,7 +166,8 @@ def test_every_column_of_the_archive_is_described(archive: Path) -> None:
     conn = sqlite3.connect(archive)
     names = [name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-        "AND name NOT LIKE 'versions_fts%' AND name NOT LIKE 'sqlite_%'")]
+        "AND name NOT LIKE 'versions_fts%' AND name NOT LIKE 'latest_fts%' "
+        "AND name NOT LIKE 'sqlite_%'")]
     for name in names:
         assert tables.get(name, {}).get("description"), f"{name} has no description"
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{name}])")]
@@ -191,7 +192,7 @@ def test_datasette_1_reads_search_facets_and_queries_from_its_configuration() ->
     assert meta["databases"]["news"]["tables"]["latest"]["columns"]["url"]
     assert "facets" not in meta["databases"]["news"]["tables"]["latest"]
     latest = config["databases"]["news"]["tables"]["latest"]
-    assert latest["fts_table"] == "versions_fts" and latest["fts_pk"] == "version_id"
+    assert latest["fts_table"] == "latest_fts" and latest["fts_pk"] == "version_id"
     assert config["databases"]["news"]["queries"].keys() == QUERIES.keys()
     assert all(config["databases"]["news"]["tables"][t]["hidden"] for t in FTS_SHADOW_TABLES)
 

@@ -196,6 +196,49 @@ CREATE TABLE similar (
 """
 
 
+# A second full-text index holding each article's newest version only, the one search reads by
+# default: a third of versions_fts's rows, none of which has to be checked for being the newest.
+# Triggers keep it so however versions are written, rewritten or removed.
+V5 = """
+CREATE VIRTUAL TABLE [latest_fts] USING FTS5 (
+    [title], [summary], [body], tokenize='porter unicode61', content=[versions]
+);
+INSERT INTO [latest_fts] (rowid, [title], [summary], [body])
+SELECT v.id, v.title, v.summary, v.body FROM versions v
+WHERE v.version = (SELECT MAX(version) FROM versions WHERE article_id = v.article_id);
+CREATE TRIGGER [versions_latest_ai] AFTER INSERT ON [versions]
+WHEN NOT EXISTS (SELECT 1 FROM versions WHERE article_id = new.article_id
+                 AND version > new.version)
+BEGIN
+    INSERT INTO [latest_fts] ([latest_fts], rowid, [title], [summary], [body])
+    SELECT 'delete', id, title, summary, body FROM versions
+    WHERE article_id = new.article_id AND version < new.version
+    ORDER BY version DESC LIMIT 1;
+    INSERT INTO [latest_fts] (rowid, [title], [summary], [body])
+    VALUES (new.id, new.title, new.summary, new.body);
+END;
+CREATE TRIGGER [versions_latest_au] AFTER UPDATE OF title, summary, body ON [versions]
+WHEN NOT EXISTS (SELECT 1 FROM versions WHERE article_id = old.article_id
+                 AND version > old.version)
+BEGIN
+    INSERT INTO [latest_fts] ([latest_fts], rowid, [title], [summary], [body])
+    VALUES ('delete', old.id, old.title, old.summary, old.body);
+    INSERT INTO [latest_fts] (rowid, [title], [summary], [body])
+    VALUES (new.id, new.title, new.summary, new.body);
+END;
+CREATE TRIGGER [versions_latest_ad] AFTER DELETE ON [versions]
+WHEN NOT EXISTS (SELECT 1 FROM versions WHERE article_id = old.article_id
+                 AND version > old.version)
+BEGIN
+    INSERT INTO [latest_fts] ([latest_fts], rowid, [title], [summary], [body])
+    VALUES ('delete', old.id, old.title, old.summary, old.body);
+    INSERT INTO [latest_fts] (rowid, [title], [summary], [body])
+    SELECT id, title, summary, body FROM versions WHERE article_id = old.article_id
+    ORDER BY version DESC LIMIT 1;
+END;
+"""
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the caller's transaction (executescript commits)."""
     statement = ""
@@ -228,7 +271,12 @@ def _v4(db: Database) -> None:
     run_script(db, V4)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: Database) -> None:
+    """A full-text index of newest versions only, for search that stays fast at scale."""
+    run_script(db, V5)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -606,13 +606,18 @@ class Archive:
     def search(
         self, query: str, limit: int = 20, site: str | None = None, all_versions: bool = False,
         section: str | None = None, since: str | None = None, until: str | None = None,
+        rank: bool = False,
     ) -> list[dict[str, Any]]:
-        """Full-text search (FTS5 syntax) over versions, latest versions only unless asked.
+        """Full-text search (FTS5 syntax) over articles' newest versions, or every version.
 
-        since/until bound the publication date (or, without one, when the article was first
-        seen); an ISO date like 2025-10-06 covers the whole day.
+        Newest first (the version archived last first), an order the index keeps, so a word in
+        most articles costs no more than a rare one; rank=True orders by relevance (bm25)
+        instead, which scores every match first. since/until bound the publication date (or,
+        without one, when the article was first seen); an ISO date like 2025-10-06 covers
+        the whole day.
         """
-        where = ["versions_fts MATCH :query"]
+        fts = "versions_fts" if all_versions else "latest_fts"
+        where = [f"{fts} MATCH :query"]
         if section:
             where.append("v.section = :section COLLATE NOCASE")
         if since:
@@ -620,20 +625,16 @@ class Archive:
         if until:
             where.append("COALESCE(v.published, a.first_seen) < :until")
             until = until + "\uffff"  # an ISO prefix covers everything that starts with it
-        if not all_versions:
-            where.append(
-                "v.version = (SELECT MAX(version) FROM versions WHERE article_id = v.article_id)"
-            )
         if site:
             where.append("a.site = :site")
         sql = f"""
             SELECT a.url, a.site, v.version, v.fetched_at, v.title, v.section, v.published,
-                   snippet(versions_fts, 2, '[', ']', '…', 16) AS snippet
-            FROM versions_fts
-            JOIN versions v ON v.id = versions_fts.rowid
+                   snippet({fts}, 2, '[', ']', '…', 16) AS snippet
+            FROM {fts}
+            JOIN versions v ON v.id = {fts}.rowid
             JOIN articles a ON a.id = v.article_id
             WHERE {" AND ".join(where)}
-            ORDER BY versions_fts.rank LIMIT :limit"""
+            ORDER BY {f"{fts}.rank" if rank else f"{fts}.rowid DESC"} LIMIT :limit"""
         try:
             return self._all(sql, {"query": query, "site": site, "limit": limit,
                                    "section": section, "since": since, "until": until})

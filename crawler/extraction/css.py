@@ -8,6 +8,7 @@ once by class, id and tag and each group is answered from the index in microseco
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -89,6 +90,30 @@ class Compound:
             return ("attr", self.attrs[0][0])
         return ("all", "")
 
+    @functools.cached_property
+    def prefilter(self) -> etree.XPath | None:
+        """An XPath that finds a superset of this compound's matches in C, or None.
+
+        For a compound of attribute tests on a common tag (``a[href="#top"]``) or on any
+        element (``[class^=ad-]``), where walking an index bucket in Python would visit
+        hundreds of elements to keep a few.
+        """
+        if self.id or self.classes or not self.attrs:
+            return None
+        tests = []
+        for name, op, value in self.attrs:
+            if "'" in value:
+                return None
+            if op == "":
+                tests.append(f"@{name}")
+            elif op == "=":
+                tests.append(f"@{name}='{value}'")
+            elif op in ("^=", "|="):
+                tests.append(f"starts-with(@{name},'{value}')")
+            else:  # ~=, $=, *=: the value is somewhere in the attribute
+                tests.append(f"contains(@{name},'{value}')")
+        return etree.XPath(f"descendant-or-self::{self.tag or '*'}[{' and '.join(tests)}]")
+
     def matches(self, el: etree._Element) -> bool:
         """True when the element satisfies every test of the compound."""
         if self.tag is not None and el.tag != self.tag:
@@ -138,7 +163,9 @@ class Complex:
         last = self.parts[-1]
         anchor = next((p for p in self.parts[:-1] if p.id or p.classes), None)
         if anchor is None or last.id or last.classes:
-            return [el for el in index.bucket(last.key) if self.matches(el)]
+            prefilter = last.prefilter
+            candidates = prefilter(index.root) if prefilter is not None else index.bucket(last.key)
+            return [el for el in candidates if self.matches(el)]
         # ".byline a": few bylines, many links; search down from the rare part
         found: list[etree._Element] = []
         for top in index.bucket(anchor.key):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -24,6 +24,11 @@ _PART = re.compile(r"[.#][\w-]+|\[[^\]]+\]")
 _ATTR = re.compile(
     r"""^\[\s*(?P<name>[\w:-]+)\s*(?:(?P<op>[~^$*|]?=)\s*(?P<q>['"]?)(?P<value>.*?)(?P=q))?\s*\]$"""
 )
+
+
+# Above this many elements in an index bucket, a compound's attribute tests run as one XPath
+# in C; below it, testing the bucket's elements in Python is cheaper than walking the tree.
+PREFILTER_ABOVE = 40
 
 
 class CSSError(ValueError):
@@ -163,8 +168,9 @@ class Complex:
         last = self.parts[-1]
         anchor = next((p for p in self.parts[:-1] if p.id or p.classes), None)
         if anchor is None or last.id or last.classes:
-            prefilter = last.prefilter
-            candidates = prefilter(index.root) if prefilter is not None else index.bucket(last.key)
+            candidates = index.bucket(last.key)
+            if len(candidates) > PREFILTER_ABOVE and last.prefilter is not None:
+                candidates = last.prefilter(index.root)
             return [el for el in candidates if self.matches(el)]
         # ".byline a": few bylines, many links; search down from the rare part
         found: list[etree._Element] = []
@@ -256,7 +262,7 @@ class TreeIndex:
             if ident:
                 by_id.setdefault(ident, []).append(el)
 
-    def bucket(self, key: tuple[str, str]) -> Iterable[etree._Element]:
+    def bucket(self, key: tuple[str, str]) -> Sequence[etree._Element]:
         """The elements filed under an index key."""
         kind, value = key
         if kind == "class":

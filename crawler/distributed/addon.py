@@ -17,6 +17,8 @@ QUEUE = "crawler.distributed.queue.ReliableQueue"
 SCHEDULER = "crawler.distributed.queue.Scheduler"
 EXTENSION = "crawler.distributed.worker.WorkerExtension"
 MIDDLEWARE = "crawler.distributed.worker.InflightMiddleware"
+SCRAPY_ROBOTS = "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
+ROBOTS = "crawler.distributed.robots.SharedRobotsTxtMiddleware"  # see its docstring
 
 
 def worker_problem(settings: Any, spider_args: dict[str, Any]) -> str | None:
@@ -87,6 +89,8 @@ class DistributedAddon:
         # Outermost spider middleware: it sees the end of a callback's output last.
         rewrite(settings, "SPIDER_MIDDLEWARES",
                 {**settings.getdict("SPIDER_MIDDLEWARES"), MIDDLEWARE: 0})
+        rewrite(settings, "DOWNLOADER_MIDDLEWARES", {
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"), SCRAPY_ROBOTS: None, ROBOTS: 100})
 
 
 def rewrite(settings: Any, name: str, value: dict[str, Any]) -> None:

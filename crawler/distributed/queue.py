@@ -9,12 +9,15 @@ back to the queue (see `crawler.distributed.worker`).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import Request
+from scrapy.utils.misc import load_object
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+logger = logging.getLogger(__name__)
 TOKEN = "distributed_token"  # request meta key: which in-flight entry a request is
 
 
@@ -47,8 +50,17 @@ class ReliableQueue(Base):
 
 
 class Scheduler(RedisScheduler):
-    """scrapy-redis's scheduler, counting in Scrapy's stats without the deprecated spider
-    argument."""
+    """scrapy-redis's scheduler, without the Scrapy APIs it uses that Scrapy deprecated (the
+    spider argument of stats, Spider.log)."""
+
+    def open(self, spider: Any) -> None:
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider,
+                                                 key=self.queue_key, serializer=self.serializer)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if len(self.queue):
+            logger.info("Joining a run with %s requests queued", len(self.queue))
 
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):

@@ -237,30 +237,27 @@ class Rules:
             yield sorted(selector.find(index), key=lambda el: index.order.get(el, 0))
 
 
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+_WITH_ID = etree.XPath("descendant-or-self::*[@id]")
+
+
 class TreeIndex:
     """Elements of one page by class token, id and tag, with their document order."""
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
-        self.order: dict[etree._Element, int] = {}
+        self.order: dict[etree._Element, int] = {
+            el: i for i, el in enumerate(root.iter(etree.Element))}
         self.by_class: dict[str, list[etree._Element]] = {}
         self.by_id: dict[str, list[etree._Element]] = {}
-        self.by_tag: dict[str, list[etree._Element]] = {}
+        self._by_tag: dict[str, list[etree._Element]] = {}  # filled on demand
         self._by_attr: dict[str, list[etree._Element]] = {}
-        by_class, by_id, by_tag, order = self.by_class, self.by_id, self.by_tag, self.order
-        for position, el in enumerate(root.iter()):
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            order[el] = position
-            by_tag.setdefault(tag, []).append(el)
-            classes = el.get("class")
-            if classes:
-                for token in classes.split():
-                    by_class.setdefault(token, []).append(el)
-            ident = el.get("id")
-            if ident:
-                by_id.setdefault(ident, []).append(el)
+        by_class, by_id = self.by_class, self.by_id
+        for el in _CLASSED(root):
+            for token in el.get("class").split():
+                by_class.setdefault(token, []).append(el)
+        for el in _WITH_ID(root):
+            by_id.setdefault(el.get("id"), []).append(el)
 
     def bucket(self, key: tuple[str, str]) -> Sequence[etree._Element]:
         """The elements filed under an index key."""
@@ -270,7 +267,9 @@ class TreeIndex:
         if kind == "id":
             return self.by_id.get(value, ())
         if kind == "tag":
-            return self.by_tag.get(value, ())
+            if value not in self._by_tag:
+                self._by_tag[value] = list(self.root.iter(value))
+            return self._by_tag[value]
         if kind == "attr":
             if value not in self._by_attr:
                 self._by_attr[value] = self.root.xpath(f"//*[@{value}]")

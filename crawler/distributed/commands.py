@@ -111,7 +111,8 @@ def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | No
               type=click.Path(dir_okay=False), help="Archive file to write.")
 @click.option("--drain", is_flag=True, help="Exit once the stream has nothing new (for cron).")
 @click.option("--group", default="archive", show_default=True,
-              help="Consumer group: one per archive fed from the stream.")
+              help="Redis consumer group of the ingester (one archive per stream: applied "
+                   "entries are deleted; feed another archive from another --prefix).")
 @click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1),
               help="Entries applied per transaction.")
 @click.option("--wait", "lock_wait", default=0.0, show_default=True,

@@ -232,7 +232,12 @@ class WorkerExtension:
             slot.nextcall.schedule()
 
     def spider_idle(self, spider: Any) -> None:
-        if self.worker.run_busy(self.timeout):
+        try:
+            busy = self.worker.run_busy(self.timeout)
+        except redis.RedisError as error:  # Redis is away: wait for it rather than stop
+            logger.warning("Cannot tell whether run %s is done: %s", self.worker.keys.run, error)
+            busy = True
+        if busy:
             self.quiet_since = None
             raise DontCloseSpider
         now = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -31,8 +32,12 @@ HOST_ALIAS_PREFIX = re.compile(r"^(?:www\d*|m|mobile|amp)\.", re.IGNORECASE)
 # Second-level labels under which a country's sites register (news.co.uk, abc.net.au).
 PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go"})
 WEB_SCHEMES = ("http", "https")
+# URLs whose site is remembered: a site's menus and sidebars repeat the same links on every
+# page; a bound keeps a long crawl's memory flat.
+URL_CACHE_SIZE = 8192
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def is_web_url(url: str) -> bool:
     """True when the URL is an absolute http(s) URL."""
     try:
@@ -48,6 +53,7 @@ def host_of(url: str) -> str:
     return HOST_ALIAS_PREFIX.sub("", host)
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def site_of(url: str) -> str:
     """The registered domain a URL belongs to (news.example.co.uk -> example.co.uk).
 

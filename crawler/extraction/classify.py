@@ -15,7 +15,7 @@ from crawler.extraction.body import element_text, parse_html
 from crawler.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
 from crawler.extraction.page import LONG_PARAGRAPH_CHARS, Page
 from crawler.extraction.text import normalize_space, split_paragraphs
-from crawler.urls import canonical_url, same_site
+from crawler.urls import URL_CACHE_SIZE, canonical_url, same_site
 
 # Path segments of listing pages: sections, tags, authors, archives, pagination.
 LISTING_SEGMENTS = frozenset(
@@ -247,7 +247,7 @@ class UrlShape:
 _UNREADABLE = UrlShape("", True, False, False, False)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def url_shape(url: str) -> UrlShape:
     """The shape of a URL, computed once per URL (menus repeat on every page of a site)."""
     try:
@@ -424,6 +424,19 @@ def classify_links(html: str | Selector, url: str, sites: frozenset[str]) -> Lin
     return links
 
 
+def _join(base: str, href: str) -> str:
+    """urljoin, remembered for absolute links (menus and sidebars repeat them on every page)."""
+    if href.startswith(("http://", "https://")) and not href.startswith(("http:///", "https:///")):
+        return _join_absolute(base[: base.find(":")], href)
+    return urljoin(base, href)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _join_absolute(scheme: str, href: str) -> str:
+    # urljoin resolves an absolute link without its base, but for the base's scheme
+    return urljoin(f"{scheme}://", href)
+
+
 def _sort_link(
     links: Links,
     anchor: etree._Element,
@@ -436,7 +449,7 @@ def _sort_link(
     if not href or href.startswith("#"):
         return
     try:
-        target = urljoin(base, href).split("#", 1)[0]
+        target = _join(base, href).split("#", 1)[0]
     except ValueError:
         return
     shape = url_shape(target)

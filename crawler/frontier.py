@@ -15,6 +15,7 @@ from typing import Any
 from crawler.archive import Archive
 from crawler.archive.schedule import format_time, parse_time
 from crawler.discovery import Entry
+from crawler.seen import SeenSet
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, site_of
 
@@ -55,9 +56,14 @@ class Frontier:
         # Sites a crawl has finished: until one has, every crawl of a site pages on as a
         # backfill would, so stories an interrupted crawl never reached are still found.
         self.known_sites = archive.sites(finished=True) if archive else set()
-        self.seen: set[str] = set()  # canonical URLs of articles requested in this crawl
-        self.chains: dict[str, set[int]] = {}  # per listing chain: hashes of the links it showed
+        self.seen = SeenSet()  # canonical URLs of articles requested in this crawl
+        self.shown = SeenSet()  # (listing chain, canonical URL) of the links each chain showed
         self.listings = 0
+
+    def close(self) -> None:
+        """Drop what the crawl remembered (temporary databases)."""
+        self.seen.close()
+        self.shown.close()
 
     def config(self, url: str) -> SiteConfig | None:
         """The configuration of the site a URL belongs to, None when it is not ours."""
@@ -105,19 +111,20 @@ class Frontier:
         for url in urls:
             candidates.setdefault(canonical_url(url), url)
         known = self.archive.known(candidates, before=self.now) if self.archive else set()
-        fetch = [url for key, url in candidates.items()
-                 if follow and key not in self.seen and key not in known]
-        self.seen.update(canonical_url(url) for url in fetch)
+        fetch: list[str] = []
+        if follow:
+            requested = self.seen.seen(candidates)
+            fresh_keys = [key for key in candidates if key not in requested and key not in known]
+            self.seen.update(fresh_keys)
+            fetch = [candidates[key] for key in fresh_keys]
         if chain is None:
             return fetch, len(fetch)
-        shown = self.chains.setdefault(chain, set())
-        fresh = 0
-        for key in candidates:
-            digest = hash(key)
-            if digest not in shown and (self.backfill or key not in known
-                                        or site_of(key) not in self.known_sites):
-                fresh += 1
-            shown.add(digest)
+        by_link = {f"{chain}\n{key}": key for key in candidates}
+        shown = self.shown.seen(by_link)
+        fresh = sum(1 for link, key in by_link.items()
+                    if link not in shown and (self.backfill or key not in known
+                                              or site_of(key) not in self.known_sites))
+        self.shown.update(by_link)
         return fetch, fresh
 
     def paging(self, site: str, page: int, dry: int, fresh: int) -> tuple[bool, int, str]:

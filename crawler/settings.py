@@ -28,6 +28,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)
     "crawler.middlewares.RedirectLoopMiddleware": 610,  # just before Scrapy's redirects (600)
 }
+DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"  # seen requests on disk: flat memory
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,  # strip sidebar modules, normalise fields
     "pipelines.dedupe.DedupePipeline": 200,  # one story = one article within a crawl

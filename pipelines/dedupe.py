@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.items import Article
+from crawler.seen import SeenSet
 
 
 class DedupePipeline:
@@ -15,7 +15,14 @@ class DedupePipeline:
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats
-        self.seen: set[bytes] = set()  # 8-byte digests of the URLs of items already passed
+        self.seen: SeenSet | None = None  # the URLs of items already passed
+
+    def open_spider(self) -> None:
+        self.seen = SeenSet()
+
+    def close_spider(self) -> None:
+        if self.seen is not None:
+            self.seen.close()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
@@ -24,9 +31,10 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        keys = [hashlib.blake2b(u.encode(), digest_size=8).digest()
-                for u in (item.url, *item.aliases)]
-        if any(key in self.seen for key in keys):
+        if self.seen is None:  # a pipeline used without a crawl, as by `scrapy parse`
+            self.open_spider()
+        keys = [item.url, *item.aliases]
+        if self.seen.seen(keys):
             self.stats.inc_value("dedupe/dropped")
             raise DropItem(f"{item.url} already archived in this crawl", "DEBUG")
         self.seen.update(keys)

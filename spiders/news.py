@@ -144,6 +144,8 @@ class NewsSpider(Spider):
         self.crawler.stats.set_value("news/sites_ok", len(self.answered))
         if self.reader is not None:
             self.reader.close()
+        if self.frontier is not None:
+            self.frontier.close()
 
     async def start(self) -> AsyncIterator[Request]:
         # A distributed worker may be on another machine than the archive: it never reads it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -163,11 +163,23 @@ class Complex:
         """The index bucket that holds every element this selector can match."""
         return self.parts[-1].key
 
+    @functools.cached_property
+    def anchor(self) -> Compound | None:
+        """The rare part to search down from (".byline" of ".byline a"), or None."""
+        last = self.parts[-1]
+        if last.id or last.classes:
+            return None
+        return next((p for p in self.parts[:-1] if p.id or p.classes), None)
+
+    @functools.cached_property
+    def lookup(self) -> tuple[str, str]:
+        """The index bucket find() starts from: empty there means no match on the page."""
+        return self.anchor.key if self.anchor is not None else self.parts[-1].key
+
     def find(self, index: TreeIndex) -> list[etree._Element]:
         """The elements of an indexed page this selector matches."""
-        last = self.parts[-1]
-        anchor = next((p for p in self.parts[:-1] if p.id or p.classes), None)
-        if anchor is None or last.id or last.classes:
+        last, anchor = self.parts[-1], self.anchor
+        if anchor is None:
             candidates = index.bucket(last.key)
             if len(candidates) > PREFILTER_ABOVE and last.prefilter is not None:
                 candidates = last.prefilter(index.root)
@@ -221,7 +233,7 @@ class Rules:
         """Every element of the indexed page the group matches, in document order."""
         found: dict[etree._Element, int] = {}
         order = index.order
-        for selector in self.selectors:
+        for selector in index.present(self.selectors):
             for el in selector.find(index):
                 found[el] = order.get(el, 0)
         return sorted(found, key=found.__getitem__)
@@ -233,7 +245,7 @@ class Rules:
 
     def each_in_order(self, index: TreeIndex) -> Iterator[list[etree._Element]]:
         """The matches of each selector in turn, in the order the group lists them."""
-        for selector in self.selectors:
+        for selector in index.present(self.selectors):
             yield sorted(selector.find(index), key=lambda el: index.order.get(el, 0))
 
 
@@ -258,6 +270,16 @@ class TreeIndex:
                 by_class.setdefault(token, []).append(el)
         for el in _WITH_ID(root):
             by_id.setdefault(el.get("id"), []).append(el)
+
+    def present(self, selectors: Iterable[Complex]) -> Iterator[Complex]:
+        """The selectors that may match on this page: a class or id it never uses rules out
+        most of a long group (hundreds of noise selectors) with one lookup each."""
+        by_class, by_id = self.by_class, self.by_id
+        for selector in selectors:
+            kind, value = selector.lookup
+            if (kind == "class" and value not in by_class) or (kind == "id" and value not in by_id):
+                continue
+            yield selector
 
     def bucket(self, key: tuple[str, str]) -> Sequence[etree._Element]:
         """The elements filed under an index key."""

@@ -31,6 +31,10 @@ _ATTR = re.compile(
 PREFILTER_ABOVE = 40
 
 
+# Every attribute a parsed selector tests: a page files its elements under all of them at once.
+ATTRIBUTE_NAMES: set[str] = set()
+
+
 class CSSError(ValueError):
     """A selector outside the subset this matcher reads."""
 
@@ -80,6 +84,7 @@ class Compound:
                 if not attr:
                     raise CSSError(f"unsupported attribute test {part!r}")
                 attrs.append((attr["name"].lower(), attr["op"] or "", attr["value"] or ""))
+                ATTRIBUTE_NAMES.add(attrs[-1][0])
         return cls(tag.lower() if tag else None, frozenset(classes), ident, tuple(attrs))
 
     @property
@@ -249,6 +254,7 @@ class Rules:
             yield sorted(selector.find(index), key=lambda el: index.order.get(el, 0))
 
 
+_XPATH_NAME = re.compile(r"^[a-zA-Z_][\w-]*$")
 _CLASSED = etree.XPath("descendant-or-self::*[@class]")
 _WITH_ID = etree.XPath("descendant-or-self::*[@id]")
 
@@ -265,11 +271,13 @@ class TreeIndex:
         self._by_tag: dict[str, list[etree._Element]] = {}  # filled on demand
         self._by_attr: dict[str, list[etree._Element]] = {}
         by_class, by_id = self.by_class, self.by_id
-        for el in _CLASSED(root):
+        classed, with_id = _CLASSED(root), _WITH_ID(root)
+        for el in classed:
             for token in el.get("class").split():
                 by_class.setdefault(token, []).append(el)
-        for el in _WITH_ID(root):
+        for el in with_id:
             by_id.setdefault(el.get("id"), []).append(el)
+        self._by_attr["class"], self._by_attr["id"] = classed, with_id
 
     def present(self, selectors: Iterable[Complex]) -> Iterator[Complex]:
         """The selectors that may match on this page: a class or id it never uses rules out
@@ -294,9 +302,25 @@ class TreeIndex:
             return self._by_tag[value]
         if kind == "attr":
             if value not in self._by_attr:
-                self._by_attr[value] = self.root.xpath(f"//*[@{value}]")
+                self._file_attributes(value)
             return self._by_attr[value]
         return list(self.order)
+
+    def _file_attributes(self, wanted: str) -> None:
+        """File the elements under every selector attribute not filed yet, in one walk."""
+        if not _XPATH_NAME.match(wanted):  # xml:lang: no XPath name without a namespace
+            self._by_attr[wanted] = [el for el in self.root.iter(etree.Element)
+                                     if el.get(wanted) is not None]
+            return
+        names = sorted(n for n in (ATTRIBUTE_NAMES | {wanted}) - self._by_attr.keys()
+                       if _XPATH_NAME.match(n))
+        for name in names:
+            self._by_attr[name] = []
+        test = " or ".join(f"@{name}" for name in names)
+        for el in self.root.xpath(f"descendant-or-self::*[{test}]"):
+            for name in names:
+                if el.get(name) is not None:
+                    self._by_attr[name].append(el)
 
     def attached(self, el: etree._Element, within: etree._Element | None = None) -> bool:
         """True when the element is still in the page (and inside `within` when given)."""

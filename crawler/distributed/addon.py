@@ -81,7 +81,7 @@ class DistributedAddon:
             # The frontier outlives every worker: one that finishes must not clear it.
             ("SCHEDULER_PERSIST", True),
         ):
-            settings.set(name, value, "addon")
+            rewrite(settings, name, value)
         pipelines = dict(settings.getdict("ITEM_PIPELINES"))
         pipelines[STREAM_PIPELINE] = pipelines.pop(ARCHIVE_PIPELINE, 300)
         rewrite(settings, "ITEM_PIPELINES", pipelines)
@@ -93,8 +93,8 @@ class DistributedAddon:
             **settings.getdict("DOWNLOADER_MIDDLEWARES"), SCRAPY_ROBOTS: None, ROBOTS: 100})
 
 
-def rewrite(settings: Any, name: str, value: dict[str, Any]) -> None:
-    """Replace a component list at the priority it was set with (the project's, for the item
-    pipelines): an add-on's own priority is lower than the project's."""
+def rewrite(settings: Any, name: str, value: Any) -> None:
+    """Replace a setting at the priority it was set with (the project's, for the item pipelines
+    and the duplicate filter): an add-on's own priority is lower than the project's."""
     priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["addon"])
     settings.set(name, value, priority)

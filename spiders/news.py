@@ -50,6 +50,9 @@ def int_arg(name: str, value: Any) -> int | None:
         raise UsageError(f"-a {name} must be a whole number, not {value!r}") from None
 
 
+ARTICLE_PRIORITY = 10  # article requests leave Scrapy's queue before listing pages
+
+
 class NewsSpider(Spider):
     """Crawl news sites from their listings, feeds and sitemaps; re-check what is due."""
 
@@ -178,7 +181,10 @@ class NewsSpider(Spider):
         meta: dict[str, Any] = {"hops": hops, "page": page, "dry": dry, "article": article}
         if chain:
             meta["chain"] = chain
-        return Request(request_url(url), self.parse, errback=self.failed, meta=meta)
+        # Articles before listings: the queue then holds about one listing page's stories,
+        # not every story of the pages paged through ahead of them.
+        return Request(request_url(url), self.parse, errback=self.failed, meta=meta,
+                       priority=ARTICLE_PRIORITY if article else 0)
 
     def recheck(self, row: dict[str, Any]) -> Request:
         """A conditional request for an archived article whose check is due."""

@@ -230,20 +230,31 @@ def test_ingest_applies_an_entry_delivered_twice_once(redis_url: str, tmp_path: 
             "fetched_url": "https://example.com/2025/10/06/story/", "page": b"<html>x</html>"}
     entry_id = client.xadd(stream, encode_item("article", "r1", item, "w1"))
     db = tmp_path / "archive.db"
-    ingester = Ingester(str(db), redis_url, "crawler", "archive")
-    ingester.open()
+    entries = client.xrange(stream)
+    assert [e[0] for e in entries] == [entry_id]
+    first = Ingester(str(db), redis_url, "crawler", "archive")
+    first.open()
+    first.apply(entries)
+    first.close()
+    # Delivered again, as to an ingester restarted after a crash between its commit and its
+    # acknowledgement: recognised, not applied.
+    again = Ingester(str(db), redis_url, "crawler", "archive")
+    again.open()
     try:
-        entries = client.xrange(stream)
-        assert [e[0] for e in entries] == [entry_id]
-        ingester.apply(entries)
-        ingester.apply(entries)  # as after a crash between the commit and the acknowledgement
+        again.apply(entries)
+        later = {**item, "url": "https://example.com/2025/10/06/other/", "body": body * 2}
+        again.apply(client.xrange(stream, min=client.xadd(
+            stream, encode_item("article", "r1", later, "w1"))))
     finally:
-        ingester.close()
-    assert ingester.totals == Counter(new_article=1, already_applied=1)
+        again.close()
+    assert first.totals == Counter(new_article=1)
+    assert again.totals == Counter(already_applied=1, new_article=1)
     archive = ArchiveReader(db)
-    assert archive.versions() == {item["url"]: [1]}
-    assert len(archive.rows("SELECT * FROM fetches")) == 1
+    assert archive.versions() == {item["url"]: [1], later["url"]: [1]}
+    assert len(archive.rows("SELECT * FROM fetches")) == 2
     assert client.xlen(stream) == 0
+    # Marks of acknowledged entries are dropped: only the last batch's is left.
+    assert len(archive.rows("SELECT * FROM distributed_applied")) == 1
     client.close()
 
 

@@ -2,7 +2,8 @@
 
 Entries are read through a consumer group and acknowledged (and deleted) only after the SQLite
 transaction that applied them has committed; the ids of applied entries are kept in the archive
-in that same transaction, so an entry delivered again after a crash is recognised and skipped.
+in that same transaction until they are acknowledged, so an entry delivered again after a crash
+is recognised and skipped.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ class Ingester:
         self.lock: WriterLock | None = None
         self.runs: dict[str, Run] = {}
         self.totals: Counter = Counter()
+        self.acknowledged: list[str] = []  # ids of the last batch acknowledged
 
     def open(self) -> None:
         """Take the archive's writer lock, open it, and join (or create) the consumer group."""
@@ -198,6 +200,7 @@ class Ingester:
         db = self.archive.db
         try:
             with db.atomic():
+                self.forget_acknowledged()
                 done = self.applied(ids)
                 for (_, fields), entry_id in zip(entries, ids, strict=True):
                     if entry_id in done:
@@ -214,6 +217,17 @@ class Ingester:
         pipe.xack(self.stream, self.group, *ids)
         pipe.xdel(self.stream, *ids)
         pipe.execute()
+        self.acknowledged = ids
+
+    def forget_acknowledged(self) -> None:
+        """Drop the applied marks of entries acknowledged since: Redis never delivers those
+        again, so only the marks of a batch applied but not yet acknowledged are kept."""
+        if self.acknowledged:
+            marks = ", ".join("?" for _ in self.acknowledged)
+            self.archive.db.execute(
+                f"DELETE FROM distributed_applied WHERE stream = ? AND entry_id IN ({marks})",
+                (self.stream, *self.acknowledged))
+            self.acknowledged = []
 
     def applied(self, ids: Iterable[str]) -> set[str]:
         ids = list(ids)

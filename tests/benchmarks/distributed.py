@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pstats
 import shutil
 import socket
 import sqlite3
@@ -139,14 +140,24 @@ def single(server: Server, workdir: Path) -> dict[str, Any]:
     return {"articles": articles, "seconds": wall, "articles_per_s": articles / wall}
 
 
-def ingest(redis: RedisServer, workdir: Path, workers: int) -> dict[str, Any]:
+def ingest(redis: RedisServer, workdir: Path, workers: int, profile: bool = False,
+           ) -> dict[str, Any]:
     """Apply the stream to a fresh archive with `crawler ingest --drain`, alone; its rate."""
     archive = workdir / f"archive-w{workers}.db"
     entries = redis.client.xlen(f"{PREFIX}:items")
+    stats = workdir / f"ingest-w{workers}.prof"
+    python = [sys.executable, "-m", "cProfile", "-o", str(stats)] if profile else [sys.executable]
     started = time.perf_counter()
-    out = cli("ingest", "--redis", redis.url, "--prefix", PREFIX, "--db", str(archive),
-              "--drain")
+    done = subprocess.run([*python, "-m", "crawler", "ingest", "--redis", redis.url, "--prefix",
+                           PREFIX, "--db", str(archive), "--drain"], cwd=ROOT, env=env(),
+                          capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"Error: crawler ingest failed: {done.stderr.strip()[-2000:]}")
+    out = done.stdout
+    if profile:
+        print(f"  where the ingester's time goes (cumulative, {stats}):")
+        pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(25)
     conn = sqlite3.connect(archive)
     articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     status = conn.execute("SELECT status FROM crawls ORDER BY id DESC").fetchone()[0]
@@ -162,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2,4", help="worker counts to measure")
     parser.add_argument("--per-page", type=int, default=10, help="stories per listing page")
     parser.add_argument("--seed", type=int, default=1, help="the site's seed")
+    parser.add_argument("--profile-ingest", action="store_true",
+                        help="run the ingester under cProfile and print where its time goes")
     parser.add_argument("--no-single", action="store_true",
                         help="skip the single-process baseline crawl")
     parser.add_argument("--json-out", type=Path, help="also write the figures here as JSON")
@@ -189,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{crawled['seconds']:.1f} s = {crawled['articles_per_s']:.1f} articles/s "
                   f"({crawled['pages_per_s']:.1f} pages/s; load average before {load:.1f})",
                   flush=True)
-            ingested = ingest(redis, workdir, workers)
+            ingested = ingest(redis, workdir, workers, args.profile_ingest)
             print(f"  ingest alone: {ingested['entries']} entries in {ingested['seconds']:.1f} s"
                   f" = {ingested['items_per_s']:.1f} items/s; archive: {ingested['articles']} "
                   f"articles, crawl {ingested['crawl_status']}", flush=True)

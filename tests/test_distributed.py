@@ -285,6 +285,7 @@ def test_three_workers_and_an_ingester_archive_what_one_process_does(
         assert fetched and max(fetched.values()) == 1, fetched.most_common(3)
         assert sum(pages(s) for s in summaries) == sum(fetched.values())
         assert sum(pages(s) > 1 for s in summaries) >= 2, "the work was not shared"
+        assert sum(int(s.split(" articles and")[0].rsplit(" ", 1)[1]) for s in summaries) == 30
         assert not (tmp_path / "never.db").exists(), "a worker opened the archive"
 
         one, many = ArchiveReader(single), ArchiveReader(shared)

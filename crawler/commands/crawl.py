@@ -92,6 +92,10 @@ class Command(ScrapyCrawl):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
         line = summary(stats)
+        if distributed:  # a worker archives nothing: say what it sent to the ingester
+            from crawler.distributed import worker_summary
+
+            line = worker_summary(stats)
         if self.crawler_process.bootstrap_failed or reason is None:
             fail(f"the crawl could not start; see the log above ({line})", EXIT_FAILED)
         elif reason in ("shutdown", "cancelled"):

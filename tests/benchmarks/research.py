@@ -17,7 +17,7 @@ so full-text index, change kinds, similarity index and pages are filled as a cra
     shrinks it about as much as the real pages of ../shared/extraction-benchmark (0.22).
 
 The saves go in time order, one crawl per --batch stories, on one connection, while a worker
-process writes the next stories' items. Generation is bound by Archive.save(), 4-5 ms a save on
+process writes the next stories' items. Generation is bound by Archive.save(), 4-6 ms a save on
 a fresh archive on an idle 2-core machine, two to three times that on a large archive on a busy
 one: the default 100,000 stories (307,000 saves) take about an hour. Generate once with --db
 (--generate-only stops there) and measure again as often as needed; an archive of an older

@@ -96,10 +96,15 @@ def load_sites(path: str | Path) -> list[SiteConfig]:
         raise SitesError(f"no sites file at {path}") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SitesError(f"cannot read sites file {path}: {error}") from None
+    return sites_of(data, str(path))
+
+
+def sites_of(data: dict[str, Any], source: str) -> list[SiteConfig]:
+    """Every site of a parsed sites file; SitesError when one is wrong or two are the same."""
     defaults = data.get("defaults", {})
     sites = data.get("sites", {})
     if not isinstance(sites, dict) or not sites:
-        raise SitesError(f"{path} names no sites: add a [sites.NAME] table with start_urls")
+        raise SitesError(f"{source} names no sites: add a [sites.NAME] table with start_urls")
     configs = [site_config(name, values, defaults) for name, values in sites.items()]
     seen: dict[str, str] = {}
     for config in configs:

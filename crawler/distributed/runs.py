@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.sites import SiteConfig, SitesError, adhoc_sites, site_config
+from crawler.sites import SiteConfig, SitesError, adhoc_sites, sites_of
 from crawler.urls import is_web_url
 
 
@@ -65,14 +65,4 @@ def sites_from_text(text: str, source: str) -> list[SiteConfig]:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SitesError(f"cannot read {source}: {error}") from None
-    sites = data.get("sites", {})
-    if not isinstance(sites, dict) or not sites:
-        raise SitesError(f"{source} names no sites")
-    configs = [site_config(name, values, data.get("defaults", {}))
-               for name, values in sites.items()]
-    seen: dict[str, str] = {}
-    for config in configs:
-        if config.site in seen:
-            raise SitesError(f"sites {seen[config.site]!r} and {config.name!r} are the same site")
-        seen[config.site] = config.name
-    return configs
+    return sites_of(data, source)

@@ -1,4 +1,5 @@
-"""Downloader middleware of the crawl: honour Retry-After, refuse redirect loops aloud."""
+"""Downloader middleware of the crawl: honour Retry-After, refuse redirect loops aloud, check
+every request against robots.txt."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +94,26 @@ class RedirectLoopMiddleware:
             logger.warning("Redirect loop at %s: it leads back to %s", request.url, target)
             raise IgnoreRequest(f"redirect loop back to {target}")
         return response
+
+
+# Scrapy 2.19 awaits the one Deferred of a robots.txt being fetched from every request waiting
+# for it; under the asyncio reactor only the first waiter receives the parser and the others
+# None, which Scrapy's middleware reads as "no robots.txt": they were fetched unchecked. A crawl
+# with several start URLs on one site, or a distributed worker taking many requests at once,
+# hits this on its first requests.
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Each request waiting for a robots.txt gets its own Deferred, fed by the shared one."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            waiter: Deferred[RobotParser | None] = Deferred()
+
+            def relay(parser: RobotParser | None) -> RobotParser | None:
+                waiter.callback(parser)
+                return parser  # for the next waiter: the result must stay on the chain
+
+            pending.addCallback(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)

@@ -25,6 +25,8 @@ LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
 
 # Components
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours:
+    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,  # every waiting request gets the rules
     "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)
     "crawler.middlewares.RedirectLoopMiddleware": 610,  # just before Scrapy's redirects (600)
 }

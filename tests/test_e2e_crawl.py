@@ -216,3 +216,21 @@ def test_endless_pagination_stops_by_itself(
     pages += [int(m.group(1)) for m in map(re.compile(r"[?&]page=(\d+)").search,
                                            ledger_server.requests) if m]
     assert pages and max(pages) < 50, "paging ran on"
+
+
+def test_every_start_url_waiting_for_robots_txt_obeys_it(
+    digest_server: RunningServer, archive_path, run_crawl
+) -> None:
+    # Slow answers: every start URL is queued while robots.txt is still on its way.
+    digest_server.delay = 0.3
+    site = digest_server.site
+    sections = sorted(site.index().by_section)[:3]
+    private = site.url(site.private)
+    starts = [digest_server.url("/"), *(digest_server.url(f"/category/{s}/") for s in sections),
+              private]
+
+    run_crawl(starts, archive_path, "-s", "CLOSESPIDER_ITEMCOUNT=3")
+
+    assert "/private/" in private
+    assert "/robots.txt" in digest_server.requests
+    assert not digest_server.requested("/private/"), "a start URL skipped robots.txt"

@@ -18,7 +18,7 @@ SCHEDULER = "crawler.distributed.queue.Scheduler"
 EXTENSION = "crawler.distributed.worker.WorkerExtension"
 MIDDLEWARE = "crawler.distributed.worker.InflightMiddleware"
 SCRAPY_ROBOTS = "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
-ROBOTS = "crawler.distributed.robots.SharedRobotsTxtMiddleware"  # see its docstring
+ROBOTS = "crawler.middlewares.SharedRobotsTxtMiddleware"  # see its comment
 
 
 def worker_problem(settings: Any, spider_args: dict[str, Any]) -> str | None:

@@ -89,7 +89,13 @@ class Command(ScrapyCrawl):
         finally:
             if lock is not None:
                 lock.release()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        # Scrapy sets a crawler's stats only once it started: a crawl that could not start has
+        # none, and asking raises in recent Scrapy, which would hide the real error.
+        try:
+            collector = crawler.stats
+        except RuntimeError:
+            collector = None
+        stats = collector.get_stats() if collector is not None else {}
         reason = stats.get("finish_reason")
         line = summary(stats)
         if distributed:  # a worker archives nothing: say what it sent to the ingester

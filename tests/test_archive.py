@@ -288,3 +288,19 @@ def test_archive_of_schema_4_gets_its_index_of_newest_versions_after_a_backup(
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 4
     assert backup.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 2
     backup.close()
+
+
+def test_stale_crawls_are_marked_killed_but_a_distributed_run_between_ingests_is_not(
+        archive) -> None:
+    killed = archive.start_crawl("news", ["https://example.com/"])
+    between_ingests = archive.start_crawl("news", ["https://example.com/"])
+    current = archive.start_crawl("news", ["https://example.com/"])
+    assert archive.close_stale_crawls(current) == 2  # no distributed runs yet: both stale
+
+    archive.conn.execute("UPDATE crawls SET status = 'running'")
+    archive.conn.execute("CREATE TABLE distributed_runs (run TEXT PRIMARY KEY, crawl_id INT)")
+    archive.conn.execute("INSERT INTO distributed_runs VALUES ('r1', ?)", (between_ingests,))
+    archive.conn.commit()
+    assert archive.close_stale_crawls(current) == 1
+    status = dict(archive.conn.execute("SELECT id, status FROM crawls").fetchall())
+    assert status == {killed: "killed", between_ingests: "running", current: "running"}

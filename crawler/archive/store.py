@@ -544,10 +544,19 @@ class Archive:
                ON c.id IN (a.first_crawl_id, a.last_crawl_id) WHERE c.status = 'finished'""")}
 
     def close_stale_crawls(self, current: int | None = None) -> int:
-        """Mark crawls still 'running' (their process was killed) as 'killed'."""
+        """Mark crawls still 'running' (their process was killed) as 'killed'.
+
+        A distributed run's crawl stays 'running' between its ingests, and its ingester
+        finishes it: it is left alone.
+        """
+        distributed = self._one(
+            "SELECT 1 AS found FROM sqlite_master WHERE name = 'distributed_runs'", ())
+        spared = ("AND id NOT IN (SELECT crawl_id FROM distributed_runs "
+                  "WHERE crawl_id IS NOT NULL)" if distributed else "")
         with self.db.atomic():
             cursor = self.conn.execute(
-                "UPDATE crawls SET status = 'killed' WHERE status = 'running' AND id IS NOT ?",
+                "UPDATE crawls SET status = 'killed' WHERE status = 'running' AND id IS NOT ? "
+                + spared,
                 (current,),
             )
         return cursor.rowcount

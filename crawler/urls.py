@@ -91,6 +91,7 @@ def _without_variant(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def canonical_url(url: str) -> str:
     """The one URL that names a page whatever variant reached it.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from typing import Any
 
 from scrapy import signals
@@ -105,6 +106,10 @@ class ArchivePipeline:
         counts = crawl_counts(stats)
         try:
             self.archive.finish_crawl(self.crawl_id, status, counts, stats, self.now())
+        except (ArchiveError, sqlite3.Error) as error:
+            # a full disk may refuse even this last write: the next crawl marks this one killed
+            logger.error("Cannot record the end of crawl %s in %s: %s", self.crawl_id,
+                         self.path, error)
         finally:
             self.archive.close()
             self.archive = None

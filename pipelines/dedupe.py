@@ -31,8 +31,7 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        if self.seen is None:  # a pipeline used without a crawl, as by `scrapy parse`
-            self.open_spider()
+        assert self.seen is not None, "process_item before open_spider"
         keys = [item.url, *item.aliases]
         if self.seen.seen(keys):
             self.stats.inc_value("dedupe/dropped")

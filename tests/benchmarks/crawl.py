@@ -15,12 +15,13 @@ It prints wall and CPU seconds, requests, articles per second, CPU ms per articl
 the server's CPU, the archive's bytes per article and the ratios, as median [min-max] over the
 repeats, beside the targets (printed, never asserted), then the same figures as JSON.
 --baseline FILE (the --json-out of a run at another N) adds the scaling targets; --profile runs
-(b) once more under cProfile and says where its time goes.
+(b) once more under cProfile and says where its time goes (with --repeat 0, that run alone).
 
 Example:
     .venv/bin/python tests/benchmarks/crawl.py --articles 2000 --repeat 3 --json-out n2000.json
     .venv/bin/python tests/benchmarks/crawl.py --articles 20000 --repeat 1 --baseline n2000.json
     .venv/bin/python tests/benchmarks/crawl.py --articles 2000 --repeat 1 --profile
+    .venv/bin/python tests/benchmarks/crawl.py --articles 20000 --repeat 0 --profile
 """
 
 # ruff: noqa: E501 -- HTML template lines stay whole, as a page's source shows them.
@@ -1007,6 +1008,8 @@ def main(argv: list[str] | None = None) -> int:
     selected = tuple(run for run in RUNS if run in args.runs.split(","))
     if not selected or ("recheck" in selected and "crawl" not in selected):
         parser.error(f"--runs takes some of {','.join(RUNS)}; recheck needs crawl")
+    if args.repeat < 0 or (args.repeat == 0 and not args.profile):
+        parser.error("--repeat takes a count of 1 or more (0 only with --profile)")
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="crawl-benchmark-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -1027,7 +1030,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr)
         sizes = server.control("sizes")
         check = extraction_check(server, args.articles, args.per_page, args.seed,
-                                 workdir / "archive.db") if "crawl" in selected else None
+                                 workdir / "archive.db") if "crawl" in selected and repeats else None
         profile = None
         if args.profile:
             server.state(churn=False, validators=True)
@@ -1056,12 +1059,13 @@ def main(argv: list[str] | None = None) -> int:
             "product": product, "product_after": product_state(),
         },
         "repeats": repeats,
-        "summary": summarise(repeats),
+        "summary": summarise(repeats) if repeats else None,
         "extraction_check": check,
     }
     if profile:
         result["profile"] = profile
-    report(result, baseline)
+    if repeats:
+        report(result, baseline)
     if profile:
         print_profile(profile)
     text = json.dumps(result, indent=1, default=str)

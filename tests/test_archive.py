@@ -184,6 +184,20 @@ def test_syndicated_copies_are_linked_across_sites(archive: Archive) -> None:
     assert archive.similar("https://asianlite.com/a/") == []
 
 
+def test_a_crowded_band_is_read_only_up_to_its_newest_entries(archive: Archive) -> None:
+    # One wire story, word for word, on more sites than a band bucket is read for: every copy
+    # shares all its bands with every other, so each new copy meets only the newest ones.
+    from crawler.archive.similar import BAND_CANDIDATES
+
+    urls = [f"https://site{n}.example/wire/" for n in range(BAND_CANDIDATES + 8)]
+    for url in urls:
+        archive.save(story(url=url, site=url.split("/")[2], aliases=[], body=WIRE))
+    assert {c["url"] for c in archive.similar(urls[-1])} == set(urls[-BAND_CANDIDATES - 1:-1])
+    # the first copy keeps the links made as the copies after it were saved
+    assert {c["url"] for c in archive.similar(urls[0])} == set(urls[1:BAND_CANDIDATES + 1])
+    assert all(archive.similar(url) for url in urls)
+
+
 def test_flip_flop_is_reported_as_revert(archive: Archive) -> None:
     archive.save(story())
     archive.save(story(title="Council rejects plan"))

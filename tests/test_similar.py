@@ -22,6 +22,7 @@ from crawler.archive.similar import (
     bands,
     shingles,
     signature,
+    similarities,
     similarity,
 )
 
@@ -208,6 +209,18 @@ def test_stories_from_one_sentence_bank_rarely_collide() -> None:
     colliding = sum(shared_band(a, b) for a, b in pairs)
     assert low >= 0.95 * len(pairs)
     assert colliding <= 0.02 * len(pairs)
+
+
+def test_similarities_compare_one_signature_with_many_as_similarity_does() -> None:
+    texts = [WIRE, REPUBLISHED, *bank_articles(6)]
+    sigs = [signature(text) for text in texts]
+    for sig in sigs:
+        assert similarities(sig, sigs) == [similarity(sig, other) for other in sigs]
+    assert similarities(sigs[0], []) == []
+    assert similarities(b"", sigs[:2]) == [0.0, 0.0]
+    assert similarities(sigs[0], [b"", sigs[0]]) == [0.0, 1.0]
+    with pytest.raises(ValueError, match="different lengths"):
+        similarities(sigs[0], [sigs[1], sigs[1][:-4]])
 
 
 def test_band_keys_fit_sqlite_and_carry_their_band() -> None:

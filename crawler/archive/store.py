@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -88,6 +89,15 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
 def utc_now() -> str:
     """The current time as ISO 8601 UTC, to the second."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=4)
+def _candidates_sql(band_count: int, per_band: int) -> str:
+    """The signatures of the newest `per_band` articles in each of `band_count` band buckets."""
+    newest = ("SELECT article_id FROM (SELECT article_id FROM similarity_bands WHERE band = ? "
+              f"ORDER BY article_id DESC LIMIT {int(per_band)})")
+    return ("SELECT article_id, signature FROM signatures WHERE article_id IN ("
+            + " UNION ALL ".join([newest] * band_count) + ")")
 
 
 def _row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
@@ -346,34 +356,33 @@ class Archive:
     def _index_similarity(self, article_id: int, version_id: int, body: str,
                           found_at: str) -> None:
         """Index an article's newest text and link it to the articles it nearly duplicates."""
-        from crawler.archive.similar import bands, signature, similarity
+        from crawler.archive.similar import BAND_CANDIDATES, bands, signature, similarities
 
         sig = signature(body)
         self.conn.execute("DELETE FROM similarity_bands WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM similar WHERE article_id = ? OR other_id = ?",
-                        (article_id, article_id))
+                          (article_id, article_id))
         if not sig:
             self.conn.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
             return
+        keys = bands(sig)
+        # Read before this text's own keys go in, so it never finds itself.
+        candidates = self.conn.execute(_candidates_sql(len(keys), BAND_CANDIDATES),
+                                       keys).fetchall()
         self.conn.execute(
             "INSERT OR REPLACE INTO signatures (article_id, version_id, signature) "
             "VALUES (?, ?, ?)", (article_id, version_id, sig))
-        keys = bands(sig)
         self.conn.executemany("INSERT OR IGNORE INTO similarity_bands (band, article_id) "
-                            "VALUES (?, ?)", [(key, article_id) for key in keys])
-        marks = ", ".join("?" for _ in keys)
-        candidates = self.conn.execute(
-            f"""SELECT s.article_id, s.signature FROM signatures s WHERE s.article_id IN (
-                SELECT DISTINCT article_id FROM similarity_bands
-                WHERE band IN ({marks}) AND article_id != ?)""", (*keys, article_id)).fetchall()
-        for other_id, other_sig in candidates:
-            score = similarity(sig, other_sig)
-            if score >= SIMILAR_THRESHOLD:
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO similar (article_id, other_id, similarity, found_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(article_id, other_id, score, found_at),
-                     (other_id, article_id, score, found_at)])
+                              "VALUES (?, ?)", [(key, article_id) for key in keys])
+        scores = similarities(sig, [other_sig for _, other_sig in candidates])
+        pairs = [(other_id, score) for (other_id, _), score in zip(candidates, scores, strict=True)
+                 if score >= SIMILAR_THRESHOLD]
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO similar (article_id, other_id, similarity, found_at) "
+            "VALUES (?, ?, ?, ?)",
+            [row for other_id, score in pairs
+             for row in ((article_id, other_id, score, found_at),
+                         (other_id, article_id, score, found_at))])
 
     def similar(self, url: str, threshold: float = SIMILAR_THRESHOLD) -> list[dict[str, Any]]:
         """Articles whose newest text nearly duplicates this one's, most similar first."""

@@ -198,6 +198,25 @@ def test_a_crowded_band_is_read_only_up_to_its_newest_entries(archive: Archive) 
     assert all(archive.similar(url) for url in urls)
 
 
+def test_rewritten_newest_text_is_what_similar_compares(archive: Archive) -> None:
+    archive.save(story(url="https://asianlite.com/a/", site="asianlite.com", body=WIRE,
+                       aliases=[]))
+    other = "https://example.org/c/"
+    archive.save(story(url=other, site="example.org", aliases=[],
+                       body="A menu and a cookie notice, as a broken extractor kept them. " * 5))
+    archive.save(story(url=other, site="example.org", aliases=[],
+                       body="Still the menu and the cookie notice, a day later. " * 5))
+    assert archive.similar(other) == []
+    first, newest = archive.versions(archive.article(other)["id"])
+    # an older version's text rewritten (crawler reextract --apply): the index stays
+    archive.supersede(first["id"], {**first, "body": WIRE}, "x")
+    assert archive.similar(other) == []
+    # the newest version's text rewritten: the copy is found, from both sides
+    archive.supersede(newest["id"], {**newest, "body": WIRE}, "x")
+    assert [c["url"] for c in archive.similar(other)] == ["https://asianlite.com/a/"]
+    assert [c["url"] for c in archive.similar("https://asianlite.com/a/")] == [other]
+
+
 def test_flip_flop_is_reported_as_revert(archive: Archive) -> None:
     archive.save(story())
     archive.save(story(title="Council rejects plan"))

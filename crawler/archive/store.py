@@ -715,6 +715,13 @@ class Archive:
                  fields.get("published"), fields.get("modified"), fields.get("section"),
                  fields.get("body") or "", content_hash(fields), extractor, version_id),
             )
+            newest = self._one(
+                """SELECT article_id FROM versions v WHERE id = ? AND version =
+                   (SELECT max(version) FROM versions WHERE article_id = v.article_id)""",
+                (version_id,))
+            if newest:  # the near-duplicate index follows each article's newest text
+                self._index_similarity(newest["article_id"], version_id, fields.get("body") or "",
+                                       replaced_at or utc_now())
 
     def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
         """Every fetch whose page is kept (URL, time, status, headers), oldest first."""

@@ -7,8 +7,8 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -17,6 +17,9 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +105,32 @@ class RedirectLoopMiddleware:
 # with several start URLs on one site, or a distributed worker taking many requests at once,
 # hits this on its first requests.
 
+class RobotsErrorInOneLine(logging.Filter):
+    """Scrapy logs a robots.txt it could not fetch as an ERROR with a traceback, though the crawl
+    goes on as if the site had none: this makes that record the one WARNING line it deserves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and str(record.msg).startswith("Error downloading"):
+            error = record.exc_info[1]
+            args = record.args if isinstance(record.args, dict) else {}
+            page = urlsplit(getattr(args.get("request"), "url", ""))
+            record.msg = "Could not fetch %s (%s): crawling the site as if it had none"
+            record.args = (f"{page.scheme}://{page.netloc}/robots.txt", error)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+
+
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Each request waiting for a robots.txt gets its own Deferred, fed by the shared one."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        if not any(isinstance(f, RobotsErrorInOneLine) for f in ROBOTS_LOGGER.filters):
+            ROBOTS_LOGGER.addFilter(RobotsErrorInOneLine())
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         pending = self._parsers.get(urlparse_cached(request).netloc)

@@ -7,6 +7,7 @@ Each test serves a sample site, crawls it, changes the site or moves the clock o
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import textwrap
@@ -451,6 +452,12 @@ def test_a_run_whose_sites_all_fail_exits_1_with_one_error_line(
     assert "Crawled:" not in proc.stdout
     [error] = error_lines(proc.stderr)
     assert error.startswith("Error: every site failed")
+    # a robots.txt that cannot be fetched is one warning line, and each failed fetch one error
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert f"Could not fetch http://127.0.0.1:{port}/robots.txt (" in proc.stderr
+    failed = set(re.findall(r"WARNING: Could not fetch (\S+): ", proc.stderr))
+    assert f"http://127.0.0.1:{port}/" in failed
+    assert error.endswith(f", {len(failed)} errors"), (error, failed)
 
 
 def test_a_sites_file_crawls_both_sites_in_one_run_with_their_own_limits(

@@ -9,6 +9,7 @@ from crawler.archive.store import (
     Outcome,
     VersionNotFound,
     crawl_counts,
+    error_count,
     utc_now,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "Outcome",
     "VersionNotFound",
     "crawl_counts",
+    "error_count",
     "utc_now",
 ]

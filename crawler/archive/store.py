@@ -80,10 +80,19 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, int]:
         "unchanged": stats.get(f"archive/{Outcome.UNCHANGED}", 0)
         + stats.get(f"archive/{Outcome.NOT_MODIFIED}", 0),
         "removed": stats.get(f"archive/{Outcome.REMOVED}", 0),
-        "errors": stats.get("log_count/ERROR", 0)
-        + stats.get("news/fetch_failed", 0)
-        + stats.get("archive/error", 0),
+        "errors": error_count(stats),
     }
+
+
+def error_count(stats: dict[str, Any]) -> int:
+    """A crawl's errors: failed fetches, items the archive refused, other errors logged.
+
+    Scrapy logs an ERROR line for each request it gives up retrying, and the spider counts the
+    same request once more as a failed fetch: those lines are not counted twice.
+    """
+    logged = stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0)
+    return (max(0, logged) + stats.get("news/fetch_failed", 0)
+            + stats.get("archive/error", 0))
 
 
 def utc_now() -> str:

@@ -76,10 +76,12 @@ def current_key(prefix: str) -> str:
 def worker_summary(stats: dict[str, Any]) -> str:
     """The one-line summary of a worker's crawl: what it fetched and sent to the stream (the
     archive's counts are the ingester's)."""
+    from crawler.archive import error_count
+
     return (
         f"{stats.get('news/sites', 0)} sites ({stats.get('news/sites_ok', 0)} answered), "
         f"{stats.get('response_received_count', 0)} pages, "
         f"{stats.get('stream/article', 0)} articles and {stats.get('stream/skipped', 0)} "
         f"skipped links sent to the stream, {stats.get('dedupe/dropped_run', 0)} already sent, "
-        f"{stats.get('log_count/ERROR', 0) + stats.get('news/fetch_failed', 0)} errors"
+        f"{error_count(stats)} errors"
     )

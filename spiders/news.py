@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import extractor_version
@@ -324,7 +325,11 @@ class NewsSpider(Spider):
     def failed(self, failure: Failure) -> Iterator[Skipped]:
         """Log and count a request that could not be fetched; the crawl goes on."""
         request = getattr(failure, "request", None)
-        if failure.check(IgnoreRequest):  # robots.txt, a size or redirect limit said no
+        # Still a 5xx or 429 after the retries: the page is down for now, which says nothing
+        # about whether it is an article, so it is not remembered as skipped.
+        status = failure.value.response.status if failure.check(HttpError) else None
+        down = status in {int(code) for code in self.crawler.settings.getlist("RETRY_HTTP_CODES")}
+        if failure.check(IgnoreRequest) and not down:  # robots.txt, a size limit, a 404 said no
             self.crawler.stats.inc_value("news/ignored")
             message = failure.getErrorMessage()
             level = logging.DEBUG if "robots.txt" in message else logging.INFO
@@ -335,4 +340,4 @@ class NewsSpider(Spider):
             return
         self.crawler.stats.inc_value("news/fetch_failed")
         logger.warning("Could not fetch %s: %s", getattr(request, "url", "?"),
-                       failure.getErrorMessage())
+                       f"HTTP {status}" if down else failure.getErrorMessage())

@@ -132,7 +132,9 @@ def test_the_crawl_survives_every_broken_page_and_finishes(hostile) -> None:
     assert hostile.status == 0, hostile.output[-3000:]
     assert re.search(r"^Crawled: 1 sites \(1 answered\)", hostile.output, re.M)
     assert hostile.crawl["status"] == "finished"
-    assert hostile.crawl["errors"] > 0, "failed fetches went uncounted"
+    # each fetch that failed is one error, however many lines Scrapy wrote about it
+    failed = set(re.findall(r"WARNING: Could not fetch (\S+): ", hostile.output))
+    assert failed and hostile.crawl["errors"] == len(failed), sorted(failed)
     assert hostile.crawl["articles_new"] == hostile.stats["archive/new_article"] == len(
         hostile.latest)
     assert hostile.seconds < CRAWL_SECONDS
@@ -188,6 +190,19 @@ def test_every_page_skipped_is_counted_in_the_crawl_stats(hostile) -> None:
     failed = sum(1 for case in skipped if case.failed)
     assert hostile.stats.get("news/fetch_failed", 0) + hostile.stats.get("news/ignored", 0) >= (
         failed), f"{failed} failed fetches, counted: {counted}"
+
+
+def test_a_page_still_down_after_its_retry_is_tried_again_next_crawl(hostile) -> None:
+    conn = sqlite3.connect(f"file:{hostile.archive}?mode=ro", uri=True)
+    try:
+        remembered = {url for (url,) in conn.execute("SELECT url FROM skipped")}
+    finally:
+        conn.close()
+    for name in ("429 with Retry-After", "500 with Retry-After", "503 with Retry-After"):
+        [case] = [c for c in CASES if c.name == name]
+        url = hostile.url(case.path)
+        assert f"WARNING: Could not fetch {url}: HTTP " in hostile.output, name
+        assert url not in remembered, f"{name}: remembered as no article, never fetched again"
 
 
 # Size limits

@@ -160,6 +160,23 @@ SIMILARITY_BAND_COLUMNS = {
     "article_id": "The article.",
 }
 
+DISTRIBUTED_RUN_COLUMNS = {
+    "run": "The name of a distributed run (crawler seed).",
+    "crawl_id": "The crawl it is in the crawls table.",
+    "config": "What the run crawls, as seeded (JSON): spider, start URLs, sites file text, "
+              "limits.",
+    "workers": "Each worker's state (JSON): running, lost, or the reason it closed.",
+    "stats": "The Scrapy stats of the workers that closed, summed (JSON).",
+    "counts": "What the archive did with the run's items so far (JSON): new_article, "
+              "new_version, unchanged, error.",
+}
+
+DISTRIBUTED_APPLIED_COLUMNS = {
+    "stream": "A Redis stream the ingester reads.",
+    "entry_id": "An entry of it already written to the archive and not yet acknowledged "
+                "in Redis: a second delivery of it is skipped.",
+}
+
 # "Last N days" for a query parameter left empty by the form: 7.
 _SINCE_DAYS = ("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
                "'-' || CAST(COALESCE(NULLIF(:days, ''), 7) AS INTEGER) || ' days')")
@@ -345,6 +362,14 @@ def metadata(db_name: str = "archive") -> dict[str, Any]:
         "similarity_bands": _table(
             "LSH band keys of the signatures: the index behind similar.",
             SIMILARITY_BAND_COLUMNS, hidden=True,
+        ),
+        "distributed_runs": _table(
+            "One distributed run and the crawl it became (made by crawler ingest).",
+            DISTRIBUTED_RUN_COLUMNS,
+        ),
+        "distributed_applied": _table(
+            "Stream entries the ingester wrote and Redis has yet to acknowledge.",
+            DISTRIBUTED_APPLIED_COLUMNS, hidden=True,
         ),
         **{name: {"hidden": True} for name in FTS_SHADOW_TABLES},
     }

@@ -276,6 +276,21 @@ def _v5(db: Database) -> None:
     run_script(db, V5)
 
 
+# Tables of distributed crawls, made by `crawler ingest` when it opens an archive: an archive
+# that never took a distributed run has none. Outside the numbered migrations, since they
+# belong to an optional feature and creating them changes nothing else.
+DISTRIBUTED_TABLES = """
+CREATE TABLE IF NOT EXISTS distributed_applied (
+    stream TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (stream, entry_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS distributed_runs (
+    run TEXT PRIMARY KEY, crawl_id INTEGER REFERENCES crawls(id), config TEXT,
+    workers TEXT NOT NULL DEFAULT '{}', stats TEXT NOT NULL DEFAULT '{}',
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 

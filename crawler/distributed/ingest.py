@@ -22,6 +22,7 @@ import redis
 from crawler.archive import Archive, ArchiveError, ArticleNotFound, crawl_counts
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.archive.schema import DISTRIBUTED_TABLES
 from crawler.distributed import Keys, stream_key
 from crawler.distributed.codec import EntryError, decode
 from crawler.distributed.runs import RunConfig
@@ -29,16 +30,6 @@ from crawler.sites import SitesError
 
 logger = logging.getLogger(__name__)
 
-TABLES = """
-CREATE TABLE IF NOT EXISTS distributed_applied (
-    stream TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (stream, entry_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS distributed_runs (
-    run TEXT PRIMARY KEY, crawl_id INTEGER REFERENCES crawls(id), config TEXT,
-    workers TEXT NOT NULL DEFAULT '{}', stats TEXT NOT NULL DEFAULT '{}',
-    counts TEXT NOT NULL DEFAULT '{}'
-);
-"""
 # How the workers' finish reasons read as the run's status in the crawls table.
 INTERRUPTED = ("shutdown", "cancelled")
 FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount",
@@ -131,7 +122,7 @@ class Ingester:
         self.lock = WriterLock.acquire(self.archive_path, self.lock_wait)
         try:
             self.archive = Archive.open(self.archive_path)
-            self.archive.db.conn.executescript(TABLES)
+            self.archive.db.conn.executescript(DISTRIBUTED_TABLES)
             self.server = redis.Redis.from_url(self.redis_url)
             try:
                 self.server.xgroup_create(self.stream, self.group, id="0", mkstream=True)

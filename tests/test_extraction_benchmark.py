@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARK = ROOT.parent / "shared" / "extraction-benchmark"
 HARNESS = Path(__file__).parent / "benchmarks" / "extraction.py"
 
-# Reached by extract()+clean_item(), rounded down.
+# Reached by read_page(), rounded down.
 F1_FLOOR = 0.973
 PRECISION_FLOOR = 0.969
 RECALL_FLOOR = 0.976

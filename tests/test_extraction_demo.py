@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import pytest
 
-from crawler.extraction import classify_links, clean_item, extract
+from crawler.extraction import classify_links, read_page
 from crawler.profiles import load_profile
 from crawler.urls import site_of
 
@@ -21,9 +21,10 @@ def test_every_story_matches_the_ground_truth(theme: str, churns: int) -> None:
         site.churn()
     for url, expected in site.expected().items():
         html = site.handle(url[len(site.base_url) :]).body.decode("utf-8")
-        item = clean_item(extract(html, url))
+        reading = read_page(html, url)
+        item = reading.article
         assert {k: item[k] for k in asdict(expected)} == asdict(expected), url
-        assert item["is_article"] is True
+        assert reading.is_article is True
 
 
 def test_the_profile_reads_the_wordpress_theme_the_same() -> None:
@@ -31,7 +32,7 @@ def test_the_profile_reads_the_wordpress_theme_the_same() -> None:
     profile = load_profile("arabdailydigital")
     for url, expected in site.expected().items():
         html = site.handle(url[len(site.base_url) :]).body.decode("utf-8")
-        item = clean_item(extract(html, url, profile), profile)
+        item = read_page(html, url, profile).article
         assert item["body"] == expected.body, url
 
 
@@ -62,8 +63,8 @@ def test_links_and_pages_sort_the_site(theme: str) -> None:
         response = site.handle(url[len(base) :])
         if response.status != 200 or "/private/" in url:
             continue
-        item = extract(response.body.decode("utf-8"), url)
-        assert item["is_article"] is (kind == "article"), url
+        reading = read_page(response.body.decode("utf-8"), url)
+        assert reading.is_article is (kind == "article"), url
         if kind == "article":
-            stories.add(item["url"])
+            stories.add(reading.article["url"])
     assert stories == set(site.expected())

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.extraction import clean_item, extract
+from crawler.extraction import clean_item, read_page
 from crawler.extraction.text import split_paragraphs
 from crawler.profiles import load_profile
 
@@ -47,7 +47,8 @@ def _load(case: str) -> tuple[str, dict]:
 
 def _item(html: str | bytes, spec: dict) -> dict:
     profile = load_profile(spec["profile"]) if spec.get("profile") else None
-    return clean_item(extract(html, spec["url"], profile), profile)
+    reading = read_page(html, spec["url"], profile)
+    return {**reading.article, "is_article": reading.is_article}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -92,10 +93,10 @@ def test_clean_item_is_idempotent(case: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_raw_bytes_read_like_the_crawl(case: str) -> None:
-    # extract() given the bytes a server sent reads them in the charset the page declares
+    # read_page() given the bytes a server sent reads them in the charset the page declares
     spec = _spec(case)
     if "content_type" in spec:
-        pytest.skip("the charset comes from a header extract() is not given")
+        pytest.skip("the charset comes from a header read_page() is not given")
     raw = (GOLDEN / f"{case}.html").read_bytes()
     assert _item(raw, spec) == _item(_decode(raw, spec), spec)
 
@@ -111,6 +112,6 @@ def test_non_utf8_pages_are_stored_as_sent() -> None:
 def test_profile_and_generic_agree_on_the_seed_like_page() -> None:
     html, spec = _load("wordpress_seed_like")
     profile = load_profile("arabdailydigital")
-    with_profile = clean_item(extract(html, spec["url"], profile), profile)
-    generic = clean_item(extract(html, spec["url"]))
+    with_profile = read_page(html, spec["url"], profile)
+    generic = read_page(html, spec["url"])
     assert with_profile == generic

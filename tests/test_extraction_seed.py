@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extraction import clean_item, extract
+from crawler.extraction import clean_item, read_page
 from crawler.extraction.text import join_paragraphs, split_paragraphs
 from crawler.profiles import load_profile
 
@@ -97,10 +97,11 @@ def test_text_pass_keeps_only_the_article_of_the_naive_text() -> None:
 def test_seed_page_in_wordpress_markup(profile_name: str | None) -> None:
     seed = _seed()
     profile = load_profile(profile_name) if profile_name else None
-    item = clean_item(extract(_wordpress_page(seed), URL, profile), profile)
+    reading = read_page(_wordpress_page(seed), URL, profile)
+    item = reading.article
     assert item["body"] == join_paragraphs(seed["body"])
     assert item["title"] == seed["title"]
     assert item["summary"] == seed["summary"]
     assert item["published"] == "2025-08-22T10:00:00+00:00"
-    assert item["is_article"] is True
+    assert reading.is_article is True
     assert item["url"] == URL

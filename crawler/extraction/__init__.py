@@ -1,15 +1,16 @@
 """Article extraction: pure functions from an HTML string and its URL to the item's fields.
 
-``extract(html, url, profile)`` reads every field from one parse of the page;
-``clean_item(fields, profile)`` is the text-level second pass. The crawl's clean pipeline
-and ``crawler extract`` both run ``clean_item(extract(html, url, profile), profile)``.
-Neither imports Scrapy nor the archive.
+``read_page(html, url, profile, sites)`` is the one way to read a page: one parse, every
+field read from it and cleaned (``clean_item``, the text-level pass), whether the page is an
+article decided once, and its links sorted. The crawl, ``crawler extract``, ``reextract``,
+the benchmarks and the tests all call it. Neither imports Scrapy nor the archive.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.classify import (
@@ -31,6 +32,7 @@ from crawler.extraction.text import (
     normalize_space,
     split_paragraphs,
 )
+from crawler.items import READ_FIELDS, default_of
 from crawler.urls import canonical_url, site_of
 
 if TYPE_CHECKING:
@@ -39,31 +41,32 @@ if TYPE_CHECKING:
 __all__ = [
     "Links",
     "Page",
+    "Reading",
     "classify_links",
     "clean_item",
-    "extract",
     "is_article_page",
     "is_listing_url",
     "looks_like_article_url",
+    "read_page",
 ]
 
 logger = logging.getLogger(__name__)
 
-# The fields extract() returns, in order.
-FIELDS = (
-    "url",
-    "site",
-    "title",
-    "summary",
-    "authors",
-    "published",
-    "modified",
-    "section",
-    "body",
-    "lang",
-    "is_article",
-    "aliases",
-)
+# Why a page is no article to archive (Reading.why).
+WHY_UNPARSABLE = "unparsable page"
+WHY_LISTING_URL = "listing URL"
+WHY_LISTING = "reads as a listing"
+WHY_NO_TEXT = "no article text"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one read of a page found: its fields, whether it is an article, its links."""
+
+    article: dict[str, Any]  # every field of crawler.items.READ_FIELDS, cleaned
+    is_article: bool
+    links: Links  # the same-site links sorted (empty unless read_page was given sites)
+    why: str = ""  # why the page is no article ("" when it is one)
 
 
 def empty_fields(url: str) -> dict[str, Any]:
@@ -73,20 +76,9 @@ def empty_fields(url: str) -> dict[str, Any]:
         site = site_of(canonical) if canonical else ""
     except (ValueError, TypeError, AttributeError):
         canonical, site = url if isinstance(url, str) else "", ""
-    return {
-        "url": canonical,
-        "site": site,
-        "title": None,
-        "summary": None,
-        "authors": [],
-        "published": None,
-        "modified": None,
-        "section": None,
-        "body": "",
-        "lang": None,
-        "is_article": False,
-        "aliases": [],
-    }
+    fields = {name: default_of(name) for name in READ_FIELDS}
+    fields.update(url=canonical, site=site)
+    return fields
 
 
 def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) -> None:
@@ -96,41 +88,40 @@ def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) 
         logger.warning("cannot read %s of %s: %r", name, url, err)
 
 
-def extract(html: str | bytes, url: str, profile: Profile | None = None,
-            sites: frozenset[str] | None = None, listing_body: bool = True) -> dict[str, Any]:
-    """Every field of the item from a page's HTML; never raises.
+def read_page(html: str | bytes, url: str, profile: Profile | None = None,
+              sites: frozenset[str] | None = None, *, listing_body: bool = True) -> Reading:
+    """Every field of a page, cleaned, whether it is an article and its links; never raises.
 
     ``html`` is the decoded text, or the raw bytes read in the charset the page declares.
     ``profile`` adds a site's selectors and noise rules to the generic ones; pass
     ``crawler.profiles.profile_for_url(url)`` to use the shipped profile of the URL's site.
-    With ``sites``, the page's links to those sites are sorted too, from the same parse, under
-    the key ``links`` (see ``classify_links``). ``listing_body=False`` leaves the body of a
-    page that is no article unread (the crawl archives none; this saves it the time).
+    With ``sites``, the page's links to those sites are sorted (see ``classify_links``).
+    ``listing_body=False`` leaves the body of a page that is no article empty (the crawl
+    archives none; this saves it the time).
     """
     fields = empty_fields(url)
     try:
         page = Page(html, url, profile)
     except Exception as err:
         logger.warning("cannot parse %s: %r", url, err)
-        return fields
-    _read(fields, "url", lambda: page.url_canonical, url)
-    _read(fields, "site", lambda: page.site, url)
-    _read(fields, "title", lambda: page.title, url)
-    _read(fields, "summary", lambda: page.summary, url)
-    _read(fields, "authors", lambda: page.authors, url)
-    _read(fields, "published", lambda: page.published, url)
-    _read(fields, "modified", lambda: page.modified, url)
-    _read(fields, "section", lambda: page.section, url)
-    _read(fields, "lang", lambda: page.lang, url)
-    _read(fields, "aliases", lambda: page.aliases, url)
-    _read(fields, "is_article", lambda: is_article_page(page, url), url)
-    if sites is not None:  # before the body, which prunes the parsed tree
-        fields["links"] = classify_links(page.tree, url, sites)
-    if fields["is_article"] or listing_body:
+        return Reading(fields, False, Links(), WHY_UNPARSABLE)
+    for name in READ_FIELDS:
+        if name == "url":
+            _read(fields, name, lambda: page.url_canonical, url)
+        elif name != "body":
+            _read(fields, name, lambda name=name: getattr(page, name), url)
+    links = classify_links(page.tree, url, sites) if sites is not None else Links()
+    why = ""
+    if is_listing_url(url):
+        why = WHY_LISTING_URL
+    elif not is_article_page(page, url):
+        why = WHY_LISTING
+    if not why or listing_body:
         _read(fields, "body", lambda: page.body, url)
     # a page that says it is a story but holds no text is no article to archive
-    fields["is_article"] = bool(fields["is_article"] and fields["body"])
-    return fields
+    if not why and not fields["body"]:
+        why = WHY_NO_TEXT
+    return Reading(clean_item(fields, profile), not why, links, why)
 
 
 # Paragraphs that end a sentence: story text, not a teaser's title or its cut excerpt.

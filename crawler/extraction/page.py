@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -485,12 +486,11 @@ class Page:
     @cached_property
     def body(self) -> str:
         """The article text: paragraphs separated by one blank line."""
-        # the body is read from a pruned tree: every other field reads the page first
-        for name in _TREE_FIELDS:
-            getattr(self, name)
+        # reading the body prunes the tree it reads: a copy, so the page stays whole for
+        # every other field and for the links, whatever order they are read in
         profile = self.profile
         paragraphs = extract_body(
-            self.index,
+            TreeIndex(copy.deepcopy(self.tree)),
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
@@ -498,18 +498,3 @@ class Page:
 
 
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")
-_TREE_FIELDS = (
-    "site_names",
-    "base_url",
-    "url_canonical",
-    "aliases",
-    "title",
-    "standfirst",
-    "summary",
-    "authors",
-    "published",
-    "modified",
-    "section",
-    "lang",
-    "structure",
-)

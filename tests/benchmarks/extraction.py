@@ -1,4 +1,4 @@
-"""Article-body benchmark: our extract()+clean_item() against trafilatura, in one run.
+"""Article-body benchmark: our read_page() against trafilatura, in one run.
 
 Reads the 181 pages of the shared extraction benchmark (../shared/extraction-benchmark
 relative to the repository root, or --benchmark DIR), runs both extractors on each page
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BENCHMARK = ROOT.parent / "shared" / "extraction-benchmark"
 sys.path.insert(0, str(ROOT))
 
-from crawler.extraction import clean_item, extract  # noqa: E402
+from crawler.extraction import read_page  # noqa: E402
 
 
 def load_scorer(benchmark: Path) -> ModuleType:
@@ -52,7 +52,7 @@ def load_pages(benchmark: Path) -> list[tuple[str, str, str]]:
 
 def ours(html: str, url: str) -> str:
     """Our body, exactly as the crawl stores it."""
-    return clean_item(extract(html, url))["body"]
+    return read_page(html, url).article["body"]
 
 
 def trafilatura_body(html: str, url: str) -> str:

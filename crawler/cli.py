@@ -18,6 +18,7 @@ import click
 from crawler import __version__
 from crawler.archive import Archive, ArchiveError
 from crawler.archive.changes import describe
+from crawler.items import EXPORT_FIELDS, VERSION_FIELDS
 
 DEFAULT_DB = "archive.db"
 
@@ -185,8 +186,15 @@ def similar(url: str, threshold: float, db_path: str, as_json: bool, as_csv: boo
     emit(rows, as_json, as_csv, ["similarity", "site", "published", "title", "url"])
 
 
-EXPORT_COLUMNS = ["url", "site", "version", "fetched_at", "first_seen", "last_seen", "title",
-                  "summary", "authors", "published", "modified", "section", "lang", "body"]
+# The archive's own columns of an export, beside the item's fields (crawler.items.EXPORT_FIELDS).
+ARCHIVE_EXPORT_COLUMNS = ("version", "fetched_at", "first_seen", "last_seen")
+# The story's identity first, then the archive's columns, then the version's text, the long
+# body last in each row.
+EXPORT_COLUMNS = [
+    *(name for name in EXPORT_FIELDS if name not in VERSION_FIELDS),
+    *ARCHIVE_EXPORT_COLUMNS,
+    *sorted((name for name in EXPORT_FIELDS if name in VERSION_FIELDS), key="body".__eq__),
+]
 PARQUET_BATCH = 2000  # rows per Parquet row group: memory stays flat whatever the archive's size
 
 
@@ -303,8 +311,7 @@ def reextract(apply: bool, db_path: str) -> None:
     from crawler import extractor_version
     from crawler.archive.diff import change_summary, content_hash
     from crawler.archive.lock import WriterLock
-    from crawler.extraction import clean_item
-    from crawler.extraction import extract as extract_page
+    from crawler.extraction import read_page
     from crawler.profiles import profile_for_url
 
     lock = WriterLock.acquire(db_path) if apply else None
@@ -318,7 +325,7 @@ def reextract(apply: bool, db_path: str) -> None:
                     url = row["fetched_url"] or row["url"]
                     profile = profile_for_url(url)
                     html = raw.decode(encoding or "utf-8", errors="replace")
-                    fields = clean_item(extract_page(html, url, profile), profile)
+                    fields = read_page(html, url, profile).article
                     checked += 1
                     if bar:
                         bar.update(1)
@@ -382,8 +389,7 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
 
     from w3lib.encoding import html_to_unicode
 
-    from crawler.extraction import clean_item
-    from crawler.extraction import extract as extract_page
+    from crawler.extraction import read_page
     from crawler.profiles import profile_for_url
 
     for name in files:
@@ -394,8 +400,9 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
         _, html = html_to_unicode(None, data)  # BOM, then <meta charset>, then detection
         page_url = url or canonical_link(html) or path.resolve().as_uri()
         profile = profile_for_url(page_url)
-        fields = clean_item(extract_page(html, page_url, profile), profile)
-        click.echo(json.dumps({"file": name, **fields}, ensure_ascii=False))
+        reading = read_page(html, page_url, profile)
+        click.echo(json.dumps({"file": name, **reading.article, "is_article": reading.is_article},
+                              ensure_ascii=False))
 
 
 @cli.command()

@@ -32,7 +32,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"  # seen requests on disk: flat memory
 ITEM_PIPELINES = {
-    "pipelines.clean.CleanPipeline": 100,  # strip sidebar modules, normalise fields
+    "pipelines.clean.CleanPipeline": 100,  # drop article pages with too short a body
     "pipelines.dedupe.DedupePipeline": 200,  # one story = one article within a crawl
     "pipelines.archive.ArchivePipeline": 300,  # write new versions to the archive
 }

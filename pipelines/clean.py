@@ -1,4 +1,7 @@
-"""Strip the sidebar modules that survived extraction and normalise the item's text."""
+"""Drop the article pages left with too little text to archive.
+
+The text itself is cleaned where it is read (``crawler.extraction.read_page``).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,13 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.extraction import clean_item
 from crawler.items import Article
-from crawler.profiles import load_profile
 
 logger = logging.getLogger(__name__)
 
 
 class CleanPipeline:
-    """Run the text-level cleaning pass; drop pages left with too little text to be articles."""
+    """Drop article pages whose body is too short to be a story (a stub, a paywall teaser)."""
 
     def __init__(self, min_body_chars: int, stats: Any) -> None:
         self.min_body_chars = min_body_chars
@@ -28,11 +29,6 @@ class CleanPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        profile = load_profile(item.profile) if item.profile else None
-        fields = clean_item(item.to_dict(), profile)
-        for name, value in fields.items():
-            if hasattr(item, name):
-                setattr(item, name, value)
         if len(item.body) < self.min_body_chars:
             self.stats.inc_value("clean/dropped_short")
             raise DropItem(

@@ -19,9 +19,9 @@ from crawler import extractor_version
 from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
-from crawler.extraction import extract
+from crawler.extraction import Reading, read_page
 from crawler.extraction.body import looks_binary, page_text
-from crawler.extraction.classify import Links, is_listing_url
+from crawler.extraction.classify import Links
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
@@ -224,11 +224,10 @@ class NewsSpider(Spider):
             return
         html = page_text(response.body, response.encoding, response.text)
         profile = self.profile_for(response.url)
-        fields = extract(html, response.url, profile, self.sites, listing_body=False)
-        is_article = bool(fields.get("is_article")) and not is_listing_url(response.url)
-        if is_article:
+        reading = read_page(html, response.url, profile, self.sites, listing_body=False)
+        if reading.is_article:
             stats.inc_value("news/articles")
-            yield self.article(fields, response, profile)
+            yield self.article(reading, response, profile)
         else:
             stats.inc_value("news/listings")
             if response.meta.get("article") and self.archive_path:
@@ -238,7 +237,7 @@ class NewsSpider(Spider):
                 for url in feed_links(html, response.url):
                     if site_of(url) in self.sites and "comments" not in url:
                         yield Request(url, self.parse_feed, errback=self.failed)
-        yield from self.follow(response, fields["links"], is_article)
+        yield from self.follow(response, reading.links, reading.is_article)
 
     def follow(self, response: Response, links: Links, is_article: bool) -> Iterator[Request]:
         """Requests for the page's new article links, listings and pagination, within bounds."""
@@ -296,25 +295,24 @@ class NewsSpider(Spider):
         for row in rechecks:
             yield self.recheck(row)
 
-    def article(self, fields: dict[str, Any], response: Response,
+    def article(self, reading: Reading, response: Response,
                 profile: Profile | None) -> Article:
-        """The item for an article page, with the URLs that reached it as aliases."""
+        """The item for an article page: the fields read, with the URLs that reached it as
+        aliases, and the fetch's own fields."""
+        fields = dict(reading.article)
         url = fields["url"]
         aliases: list[str] = []
-        for seen_as in (*fields.get("aliases", ()), response.url,
+        for seen_as in (*fields["aliases"], response.url,
                         *response.meta.get("redirect_urls", ())):
             alias = canonical_url(seen_as)
             parts = urlsplit(alias)
             if alias != url and alias not in aliases and (parts.path != "/" or parts.query):
                 aliases.append(alias)
+        fields.update(site=fields["site"] or site_of(url), aliases=aliases)
         headers = response.headers
         return Article(
-            url=url, site=fields.get("site") or site_of(url), title=fields.get("title"),
-            summary=fields.get("summary"), authors=list(fields.get("authors") or []),
-            published=fields.get("published"), modified=fields.get("modified"),
-            section=fields.get("section"), body=fields.get("body") or "",
-            lang=fields.get("lang"), fetched_url=response.url, status=response.status,
-            fetched_at=self.now(), aliases=aliases, profile=profile.name if profile else None,
+            **fields, fetched_url=response.url, status=response.status, fetched_at=self.now(),
+            profile=profile.name if profile else None,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
             extractor=extractor_version(), encoding=response.encoding, page=response.body,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError
+from crawler.items import DESCRIPTIONS, VERSION_FIELDS
 
 INSTALL_HINT = "pip install 'news-archive-crawler[serve]'"
 # Longer than Datasette's 1 s default: the canned queries read every version of an archive.
@@ -26,8 +27,7 @@ class DatasetteNotInstalled(ArchiveError):
 
 ARTICLE_COLUMNS = {
     "id": "Article id.",
-    "url": "Canonical URL of the story (tracking parameters removed).",
-    "site": "Site the story belongs to (its host, e.g. example.com).",
+    **{name: DESCRIPTIONS[name] for name in ("url", "site")},
     "first_seen": "When a crawl first archived the story (ISO 8601 UTC).",
     "last_seen": "When a crawl last found the story online (a 200 or 304 answer).",
     "first_crawl_id": "The crawl that first archived the story.",
@@ -48,19 +48,10 @@ VERSION_COLUMNS = {
     "article_id": "The article this is a version of.",
     "version": "1, 2, 3 ... per article, oldest first.",
     "crawl_id": "The crawl that fetched this version.",
-    "fetched_at": "When this version was fetched (ISO 8601 UTC).",
-    "fetched_url": "The URL the page was fetched from.",
-    "status": "HTTP status of the fetch.",
+    **{name: DESCRIPTIONS[name] for name in ("fetched_at", "fetched_url", "status")},
     "content_hash": "SHA-256 of the whitespace-normalised title, summary and body: the same "
                     "hash is the same text.",
-    "title": "Headline.",
-    "summary": "Standfirst or description the page gave.",
-    "authors": "Bylines, a JSON array of names.",
-    "published": "Publication date the page gave, in its own time zone.",
-    "modified": "Last-modified date the page gave.",
-    "section": "Section of the site the page gave (news, sport ...).",
-    "body": "Clean article text, paragraphs separated by one blank line.",
-    "lang": "Language the page declared.",
+    **{name: DESCRIPTIONS[name] for name in VERSION_FIELDS},
     "changes": 'What changed since the previous version, as JSON: {"kind": "headline", '
                '"fields": ["title"], "words_added": 3, "words_removed": 1, "reverts_to": null}.',
     "change_kind": "The kind of change, for SQL: first, headline (only the title changed), "
@@ -68,7 +59,7 @@ VERSION_COLUMNS = {
                    "(typo-sized edits) or revert (back to an earlier version); empty for "
                    "versions archived before kinds were recorded.",
     "page_id": "The stored page this version was read from (pages.id).",
-    "extractor": "Version of the extraction code that read the page.",
+    "extractor": DESCRIPTIONS["extractor"],
 }
 
 LATEST_COLUMNS = {
@@ -77,9 +68,7 @@ LATEST_COLUMNS = {
         "url", "site", "first_seen", "last_seen", "last_changed_at", "removed_at")},
     "version_id": "The newest version's id (versions.id, the rowid latest_fts indexes).",
     "version": "Number of the newest version: how many versions the story has.",
-    **{name: VERSION_COLUMNS[name] for name in (
-        "fetched_at", "content_hash", "title", "summary", "authors", "published", "modified",
-        "section", "body", "lang")},
+    **{name: VERSION_COLUMNS[name] for name in ("fetched_at", "content_hash", *VERSION_FIELDS)},
 }
 
 CRAWL_COLUMNS = {
@@ -120,7 +109,7 @@ PAGE_COLUMNS = {
     "id": "Page id.",
     "hash": "SHA-256 of the page as fetched; a page seen again is stored once.",
     "size": "Size of the page as fetched, in bytes.",
-    "encoding": "The character encoding the page was read with.",
+    "encoding": DESCRIPTIONS["encoding"],
     "content": "The page as fetched, zlib-compressed.",
 }
 

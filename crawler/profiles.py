@@ -32,11 +32,10 @@ from cssselect import SelectorError
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.items import SELECTOR_FIELDS
 from crawler.urls import host_of, site_of
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
-# Fields a profile may give selectors for, named like the item's columns.
-FIELDS = ("title", "summary", "authors", "published", "modified", "section", "body")
 _TOP_KEYS = frozenset({"name", "domains", "start_urls", "selectors", "noise"})
 _NOISE_KEYS = frozenset({"selectors", "patterns"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -106,7 +105,7 @@ def parse_profile(data: dict, source: str = "<profile>") -> Profile:
     raw_selectors = data.get("selectors", {})
     if not isinstance(raw_selectors, dict):
         raise ProfileError(f"{source}: [selectors] must be a table")
-    unknown = set(raw_selectors) - set(FIELDS)
+    unknown = set(raw_selectors) - set(SELECTOR_FIELDS)
     if unknown:
         raise ProfileError(f"{source}: [selectors] has unknown fields {', '.join(sorted(unknown))}")
     selectors: dict[str, tuple[str, ...]] = {}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.items import SELECTOR_FIELDS
 from crawler.profiles import (
-    FIELDS,
     Profile,
     ProfileError,
     all_profiles,
@@ -23,7 +23,7 @@ def test_shipped_profiles_load() -> None:
     for profile in profiles:
         assert isinstance(profile, Profile)
         assert profile.domains
-        assert set(profile.selectors) <= set(FIELDS)
+        assert set(profile.selectors) <= set(SELECTOR_FIELDS)
 
 
 def test_arabdailydigital_profile() -> None:

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crawler.archive.diff import (
-    CONTENT_FIELDS,
     PARAGRAPH_BREAK,
     WORD,
     change_summary,
@@ -17,6 +16,7 @@ from crawler.archive.diff import (
     content_hash,
     normalise,
 )
+from crawler.items import CONTENT_FIELDS
 
 # Every kind; of revert to minor, the most informative first: when several apply, it wins.
 KINDS = ("first", "revert", "correction", "substantive", "headline", "minor", "unchanged")

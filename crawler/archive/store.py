@@ -23,6 +23,7 @@ from crawler.archive.diff import (
 )
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
+from crawler.items import VERSION_FIELDS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -35,9 +36,7 @@ BUSY_TIMEOUT_MS = 15000  # how long a writer or reader waits for the other befor
 SIMILAR_THRESHOLD = 0.5  # estimated Jaccard of word shingles above which texts are one story
 PAGE_COMPRESSION = 4  # zlib level of stored pages: ~0.2 of the HTML's size, 60% of level 6's time
 GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
-VERSION_COLUMNS = (
-    "title", "summary", "authors", "published", "modified", "section", "body", "lang",
-)
+VERSION_COLUMNS = VERSION_FIELDS  # the item's fields every version stores
 
 
 class ArchiveError(Exception):

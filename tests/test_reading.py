@@ -80,6 +80,15 @@ def test_reading_the_body_leaves_the_page_whole() -> None:
         assert getattr(page, name) == getattr(fresh, name), name
 
 
+def test_every_golden_page_is_whole_after_its_body_is_read() -> None:
+    for html, url in _golden_pages():
+        page = Page(html, url, profile_for_url(url))
+        before = etree.tostring(page.tree)
+        assert page.body, url
+        assert etree.tostring(page.tree) == before, url
+        assert page.title == Page(html, url, profile_for_url(url)).title, url
+
+
 def test_reading_decides_once_and_says_why() -> None:
     listing = read_page(ARTICLE, f"{SITE}/category/sport/", None, SITES)
     assert (listing.is_article, listing.why) == (False, WHY_LISTING_URL)

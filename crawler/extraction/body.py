@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
@@ -164,11 +166,20 @@ class TextStats:
         return links / total if total else 0.0
 
 
+# What each remove() of the body extraction running in this context did, to be undone.
+_REMOVED: ContextVar[list[tuple] | None] = ContextVar("removed", default=None)
+
+
 def remove(el: etree._Element) -> None:
     """Remove an element, keeping its tail text in place."""
     parent = el.getparent()
     if parent is None:
         return
+    removed = _REMOVED.get()
+    if removed is not None:
+        previous = el.getprevious()
+        removed.append((el, parent, parent.index(el), previous,
+                        parent.text if previous is None else previous.tail))
     tail = el.tail
     if tail:
         previous = el.getprevious()
@@ -177,6 +188,16 @@ def remove(el: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(el)
+
+
+def _restore(removed: list[tuple]) -> None:
+    """Put back what remove() took out, the last removed first."""
+    for el, parent, position, previous, text in reversed(removed):
+        if previous is None:
+            parent.text = text
+        else:
+            previous.tail = text
+        parent.insert(position, el)
 
 
 def _is_ancestor(el: etree._Element, of: etree._Element) -> bool:
@@ -384,7 +405,23 @@ def extract_body(
     body_xpaths: tuple[etree.XPath, ...] = (),
     noise_xpath: etree.XPath | None = None,
 ) -> list[str]:
-    """The article's paragraphs. Prunes the tree in place: read every other field first."""
+    """The article's paragraphs; the tree is pruned while they are read, then put back whole."""
+    removed: list[tuple] = []
+    token = _REMOVED.set(removed)
+    filled = index.filled()
+    try:
+        return _extract_body(index, body_xpaths, noise_xpath)
+    finally:
+        _REMOVED.reset(token)
+        _restore(removed)
+        index.forget(filled)
+
+
+def _extract_body(
+    index: TreeIndex,
+    body_xpaths: tuple[etree.XPath, ...],
+    noise_xpath: etree.XPath | None,
+) -> list[str]:
     for el in NON_TEXT.select(index):
         remove(el)
     stats = TextStats(index.root)

@@ -322,6 +322,18 @@ class TreeIndex:
                 if el.get(name) is not None:
                     self._by_attr[name].append(el)
 
+    def filled(self) -> tuple[frozenset, frozenset]:
+        """The tag and attribute buckets filed so far."""
+        return frozenset(self._by_tag), frozenset(self._by_attr)
+
+    def forget(self, filled: tuple[frozenset, frozenset]) -> None:
+        """Drop the buckets filed since `filled`: they saw the tree as it then was."""
+        tags, attrs = filled
+        for key in self._by_tag.keys() - tags:
+            del self._by_tag[key]
+        for key in self._by_attr.keys() - attrs:
+            del self._by_attr[key]
+
     def attached(self, el: etree._Element, within: etree._Element | None = None) -> bool:
         """True when the element is still in the page (and inside `within` when given)."""
         inside = within is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -486,11 +485,11 @@ class Page:
     @cached_property
     def body(self) -> str:
         """The article text: paragraphs separated by one blank line."""
-        # reading the body prunes the tree it reads: a copy, so the page stays whole for
-        # every other field and for the links, whatever order they are read in
+        # extract_body puts back what it prunes: every other field, and the links, read the
+        # whole page whatever order they are read in
         profile = self.profile
         paragraphs = extract_body(
-            TreeIndex(copy.deepcopy(self.tree)),
+            self.index,
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )

@@ -844,8 +844,8 @@ GROUP_BY_PATH = (
     ("/protego", "Scrapy overhead"),
 )
 ENTRY_POINTS = (
-    ("spiders/news.py", "parse", "NewsSpider.parse (extract + follow + item)"),
-    ("crawler/extraction/__init__.py", "extract", "extract()"),
+    ("spiders/news.py", "parse", "NewsSpider.parse (read_page + follow + item)"),
+    ("crawler/extraction/__init__.py", "read_page", "read_page()"),
     ("spiders/news.py", "follow", "NewsSpider.follow (links, frontier)"),
     ("crawler/extraction/page.py", "__init__", "Page() (parse, CSS index)"),
     ("crawler/extraction/css.py", "__init__", "CSS index of a page"),
@@ -856,7 +856,7 @@ ENTRY_POINTS = (
     ("crawler/frontier.py", "fresh_articles", "Frontier.fresh_articles (incl. Archive.known)"),
     ("crawler/discovery.py", "feed_links", "feed_links()"),
     ("spiders/news.py", "article", "NewsSpider.article (item)"),
-    ("pipelines/clean.py", "process_item", "CleanPipeline (clean_item)"),
+    ("pipelines/clean.py", "process_item", "CleanPipeline (length gate)"),
     ("pipelines/dedupe.py", "process_item", "DedupePipeline"),
     ("pipelines/archive.py", "process_item", "ArchivePipeline (Archive.save)"),
     ("crawler/archive/store.py", "_moved_article", "Archive._moved_article (a query)"),

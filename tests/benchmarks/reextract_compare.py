@@ -28,8 +28,11 @@ DEFAULT_BENCHMARK = ROOT.parent / "shared" / "extraction-benchmark"
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 
 
-def _reader(code: Path) -> Callable[[str, str, str | None], dict[str, Any]]:
-    """A function (html, url, profile name) -> fields, from the code under `code`."""
+def _reader(code: Path, crawl: bool) -> Callable[[str, str, str | None], dict[str, Any]]:
+    """A function (html, url, profile name) -> fields, from the code under `code`.
+
+    With `crawl`, pages are read as the crawl reads them: a non-article's body left unread.
+    """
     sys.path.insert(0, str(code))
     from crawler.profiles import load_profile
     from crawler.urls import site_of
@@ -44,7 +47,8 @@ def _reader(code: Path) -> Callable[[str, str, str | None], dict[str, Any]]:
 
         def read_old(html: str, url: str, profile_name: str | None) -> dict[str, Any]:
             profile = load_profile(profile_name) if profile_name else None
-            fields = clean_item(extract(html, url, profile, sites(url)), profile)
+            fields = clean_item(extract(html, url, profile, sites(url), listing_body=not crawl),
+                                profile)
             links = fields.pop("links")
             return {**fields, "links": vars(links)}
 
@@ -52,7 +56,7 @@ def _reader(code: Path) -> Callable[[str, str, str | None], dict[str, Any]]:
 
     def read_new(html: str, url: str, profile_name: str | None) -> dict[str, Any]:
         profile = load_profile(profile_name) if profile_name else None
-        reading = read_page(html, url, profile, sites(url))
+        reading = read_page(html, url, profile, sites(url), listing_body=not crawl)
         return {**reading.article, "is_article": reading.is_article,
                 "links": vars(reading.links)}
 
@@ -74,9 +78,9 @@ def pages(benchmark: Path, golden: Path) -> Iterator[tuple[str, str, str, str | 
         yield f"golden/{path.stem}", spec["url"], html, spec.get("profile")
 
 
-def dump(out: Path, code: Path, benchmark: Path, golden: Path) -> int:
+def dump(out: Path, code: Path, benchmark: Path, golden: Path, crawl: bool = False) -> int:
     """Write one JSON line of fields per page; the number of pages."""
-    read = _reader(code)
+    read = _reader(code, crawl)
     count = 0
     with out.open("w", encoding="utf-8") as f:
         for page_id, url, html, profile in pages(benchmark, golden):
@@ -115,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--code", type=Path, default=ROOT, help="checkout whose code reads")
     run.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     run.add_argument("--golden", type=Path, default=ROOT / "tests" / "golden")
+    run.add_argument("--crawl", action="store_true",
+                     help="read as the crawl does: no body for pages that are no article")
     diff = commands.add_parser("compare", help="count differing fields of two dumps")
     diff.add_argument("before", type=Path)
     diff.add_argument("after", type=Path)
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.benchmark / "ground-truth.json").exists():
             print(f"Error: no benchmark at {args.benchmark}", file=sys.stderr)
             return 1
-        count = dump(args.out, args.code.resolve(), args.benchmark, args.golden)
+        count = dump(args.out, args.code.resolve(), args.benchmark, args.golden, args.crawl)
         print(f"{count} pages written to {args.out}")
         return 0
     differ = compare(args.before, args.after)

@@ -10,10 +10,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.archive import Archive, ArchiveError, ArchiveWriteError, crawl_counts
+from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.items import Article, Recheck, Skipped
+from crawler.stats import crawl_counts
 
 logger = logging.getLogger(__name__)
 

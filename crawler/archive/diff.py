@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# The fields whose text decides whether a page is a new version.
-CONTENT_FIELDS = ("title", "summary", "body")
+from crawler.items import CONTENT_FIELDS  # the fields whose text decides a new version
+
 WORD = re.compile(r"\w+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 WRAP_WIDTH = 88  # columns of a diff line: long paragraphs are wrapped so changes stand out

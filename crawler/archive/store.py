@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -88,8 +89,33 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}?immutable=1", uri=True)
 
 
+def _sqlite_error(path: Path, error: sqlite3.DatabaseError) -> ArchiveError:
+    """An SQLite failure met while using the archive, as the archive's one-line error."""
+    if isinstance(error, sqlite3.OperationalError):
+        return ArchiveError(f"cannot use {path}: {error}")
+    return ArchiveError(f"{path} is damaged: {error}")
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Make the SQLite errors of a method, or of the rows it streams, ArchiveErrors."""
+
+    @functools.wraps(method)
+    def guarded(self: Archive, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            raise _sqlite_error(self.path, error) from error
+        return self._guarded_rows(result) if isinstance(result, Iterator) else result
+
+    return guarded
+
+
 class Archive:
-    """Reads and writes the archive; open it with `Archive.open(path)`."""
+    """Reads and writes the archive; open it with `Archive.open(path)`.
+
+    Any SQLite error behind a method (a damaged file, a failing disk) comes out as an
+    ArchiveError.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool,
                  db: Database | None = None) -> None:
@@ -121,6 +147,7 @@ class Archive:
     def open(cls, path: str | Path, readonly: bool = False) -> Archive:
         """Open (creating and migrating unless read-only) the archive at path."""
         path = Path(path)
+        conn: sqlite3.Connection | None = None
         try:
             if readonly:
                 if not path.is_file():
@@ -137,14 +164,16 @@ class Archive:
             db = None
             if readonly:
                 if version == 0:
-                    conn.close()
                     raise ArchiveError(f"{path} is not a news archive")
                 if version < SCHEMA_VERSION:
-                    conn.close()
                     raise ArchiveError(
                         f"{path} has schema version {version}; run a crawl on it to migrate"
                     )
             else:
+                if version:  # refuse a damaged archive before writing anything to it
+                    problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                    if problem != "ok":
+                        raise ArchiveError(f"{path} is damaged: {problem}")
                 from sqlite_utils import Database
 
                 db = Database(conn, execute_plugins=False)
@@ -152,9 +181,19 @@ class Archive:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 migrate(db, path)
-        except (sqlite3.DatabaseError, OSError) as error:
-            raise ArchiveError(f"cannot open archive {path}: {error}") from error
+        except BaseException as error:
+            if conn is not None:
+                conn.close()
+            if isinstance(error, (sqlite3.DatabaseError, OSError)):
+                raise ArchiveError(f"cannot open archive {path}: {error}") from error
+            raise
         return cls(conn, path, readonly, db)
+
+    def _guarded_rows(self, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        try:
+            yield from rows
+        except sqlite3.DatabaseError as error:
+            raise _sqlite_error(self.path, error) from error
 
     def close(self) -> None:
         """Close the connection."""
@@ -168,43 +207,53 @@ class Archive:
 
     # The crawl ledger
 
+    @_guarded
     def start_crawl(self, spider: str, start_urls: list[str], started_at: str | None = None) -> int:
         """Record a crawl as running; returns its id."""
         return self._ledger.start_crawl(spider, start_urls, started_at)
 
+    @_guarded
     def finish_crawl(self, crawl_id: int, status: str, counts: Mapping[str, int],
                      stats: Mapping[str, Any], finished_at: str | None = None) -> None:
         """Record how a crawl ended, its counts and its full stats."""
         self._ledger.finish_crawl(crawl_id, status, counts, stats, finished_at)
 
+    @_guarded
     def crawls(self, limit: int = 20) -> list[dict[str, Any]]:
         """The most recent crawls, newest first."""
         return self._ledger.crawls(limit)
 
+    @_guarded
     def close_stale_crawls(self, current: int | None = None) -> int:
         """Mark crawls still 'running' (their process was killed) as 'killed'."""
         return self._ledger.close_stale_crawls(current)
 
+    @_guarded
     def applied_entries(self, stream: str, ids: Iterable[str]) -> set[str]:
         """The ones among these stream entries already applied and not yet forgotten."""
         return self._ledger.applied_entries(stream, ids)
 
+    @_guarded
     def mark_applied(self, stream: str, entry_id: str) -> None:
         """Remember that a stream entry has been applied."""
         self._ledger.mark_applied(stream, entry_id)
 
+    @_guarded
     def forget_applied(self, stream: str, ids: Iterable[str]) -> None:
         """Drop the applied marks of entries the stream will never deliver again."""
         self._ledger.forget_applied(stream, ids)
 
+    @_guarded
     def distributed_run(self, run: str) -> dict[str, Any] | None:
         """A distributed run's crawl, configuration, workers, stats and counts."""
         return self._ledger.distributed_run(run)
 
+    @_guarded
     def add_distributed_run(self, run: str, crawl_id: int, config: str | None) -> None:
         """Record a distributed run as the crawl it is, with its configuration (JSON text)."""
         self._ledger.add_distributed_run(run, crawl_id, config)
 
+    @_guarded
     def update_distributed_run(self, run: str, workers: Mapping[str, str],
                                stats: Mapping[str, Any], counts: Mapping[str, int]) -> None:
         """Keep a distributed run's workers, summed stats and archive outcomes."""
@@ -212,11 +261,13 @@ class Archive:
 
     # Writing
 
+    @_guarded
     def save(self, item: Mapping[str, Any], crawl_id: int | None = None,
              schedule: Schedule = DEFAULT_SCHEDULE) -> Outcome:
         """Store one fetched article: a new version only when its content changed."""
         return self._writes.save(item, crawl_id, schedule)
 
+    @_guarded
     def record_check(self, article_id: int, status: int, url: str, crawl_id: int | None = None,
                      fetched_at: str | None = None, schedule: Schedule = DEFAULT_SCHEDULE,
                      final_url: str | None = None) -> Outcome:
@@ -224,6 +275,7 @@ class Archive:
         return self._writes.record_check(article_id, status, url, crawl_id, fetched_at,
                                          schedule, final_url)
 
+    @_guarded
     def supersede(self, version_id: int, fields: Mapping[str, Any], extractor: str,
                   replaced_at: str | None = None) -> None:
         """Replace a version's extracted text with a better extraction of the same page."""
@@ -231,42 +283,51 @@ class Archive:
 
     # Before a crawl fetches
 
+    @_guarded
     def due(self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
             ) -> Iterator[dict[str, Any]]:
         """Articles of these sites whose next check is due (or all of them), most overdue first."""
         return self._revisits.due(sites, now, every, changed_since)
 
+    @_guarded
     def record_skip(self, url: str, reason: str, seen_at: str | None = None) -> None:
         """Remember a link that looked like an article but is none to fetch or archive."""
         self._revisits.record_skip(url, reason, seen_at)
 
+    @_guarded
     def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:
         """The ones among these canonical URLs that name an article, or a skipped link."""
         return self._revisits.known(urls, before)
 
+    @_guarded
     def fetch_states(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
         """For the ones among these canonical URLs that are archived: their fetch state."""
         return self._revisits.fetch_states(urls)
 
+    @_guarded
     def sites(self, finished: bool = False) -> set[str]:
         """Every site the archive holds articles of (or only those a finished crawl covered)."""
         return self._revisits.sites(finished)
 
     # Reading
 
+    @_guarded
     def article(self, url: str) -> dict[str, Any]:
         """The article a URL names, however it was written (tracking parameters, AMP ...)."""
         return self._reads.article(url)
 
+    @_guarded
     def versions(self, article_id: int) -> list[dict[str, Any]]:
         """Every version of an article, oldest first, with authors and changes decoded."""
         return self._reads.versions(article_id)
 
+    @_guarded
     def diff(self, url: str, from_version: int | None = None, to_version: int | None = None,
              style: str = "unified") -> str:
         """Diff of an article between two versions (default: the last two)."""
         return self._reads.diff(url, from_version, to_version, style)
 
+    @_guarded
     def search(self, query: str, limit: int = 20, site: str | None = None,
                all_versions: bool = False, section: str | None = None,
                since: str | None = None, until: str | None = None, rank: bool = False,
@@ -274,28 +335,34 @@ class Archive:
         """Full-text search (FTS5 syntax) over articles' newest versions, or every version."""
         return self._reads.search(query, limit, site, all_versions, section, since, until, rank)
 
+    @_guarded
     def export_rows(self, all_versions: bool = False) -> Iterator[dict[str, Any]]:
         """Latest versions (or every version) joined with their article, streamed."""
         return self._reads.export_rows(all_versions)
 
+    @_guarded
     def counts(self) -> dict[str, int]:
         """How many articles, versions and crawls the archive holds."""
         return self._reads.counts()
 
+    @_guarded
     def similar(self, url: str, threshold: float = SIMILAR_THRESHOLD) -> list[dict[str, Any]]:
         """Articles whose newest text nearly duplicates this one's, most similar first."""
         return self._near.similar(self.article(url)["id"], threshold)
 
     # Pages
 
+    @_guarded
     def page(self, page_id: int) -> tuple[bytes, str | None]:
         """A stored page's raw bytes and the encoding it was read with."""
         return self._pages.page(page_id)
 
+    @_guarded
     def versions_with_pages(self) -> Iterator[dict[str, Any]]:
         """Every version whose page is kept, with its profile and its page's encoding."""
         return self._pages.versions_with_pages()
 
+    @_guarded
     def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
         """Every fetch whose page is kept (URL, time, status, headers), oldest first."""
         return self._pages.fetches_with_pages()

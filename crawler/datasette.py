@@ -60,6 +60,7 @@ VERSION_COLUMNS = {
                    "versions archived before kinds were recorded.",
     "page_id": "The stored page this version was read from (pages.id).",
     "extractor": DESCRIPTIONS["extractor"],
+    "profile": "The site profile the page was extracted with; empty for none.",
 }
 
 LATEST_COLUMNS = {
@@ -120,7 +121,7 @@ SUPERSEDED_COLUMNS = {
     "extractor": "Version of the extraction code that had produced this text.",
     **{name: VERSION_COLUMNS[name] for name in (
         "content_hash", "title", "summary", "authors", "published", "modified", "section",
-        "body")},
+        "body", "lang", "profile")},
 }
 
 SIMILAR_COLUMNS = {

@@ -10,10 +10,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.archive import Archive, ArchiveError, ArchiveWriteError, crawl_counts
+from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.items import Article, Recheck, Skipped
+from crawler.stats import crawl_counts, outcome_stat
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class ArchivePipeline:
         except ArchiveError:
             self.stats.inc_value("archive/error")
             raise
-        self.stats.inc_value(f"archive/{outcome}")
+        self.stats.inc_value(outcome_stat(outcome))
         logger.debug("%s: %s", outcome, item.url)
         if not isinstance(item, Article):  # a record for the archive, not an item for feeds
             raise DropItem(f"{outcome}: {item.url}", "DEBUG")

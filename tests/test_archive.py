@@ -331,9 +331,8 @@ def test_stale_crawls_are_marked_killed_but_a_distributed_run_between_ingests_is
     assert archive.close_stale_crawls(current) == 2  # no distributed runs yet: both stale
 
     archive.conn.execute("UPDATE crawls SET status = 'running'")
-    archive.conn.execute("CREATE TABLE distributed_runs (run TEXT PRIMARY KEY, crawl_id INT)")
-    archive.conn.execute("INSERT INTO distributed_runs VALUES ('r1', ?)", (between_ingests,))
-    archive.conn.commit()
+    with archive.db.atomic():
+        archive.add_distributed_run("r1", between_ingests, None)
     assert archive.close_stale_crawls(current) == 1
     status = dict(archive.conn.execute("SELECT id, status FROM crawls").fetchall())
     assert status == {killed: "killed", between_ingests: "running", current: "running"}

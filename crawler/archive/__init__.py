@@ -1,17 +1,15 @@
 """The archive: schema, versioned storage, history, diffs and search over one SQLite file."""
 
-from crawler.archive.store import (
-    Archive,
+from crawler.archive.errors import (
     ArchiveError,
     ArchiveNotFound,
     ArchiveWriteError,
     ArticleNotFound,
-    Outcome,
     VersionNotFound,
-    crawl_counts,
-    error_count,
-    utc_now,
 )
+from crawler.archive.store import Archive
+from crawler.archive.tables import utc_now
+from crawler.archive.writes import Outcome
 
 __all__ = [
     "Archive",
@@ -21,7 +19,5 @@ __all__ = [
     "ArticleNotFound",
     "Outcome",
     "VersionNotFound",
-    "crawl_counts",
-    "error_count",
     "utc_now",
 ]

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crawler.items import CONTENT_FIELDS  # the fields whose text makes a new version
+from crawler.items import CONTENT_FIELDS  # the fields whose text decides a new version
 
 WORD = re.compile(r"\w+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

@@ -276,10 +276,9 @@ def _v5(db: Database) -> None:
     run_script(db, V5)
 
 
-# Tables of distributed crawls, made by `crawler ingest` when it opens an archive: an archive
-# that never took a distributed run has none. Outside the numbered migrations, since they
-# belong to an optional feature and creating them changes nothing else.
-DISTRIBUTED_TABLES = """
+# Tables of distributed crawls, which `crawler ingest` keeps. Archives it had already opened
+# have them (it used to create them itself), hence IF NOT EXISTS.
+V6 = """
 CREATE TABLE IF NOT EXISTS distributed_applied (
     stream TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (stream, entry_id)
 ) WITHOUT ROWID;
@@ -291,7 +290,24 @@ CREATE TABLE IF NOT EXISTS distributed_runs (
 """
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+V7 = """
+ALTER TABLE versions ADD COLUMN profile TEXT;
+ALTER TABLE superseded ADD COLUMN lang TEXT;
+ALTER TABLE superseded ADD COLUMN profile TEXT;
+"""
+
+
+def _v6(db: Database) -> None:
+    """The distributed runs an ingester applied, and the stream entries it has applied."""
+    run_script(db, V6)
+
+
+def _v7(db: Database) -> None:
+    """The site profile each version was extracted with; superseded keeps every item field."""
+    run_script(db, V7)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -10,8 +10,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.archive import Archive, ArchiveError, crawl_counts
+from crawler.archive import Archive, ArchiveError
 from crawler.archive.lock import ArchiveLocked, WriterLock
+from crawler.stats import crawl_counts
 
 # Exit statuses, documented in the README.
 EXIT_OK = 0

@@ -76,7 +76,7 @@ def current_key(prefix: str) -> str:
 def worker_summary(stats: dict[str, Any]) -> str:
     """The one-line summary of a worker's crawl: what it fetched and sent to the stream (the
     archive's counts are the ingester's)."""
-    from crawler.archive import error_count
+    from crawler.stats import error_count
 
     return (
         f"{stats.get('news/sites', 0)} sites ({stats.get('news/sites_ok', 0)} answered), "

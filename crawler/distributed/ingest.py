@@ -19,14 +19,14 @@ from typing import Any
 
 import redis
 
-from crawler.archive import Archive, ArchiveError, ArticleNotFound, crawl_counts
+from crawler.archive import Archive, ArchiveError, ArticleNotFound
 from crawler.archive.lock import WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
-from crawler.archive.schema import DISTRIBUTED_TABLES
 from crawler.distributed import Keys, stream_key
 from crawler.distributed.codec import EntryError, decode
 from crawler.distributed.runs import RunConfig
 from crawler.sites import SitesError
+from crawler.stats import crawl_counts
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,6 @@ class Ingester:
         self.lock = WriterLock.acquire(self.archive_path, self.lock_wait)
         try:
             self.archive = Archive.open(self.archive_path)
-            self.archive.db.conn.executescript(DISTRIBUTED_TABLES)
             self.server = redis.Redis.from_url(self.redis_url)
             try:
                 self.server.xgroup_create(self.stream, self.group, id="0", mkstream=True)
@@ -199,8 +198,7 @@ class Ingester:
                         continue
                     if fields:  # an entry deleted from the stream comes back without fields
                         self.apply_entry(entry_id, fields)
-                    db.execute("INSERT INTO distributed_applied (stream, entry_id) VALUES (?, ?)",
-                               (self.stream, entry_id))
+                    self.archive.mark_applied(self.stream, entry_id)
                 self.save_runs()
         except ArchiveError as error:
             raise IngestError(str(error)) from None
@@ -214,18 +212,11 @@ class Ingester:
         """Drop the applied marks of entries acknowledged since: Redis never delivers those
         again, so only the marks of a batch applied but not yet acknowledged are kept."""
         if self.acknowledged:
-            marks = ", ".join("?" for _ in self.acknowledged)
-            self.archive.db.execute(
-                f"DELETE FROM distributed_applied WHERE stream = ? AND entry_id IN ({marks})",
-                (self.stream, *self.acknowledged))
+            self.archive.forget_applied(self.stream, self.acknowledged)
             self.acknowledged = []
 
     def applied(self, ids: Iterable[str]) -> set[str]:
-        ids = list(ids)
-        marks = ", ".join("?" for _ in ids)
-        return {row[0] for row in self.archive.db.execute(
-            f"SELECT entry_id FROM distributed_applied WHERE stream = ? AND entry_id IN ({marks})",
-            (self.stream, *ids))}
+        return self.archive.applied_entries(self.stream, ids)
 
     def apply_entry(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
         try:
@@ -267,12 +258,11 @@ class Ingester:
         """The run an entry belongs to, recording its crawl the first time it is seen."""
         if name in self.runs:
             return self.runs[name]
-        row = self.archive.db.execute(
-            "SELECT crawl_id, config, workers, stats, counts FROM distributed_runs WHERE run = ?",
-            (name,)).fetchone()
+        row = self.archive.distributed_run(name)
         if row:
-            run = Run(name, row[0], RunConfig.from_json(row[1]) if row[1] else None,
-                      json.loads(row[2]), json.loads(row[3]), Counter(json.loads(row[4])))
+            run = Run(name, row["crawl_id"],
+                      RunConfig.from_json(row["config"]) if row["config"] else None,
+                      row["workers"], row["stats"], Counter(row["counts"]))
         else:
             config = RunConfig.from_json(json.dumps(start)) if start else self.stored_config(name)
             urls = (start or {}).get("all_start_urls") or (
@@ -280,9 +270,8 @@ class Ingester:
             crawl_id = self.archive.start_crawl(
                 config.spider if config else "news", urls, config.started_at if config else None)
             run = Run(name, crawl_id, config, dirty=True)
-            self.archive.db.execute(
-                "INSERT INTO distributed_runs (run, crawl_id, config) VALUES (?, ?, ?)",
-                (name, crawl_id, config.to_json() if config else None))
+            self.archive.add_distributed_run(name, crawl_id,
+                                             config.to_json() if config else None)
             logger.info("Run %s is crawl %s of the archive", name, crawl_id)
         self.runs[name] = run
         return run
@@ -313,10 +302,8 @@ class Ingester:
     def save_runs(self) -> None:
         for run in self.runs.values():
             if run.dirty:
-                self.archive.db.execute(
-                    "UPDATE distributed_runs SET workers = ?, stats = ?, counts = ? WHERE run = ?",
-                    (json.dumps(run.workers), json.dumps(run.stats), json.dumps(run.counts),
-                     run.name))
+                self.archive.update_distributed_run(run.name, run.workers, run.stats,
+                                                    run.counts)
                 run.dirty = False
 
 

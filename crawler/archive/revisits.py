@@ -1,0 +1,86 @@
+"""What a crawl asks the archive before it fetches: which articles are due, which links are
+known, what an archived URL's fetch state is; and the links it decided to skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from crawler.archive.tables import Tables, marks, utc_now
+
+CHUNK = 500  # URLs per query: well under SQLite's limit on parameters
+
+
+def _chunks(urls: Iterable[str]) -> Iterator[list[str]]:
+    urls = list(dict.fromkeys(urls))
+    for start in range(0, len(urls), CHUNK):
+        yield urls[start:start + CHUNK]
+
+
+class Revisits(Tables):
+    """Frontier queries over articles, aliases and skipped links."""
+
+    def due(self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
+            ) -> Iterator[dict[str, Any]]:
+        """Articles of these sites whose next check is due (or all of them), most overdue first;
+        with changed_since, only those first seen or changed since then."""
+        sites = list(sites)
+        if not sites:
+            return
+        when = "" if every else "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+        yield from self.stream(
+            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
+                FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks(sites)})
+                AND COALESCE(last_changed_at, first_seen) >= ?
+                ORDER BY next_check_at""",
+            ((*sites, changed_since) if every else (now, *sites, changed_since)),
+        )
+
+    def record_skip(self, url: str, reason: str, seen_at: str | None = None) -> None:
+        """Remember a link that looked like an article but is none to fetch or archive."""
+        seen_at = seen_at or utc_now()
+        with self.db.atomic():
+            self.conn.execute(
+                """INSERT INTO skipped (url, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,
+                   last_seen = excluded.last_seen""", (url, reason, seen_at, seen_at))
+
+    def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:
+        """The ones among these canonical URLs that name an article, or a link skipped as none,
+        first seen before a time."""
+        found: set[str] = set()
+        for chunk in _chunks(urls):
+            these = marks(chunk)
+            for (url,) in self.conn.execute(
+                f"SELECT url FROM articles WHERE url IN ({these}) AND first_seen < ? "
+                f"UNION SELECT l.url FROM aliases l JOIN articles a ON a.id = l.article_id "
+                f"WHERE l.url IN ({these}) AND a.first_seen < ? "
+                f"UNION SELECT url FROM skipped WHERE url IN ({these}) AND first_seen < ?",
+                (*chunk, before, *chunk, before, *chunk, before),
+            ):
+                found.add(url)
+        return found
+
+    def fetch_states(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """For the ones among these canonical URLs that are archived: their fetch state."""
+        states: dict[str, dict[str, Any]] = {}
+        columns = ("a.id, a.url, a.fetch_url, a.etag, a.last_modified, a.last_fetched_at, "
+                   "a.removed_at")
+        for chunk in _chunks(urls):
+            these = marks(chunk)
+            for row in self.all(
+                f"SELECT a.url AS key, {columns} FROM articles a WHERE a.url IN ({these}) "
+                f"UNION ALL SELECT l.url AS key, {columns} FROM aliases l "
+                f"JOIN articles a ON a.id = l.article_id WHERE l.url IN ({these})",
+                (*chunk, *chunk),
+            ):
+                states.setdefault(row.pop("key"), row)
+        return states
+
+    def sites(self, finished: bool = False) -> set[str]:
+        """Every site the archive holds articles of (or only those a finished crawl covered)."""
+        if not finished:
+            return {site for (site,) in self.conn.execute("SELECT DISTINCT site FROM articles")}
+        return {site for (site,) in self.conn.execute(
+            """SELECT DISTINCT a.site FROM articles a JOIN crawls c
+               ON c.id IN (a.first_crawl_id, a.last_crawl_id) WHERE c.status = 'finished'""")}

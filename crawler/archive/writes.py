@@ -1,0 +1,242 @@
+"""Writing the archive: the rules of saving, versioning and re-checking, in one place."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from crawler.archive.changes import classify
+from crawler.archive.diff import content_hash
+from crawler.archive.errors import ArchiveWriteError, ArticleNotFound
+from crawler.archive.neardup import NearDuplicates
+from crawler.archive.pages import Pages
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.archive.tables import Tables, column_values, utc_now
+from crawler.items import VERSION_FIELDS
+
+GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
+# A version's columns besides the item's fields; the item's come from the field registry.
+VERSION_COLUMNS = ("article_id", "version", "crawl_id", "fetched_at", "fetched_url", "status",
+                   "content_hash", *VERSION_FIELDS, "changes", "change_kind", "page_id",
+                   "extractor")
+_INSERT_VERSION = (f"INSERT INTO versions ({', '.join(VERSION_COLUMNS)}) "
+                   f"VALUES ({', '.join(':' + name for name in VERSION_COLUMNS)})")
+
+
+class Outcome(StrEnum):
+    """What saving one fetched article did to the archive."""
+
+    NEW_ARTICLE = "new_article"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not_modified"  # a 304 answer to a conditional re-check
+    REMOVED = "removed"  # a 404 or 410 answer to a re-check
+
+
+class Writes(Tables):
+    """Articles, aliases, versions and fetches: every write a fetch or a re-extraction makes."""
+
+    def __init__(self, conn: sqlite3.Connection, database: Any, pages: Pages,
+                 near: NearDuplicates, path: object) -> None:
+        super().__init__(conn, database)
+        self.pages = pages
+        self.near = near
+        self.path = path  # where the archive is, for error messages
+
+    def _moved_article(self, site: str, digest: str) -> dict[str, Any] | None:
+        """The article of the same site whose newest text is exactly this: a story whose URL
+        changed without a redirect the crawl could follow."""
+        # Start from the content-hash index: a lookup by site would walk the whole site.
+        return self.one(
+            """SELECT a.* FROM versions v INDEXED BY versions_content_hash
+               JOIN articles a ON a.id = v.article_id
+               WHERE v.content_hash = ? AND a.site = ? AND v.version = (
+                   SELECT MAX(version) FROM versions WHERE article_id = a.id)
+               ORDER BY a.id LIMIT 1""", (digest, site))
+
+    def save(self, item: Mapping[str, Any], crawl_id: int | None = None,
+             schedule: Schedule = DEFAULT_SCHEDULE) -> Outcome:
+        """Store one fetched article: a new version only when its content changed.
+
+        Records the fetch and schedules the next check. The whole write is one transaction:
+        a process killed at any moment leaves either all of it or none of it.
+        """
+        try:
+            return self._save(item, crawl_id, schedule)
+        except sqlite3.OperationalError as error:
+            raise ArchiveWriteError(f"cannot write to {self.path}: {error}") from error
+        except sqlite3.DatabaseError as error:  # a damaged file: stop before writing more
+            raise ArchiveWriteError(f"{self.path} is damaged: {error}") from error
+
+    def _save(self, item: Mapping[str, Any], crawl_id: int | None, schedule: Schedule,
+              ) -> Outcome:
+        url = item["url"]
+        urls = [url, *(u for u in item.get("aliases") or () if u != url)]
+        fetched_at = item.get("fetched_at") or utc_now()
+        digest = content_hash(item)
+        with self.db.atomic():
+            article = self.article_for(urls) or self._moved_article(item["site"], digest)
+            if article is None:
+                cursor = self.conn.execute(
+                    """INSERT INTO articles (url, site, first_seen, last_seen,
+                       first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
+                    (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
+                )
+                article_id, first_seen = cursor.lastrowid, fetched_at
+                newest = None
+            else:
+                article_id, first_seen = article["id"], article["first_seen"]
+                newest = self.one(
+                    "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+                    (article_id,),
+                )
+            for alias in urls:
+                if article is None or alias != article["url"]:
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                        (alias, article_id),
+                    )
+            changed = newest is None or newest["content_hash"] != digest
+            version_id = page_id = None
+            if changed:
+                page_id = self.pages.store(item.get("page"), item.get("encoding"))
+                version_id = self._insert_version(item, article_id, newest, crawl_id, digest,
+                                                  page_id)
+                self.near.index(article_id, version_id, item.get("body") or "", fetched_at)
+            last_changed = fetched_at if changed else article["last_changed_at"]
+            self.conn.execute(
+                """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
+                   last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
+                   last_modified = ?, removed_at = NULL WHERE id = ?""",
+                (
+                    fetched_at, crawl_id, item.get("fetched_url") or url, fetched_at,
+                    last_changed, schedule.next_check(fetched_at, first_seen, last_changed),
+                    item.get("etag"), item.get("last_modified"), article_id,
+                ),
+            )
+            self._record_fetch(article_id, crawl_id, fetched_at,
+                               item.get("fetched_url") or url, item.get("status") or 200,
+                               version_id, page_id, item.get("headers"))
+        if article is None:
+            return Outcome.NEW_ARTICLE
+        return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
+
+    def _insert_version(self, item: Mapping[str, Any], article_id: int,
+                        newest: dict[str, Any] | None, crawl_id: int | None, digest: str,
+                        page_id: int | None) -> int:
+        earlier = self.all(
+            "SELECT version, content_hash FROM versions WHERE article_id = ? AND version < ? "
+            "ORDER BY version", (article_id, newest["version"])) if newest else []
+        change = classify(newest, item, earlier, digest)
+        cursor = self.conn.execute(_INSERT_VERSION, {
+            **column_values(item),
+            "article_id": article_id,
+            "version": newest["version"] + 1 if newest else 1,
+            "crawl_id": crawl_id,
+            "fetched_at": item.get("fetched_at") or utc_now(),
+            "fetched_url": item.get("fetched_url"),
+            "status": item.get("status"),
+            "content_hash": digest,
+            "changes": json.dumps(change, ensure_ascii=False),
+            "change_kind": change["kind"],
+            "page_id": page_id,
+            "extractor": item.get("extractor"),
+        })
+        return cursor.lastrowid
+
+    def _record_fetch(
+        self, article_id: int, crawl_id: int | None, fetched_at: str, url: str, status: int,
+        version_id: int | None, page_id: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.conn.execute(
+            """INSERT INTO fetches (article_id, crawl_id, fetched_at, url, status, changed,
+               version_id, page_id, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (article_id, crawl_id, fetched_at, url, status, int(version_id is not None),
+             version_id, page_id, json.dumps(dict(headers)) if headers else None),
+        )
+
+    def record_check(
+        self,
+        article_id: int,
+        status: int,
+        url: str,
+        crawl_id: int | None = None,
+        fetched_at: str | None = None,
+        schedule: Schedule = DEFAULT_SCHEDULE,
+        final_url: str | None = None,
+    ) -> Outcome:
+        """Record a re-check that brought no page to extract: 304, or 404/410 (removed).
+
+        When redirects led the check elsewhere, that URL becomes an alias of the article and
+        the URL its next checks go to.
+        """
+        fetched_at = fetched_at or utc_now()
+        with self.db.atomic():
+            article = self.one("SELECT * FROM articles WHERE id = ?", (article_id,))
+            if article is None:
+                raise ArticleNotFound(f"no article with id {article_id}")
+            if final_url and final_url != url:
+                from crawler.urls import canonical_url
+
+                alias = canonical_url(final_url)
+                if alias != article["url"]:
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                        (alias, article_id))
+                self.conn.execute("UPDATE articles SET fetch_url = ? WHERE id = ?",
+                                  (final_url, article_id))
+                url = final_url
+            if status in GONE_STATUSES:
+                self.conn.execute(
+                    """UPDATE articles SET last_fetched_at = ?, next_check_at = NULL,
+                       removed_at = COALESCE(removed_at, ?) WHERE id = ?""",
+                    (fetched_at, fetched_at, article_id),
+                )
+                outcome = Outcome.REMOVED
+            else:
+                self.conn.execute(
+                    """UPDATE articles SET last_seen = ?, last_crawl_id = ?, last_fetched_at = ?,
+                       next_check_at = ? WHERE id = ?""",
+                    (fetched_at, crawl_id, fetched_at,
+                     schedule.next_check(fetched_at, article["first_seen"],
+                                         article["last_changed_at"]), article_id),
+                )
+                outcome = Outcome.NOT_MODIFIED
+            self._record_fetch(article_id, crawl_id, fetched_at, url, status, None)
+        return outcome
+
+    def supersede(self, version_id: int, fields: Mapping[str, Any], extractor: str,
+                  replaced_at: str | None = None) -> None:
+        """Replace a version's extracted text with a better extraction of the same page.
+
+        The text it had is kept in `superseded`, and the page itself is never touched; the
+        item fields not given keep their values.
+        """
+        kept = ", ".join(VERSION_FIELDS)
+        values = column_values(fields, tuple(n for n in VERSION_FIELDS if n in fields))
+        assignments = "".join(f"{name} = :{name}, " for name in values)
+        with self.db.atomic():
+            before = self.one(f"SELECT {kept} FROM versions WHERE id = ?", (version_id,)) or {}
+            self.conn.execute(
+                f"""INSERT INTO superseded (version_id, replaced_at, extractor, content_hash,
+                    {kept}) SELECT id, ?, extractor, content_hash, {kept} FROM versions
+                    WHERE id = ?""",
+                (replaced_at or utc_now(), version_id),
+            )
+            self.conn.execute(
+                f"UPDATE versions SET {assignments}content_hash = :content_hash, "
+                "extractor = :extractor WHERE id = :id",
+                {**values, "content_hash": content_hash({**before, **fields}),
+                 "extractor": extractor, "id": version_id},
+            )
+            newest = self.one(
+                """SELECT article_id FROM versions v WHERE id = ? AND version =
+                   (SELECT max(version) FROM versions WHERE article_id = v.article_id)""",
+                (version_id,))
+            if newest:  # the near-duplicate index follows each article's newest text
+                self.near.index(newest["article_id"], version_id, fields.get("body") or "",
+                                replaced_at or utc_now())

@@ -20,8 +20,8 @@ from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
-from crawler.extraction.body import looks_binary, page_text
 from crawler.extraction.classify import Links, is_listing_url
+from crawler.extraction.html import decode_page, header_charset, looks_binary
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
@@ -222,13 +222,14 @@ class NewsSpider(Spider):
             stats.inc_value("news/skipped_empty")
             logger.info("Skipped %s: empty page", response.url)
             return
-        html = page_text(response.body, response.encoding, response.text)
+        declared = header_charset(response.headers.get("Content-Type"))
+        html, encoding = decode_page(response.body, declared)
         profile = self.profile_for(response.url)
         fields = extract(html, response.url, profile, self.sites, listing_body=False)
         is_article = bool(fields.get("is_article")) and not is_listing_url(response.url)
         if is_article:
             stats.inc_value("news/articles")
-            yield self.article(fields, response, profile)
+            yield self.article(fields, response, profile, encoding)
         else:
             stats.inc_value("news/listings")
             if response.meta.get("article") and self.archive_path:
@@ -297,7 +298,7 @@ class NewsSpider(Spider):
             yield self.recheck(row)
 
     def article(self, fields: dict[str, Any], response: Response,
-                profile: Profile | None) -> Article:
+                profile: Profile | None, encoding: str) -> Article:
         """The item for an article page, with the URLs that reached it as aliases."""
         url = fields["url"]
         aliases: list[str] = []
@@ -317,7 +318,7 @@ class NewsSpider(Spider):
             fetched_at=self.now(), aliases=aliases, profile=profile.name if profile else None,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-            extractor=extractor_version(), encoding=response.encoding, page=response.body,
+            extractor=extractor_version(), encoding=encoding, page=response.body,
             headers={name.decode("latin-1"): b", ".join(values).decode("latin-1")
                      for name, values in headers.items()},
         )

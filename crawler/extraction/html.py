@@ -100,7 +100,7 @@ def _windows_1252(data: bytes) -> str:
 
 
 def _detect(data: bytes) -> tuple[str, str]:
-    """An undeclared page that is not UTF-8: Windows-1252 when it reads as it, else the best guess."""
+    """A page in no charset it names: Windows-1252 when it reads as that, else the best guess."""
     from charset_normalizer import from_bytes
 
     matches = from_bytes(data[:DETECT_SAMPLE])

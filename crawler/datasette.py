@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError
+from crawler.clock import TIME_FORMAT
 
 INSTALL_HINT = "pip install 'news-archive-crawler[serve]'"
 # Longer than Datasette's 1 s default: the canned queries read every version of an archive.
@@ -178,7 +179,7 @@ DISTRIBUTED_APPLIED_COLUMNS = {
 }
 
 # "Last N days" for a query parameter left empty by the form: 7.
-_SINCE_DAYS = ("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+_SINCE_DAYS = (f"strftime('{TIME_FORMAT}', 'now', "
                "'-' || CAST(COALESCE(NULLIF(:days, ''), 7) AS INTEGER) || ' days')")
 
 # Wording that opens a correction or update notice, lower case.

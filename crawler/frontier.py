@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from crawler.archive import Archive
-from crawler.archive.schedule import format_time, parse_time
+from crawler.clock import format_time, parse_time
 from crawler.discovery import Entry
 from crawler.seen import SeenSet
 from crawler.sites import SiteConfig

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -15,9 +14,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import extractor_version
+from crawler import clock, extractor_version
 from crawler.archive import Archive
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
 from crawler.extraction.classify import Links, is_listing_url
@@ -128,7 +127,7 @@ class NewsSpider(Spider):
 
     def now(self) -> str:
         """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
-        return format_time(parse_time(self.clock) if self.clock else datetime.now(UTC))
+        return clock.now(self.clock)
 
     @property
     def plan(self) -> Frontier:

@@ -7,13 +7,13 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from crawler import clock
 from crawler.archive.changes import classify
 from crawler.archive.diff import (
     content_hash,
@@ -97,7 +97,7 @@ def error_count(stats: dict[str, Any]) -> int:
 
 def utc_now() -> str:
     """The current time as ISO 8601 UTC, to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.now()
 
 
 @lru_cache(maxsize=4)

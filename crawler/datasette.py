@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler.archive import Archive, ArchiveError
 from crawler.clock import TIME_FORMAT
+from crawler.vocab import corrections
 
 INSTALL_HINT = "pip install 'news-archive-crawler[serve]'"
 # Longer than Datasette's 1 s default: the canned queries read every version of an archive.
@@ -182,13 +183,8 @@ DISTRIBUTED_APPLIED_COLUMNS = {
 _SINCE_DAYS = (f"strftime('{TIME_FORMAT}', 'now', "
                "'-' || CAST(COALESCE(NULLIF(:days, ''), 7) AS INTEGER) || ' days')")
 
-# Wording that opens a correction or update notice, lower case.
-CORRECTION_WORDING = (
-    "correction:", "corrections:", "clarification:", "editor's note:", "editor’s note:",
-    "update:", "updated:", "an earlier version of this", "this article has been amended",
-    "this article has been corrected", "this article has been updated",
-    "this story has been updated", "this story has been corrected",
-)
+# Wording of a correction or update notice, lower case, from the one vocabulary of it.
+CORRECTION_WORDING = tuple(corrections.substrings())
 _WORDING_ROWS = ", ".join("('{}')".format(w.replace("'", "''")) for w in CORRECTION_WORDING)
 
 QUERIES: dict[str, dict[str, Any]] = {
@@ -221,8 +217,8 @@ LIMIT CAST(COALESCE(NULLIF(:top, ''), 20) AS INTEGER)""",
     "corrections": {
         "title": "Corrections and updates",
         "description": "Versions the crawler classed as corrections, or (for versions archived "
-                       "before kinds were recorded) whose body gained an English correction or "
-                       "update notice the previous version did not have, with the notice.",
+                       "before kinds were recorded) whose body gained a correction or update "
+                       "notice the previous version did not have, with the notice.",
         "hide_sql": True,
         "sql": f"""
 WITH wording(word) AS (VALUES {_WORDING_ROWS}),

@@ -39,8 +39,8 @@ _SUPERSETS = {
     "big5": "big5hkscs",
     "utf-16": "utf-16-le",
 }
-_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_BOMS = {codecs.BOM_UTF8: "utf-8", **_UTF16_BOMS}
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([^\s;"',]+)""", re.IGNORECASE)
 # Bytes UTF-8 could not read, as Python's surrogateescape leaves them.
 _ESCAPED = re.compile("[\udc80-\udcff]+")
@@ -88,6 +88,7 @@ def _strict(data: bytes, codec: str) -> str | None:
 
 
 def _unescape_1252(match: re.Match[str]) -> str:
+    """Bytes escaped by surrogateescape, read as Windows-1252."""
     raw = bytes(ord(char) - 0xDC00 for char in match.group())
     # Windows-1252 as the standard has it: its five unassigned bytes are the C1 controls.
     return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
@@ -117,48 +118,50 @@ def _broken(data: bytes) -> tuple[str, str]:
     """Bytes no declaration reads: UTF-8 with stray bytes, else a detected charset."""
     text = data.decode("utf-8", "surrogateescape")
     stray = sum(len(run) for run in _ESCAPED.findall(text))
-    if not stray:  # only an incomplete last character
+    if not stray:  # valid UTF-8 after all (behind a BOM or label that lied)
         return text, "utf-8"
-    if sum(1 for char in text if "\x7f" < char < "\udc80" or char > "\udcff") > stray:
+    if len(text) - len(text.encode("ascii", "ignore")) - stray > stray:
         # Mostly UTF-8 with a few Windows-1252 bytes pasted in: read each part as what it is.
         return _ESCAPED.sub(_unescape_1252, text), "utf-8"
     return _detect(data)
 
 
+def meta_charset(body: bytes) -> str | None:
+    """The codec a page's <meta charset> or XML declaration names, as the standard reads it."""
+    codec = codec_for(html_body_declared_encoding(body))
+    # Bytes read far enough to find a <meta> are not UTF-16: the standard takes it as UTF-8.
+    return "utf-8" if codec and codec.startswith("utf-16") else codec
+
+
 def decode_page(body: bytes, declared: str | None) -> tuple[str, str]:
-    """A page's text and the codec that read it: its BOM, the declared charset, its <meta>, else
-    detection; valid UTF-8 wins over a legacy charset it does not fit, and no byte becomes U+FFFD.
+    """A page's text and the codec that read it: by its BOM, the declared charset, its <meta>,
+    else detection; valid UTF-8 wins over a legacy charset, and no byte becomes U+FFFD.
     """
-    if body.startswith(_UTF8_BOM):
-        return _decode_as(body[len(_UTF8_BOM):], "utf-8", None)
-    bom = _UTF16_BOMS.get(body[:2])
-    if bom:
-        return _decode_as(body[2:], bom, None)
-    meta = codec_for(html_body_declared_encoding(body))
-    if meta and meta.startswith("utf-16"):  # a page read as ASCII cannot be UTF-16: the standard
-        meta = "utf-8"  # reads that <meta> as UTF-8
+    for bom, codec in _BOMS.items():
+        if body.startswith(bom):
+            return _decode_as(body[len(bom):], codec, False)
     codec = codec_for(declared)
     if codec:
-        return _decode_as(body, codec, meta)
-    if meta:
-        return _decode_as(body, meta, None)
-    if body.isascii():
-        return body.decode("ascii"), "utf-8"
+        return _decode_as(body, codec, True)
+    codec = meta_charset(body)
+    if codec:
+        return _decode_as(body, codec, False)
     text = _strict(body, "utf-8")
     return (text, "utf-8") if text is not None else _broken(body)
 
 
-def _decode_as(body: bytes, codec: str, other: str | None) -> tuple[str, str]:
-    """The body in its declared codec, else in UTF-8, else in its other declaration."""
-    text = _strict(body, codec)
+def _decode_as(body: bytes, codec: str, meta: bool) -> tuple[str, str]:
+    """The body in its declared codec, else in UTF-8, else (with meta) in its <meta> charset."""
     if codec != "utf-8" and not codec.startswith("utf-16") and not body.isascii():
         # Valid UTF-8 beyond ASCII is UTF-8 whatever the server says: the chance that text in a
         # legacy charset reads as well-formed multi-byte UTF-8 is negligible.
-        utf8 = _strict(body, "utf-8")
-        if utf8 is not None:
-            return utf8, "utf-8"
+        text = _strict(body, "utf-8")
+        if text is not None:
+            return text, "utf-8"
+    text = _strict(body, codec)
     if text is not None:
         return text, codec
+    other = meta_charset(body) if meta else None
     if other and other != codec and (text := _strict(body, other)) is not None:
         return text, other
     return _broken(body)

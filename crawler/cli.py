@@ -312,6 +312,7 @@ def reextract(apply: bool, db_path: str) -> None:
     from crawler.archive.diff import change_summary, content_hash
     from crawler.archive.lock import WriterLock
     from crawler.extraction import read_page
+    from crawler.extraction.html import decode_page
     from crawler.profiles import profile_for_url
 
     lock = WriterLock.acquire(db_path) if apply else None
@@ -324,7 +325,7 @@ def reextract(apply: bool, db_path: str) -> None:
                     raw, encoding = archive.page(row["page_id"])
                     url = row["fetched_url"] or row["url"]
                     profile = profile_for_url(url)
-                    html = raw.decode(encoding or "utf-8", errors="replace")
+                    html, _ = decode_page(raw, encoding)
                     fields = read_page(html, url, profile).article
                     checked += 1
                     if bar:
@@ -387,9 +388,8 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
     """
     import gzip
 
-    from w3lib.encoding import html_to_unicode
-
     from crawler.extraction import read_page
+    from crawler.extraction.html import decode_page
     from crawler.profiles import profile_for_url
 
     for name in files:
@@ -397,7 +397,7 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
-        _, html = html_to_unicode(None, data)  # BOM, then <meta charset>, then detection
+        html, _ = decode_page(data, None)
         page_url = url or canonical_link(html) or path.resolve().as_uri()
         profile = profile_for_url(page_url)
         reading = read_page(html, page_url, profile)

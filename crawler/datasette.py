@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive import Archive, ArchiveError
+from crawler.clock import TIME_FORMAT
 from crawler.items import DESCRIPTIONS, VERSION_FIELDS
+from crawler.vocab import corrections
 
 INSTALL_HINT = "pip install 'news-archive-crawler[serve]'"
 # Longer than Datasette's 1 s default: the canned queries read every version of an archive.
@@ -168,16 +170,11 @@ DISTRIBUTED_APPLIED_COLUMNS = {
 }
 
 # "Last N days" for a query parameter left empty by the form: 7.
-_SINCE_DAYS = ("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+_SINCE_DAYS = (f"strftime('{TIME_FORMAT}', 'now', "
                "'-' || CAST(COALESCE(NULLIF(:days, ''), 7) AS INTEGER) || ' days')")
 
-# Wording that opens a correction or update notice, lower case.
-CORRECTION_WORDING = (
-    "correction:", "corrections:", "clarification:", "editor's note:", "editor’s note:",
-    "update:", "updated:", "an earlier version of this", "this article has been amended",
-    "this article has been corrected", "this article has been updated",
-    "this story has been updated", "this story has been corrected",
-)
+# Wording of a correction or update notice, lower case, from the one vocabulary of it.
+CORRECTION_WORDING = tuple(corrections.substrings())
 _WORDING_ROWS = ", ".join("('{}')".format(w.replace("'", "''")) for w in CORRECTION_WORDING)
 
 QUERIES: dict[str, dict[str, Any]] = {
@@ -210,8 +207,8 @@ LIMIT CAST(COALESCE(NULLIF(:top, ''), 20) AS INTEGER)""",
     "corrections": {
         "title": "Corrections and updates",
         "description": "Versions the crawler classed as corrections, or (for versions archived "
-                       "before kinds were recorded) whose body gained an English correction or "
-                       "update notice the previous version did not have, with the notice.",
+                       "before kinds were recorded) whose body gained a correction or update "
+                       "notice the previous version did not have, with the notice.",
         "hide_sql": True,
         "sql": f"""
 WITH wording(word) AS (VALUES {_WORDING_ROWS}),

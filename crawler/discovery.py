@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.clock import format_time
 from crawler.urls import is_web_url
 
 # Media types of a <link rel="alternate"> that advertises a feed.
@@ -106,7 +107,7 @@ def iso_date(value: str | None) -> str | None:
         return None
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_time(moment)
 
 
 def _w3c_datetime(match: re.Match[str]) -> datetime:

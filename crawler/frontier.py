@@ -13,22 +13,16 @@ from datetime import timedelta
 from typing import Any
 
 from crawler.archive import Archive
-from crawler.archive.schedule import format_time, parse_time
+from crawler.clock import format_time, parse_time
 from crawler.discovery import Entry
 from crawler.seen import SeenSet
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, site_of
+from crawler.vocab.pagination import page_number
 
 # Listings that repeat what sections show: a crawl of a site already archived skips them.
 SECONDARY_LISTING = re.compile(
     r"/(?:tags?|topics?|authors?|writers?|profiles?|contributors?|people|byline)/", re.I)
-PAGE_NUMBER = re.compile(r"(?:/page/(\d+)/?$|[?&](?:page|paged|pg|p)=(\d+)(?:&|$))", re.I)
-
-
-def page_number(url: str) -> int | None:
-    """The page number a listing URL names (/page/3/, ?page=3), None when it names none."""
-    match = PAGE_NUMBER.search(url)
-    return int(match.group(1) or match.group(2)) if match else None
 
 
 @dataclass(frozen=True)

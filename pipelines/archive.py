@@ -10,9 +10,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler import clock
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.items import Article, Recheck, Skipped
 from crawler.stats import crawl_counts, outcome_stat
 
@@ -48,9 +49,9 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def now(self) -> str | None:
-        """CRAWL_CLOCK as the archive's time form, or None for the real clock."""
-        return format_time(parse_time(self.clock)) if self.clock else None
+    def now(self) -> str:
+        """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
+        return clock.now(self.clock)
 
     def open_spider(self) -> None:
         self.lock = WriterLock.acquire(self.path, self.lock_wait)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -15,13 +14,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import extractor_version
+from crawler import clock, extractor_version
 from crawler.archive import Archive
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import Reading, read_page
-from crawler.extraction.body import looks_binary, page_text
 from crawler.extraction.classify import Links
+from crawler.extraction.html import decode_page, header_charset, looks_binary
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
 from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
@@ -128,7 +127,7 @@ class NewsSpider(Spider):
 
     def now(self) -> str:
         """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
-        return format_time(parse_time(self.clock) if self.clock else datetime.now(UTC))
+        return clock.now(self.clock)
 
     @property
     def plan(self) -> Frontier:
@@ -222,12 +221,13 @@ class NewsSpider(Spider):
             stats.inc_value("news/skipped_empty")
             logger.info("Skipped %s: empty page", response.url)
             return
-        html = page_text(response.body, response.encoding, response.text)
+        declared = header_charset(response.headers.get("Content-Type"))
+        html, encoding = decode_page(response.body, declared)
         profile = self.profile_for(response.url)
         reading = read_page(html, response.url, profile, self.sites, listing_body=False)
         if reading.is_article:
             stats.inc_value("news/articles")
-            yield self.article(reading, response, profile)
+            yield self.article(reading, response, profile, encoding)
         else:
             stats.inc_value("news/listings")
             if response.meta.get("article") and self.archive_path:
@@ -296,7 +296,7 @@ class NewsSpider(Spider):
             yield self.recheck(row)
 
     def article(self, reading: Reading, response: Response,
-                profile: Profile | None) -> Article:
+                profile: Profile | None, encoding: str) -> Article:
         """The item for an article page: the fields read, with the URLs that reached it as
         aliases, and the fetch's own fields."""
         fields = dict(reading.article)
@@ -315,7 +315,7 @@ class NewsSpider(Spider):
             profile=profile.name if profile else None,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-            extractor=extractor_version(), encoding=response.encoding, page=response.body,
+            extractor=extractor_version(), encoding=encoding, page=response.body,
             headers={name.decode("latin-1"): b", ".join(values).decode("latin-1")
                      for name, values in headers.items()},
         )

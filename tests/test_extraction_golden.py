@@ -6,7 +6,7 @@ item under "expected". Run with GOLDEN_UPDATE=1 to write a missing "expected"; a
 one is never overwritten.
 
 Pages are stored as the bytes a server sent (some in Windows-1252 or Shift_JIS) and decoded
-as the crawl decodes them: by Scrapy's response, from the header charset, BOM or <meta>.
+as the crawl decodes them: by decode_page, from the BOM, header charset or <meta>.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import os
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse
 
 from crawler.extraction import clean_item, read_page
+from crawler.extraction.html import decode_page, header_charset
 from crawler.extraction.text import split_paragraphs
 from crawler.profiles import load_profile
 
@@ -35,9 +35,8 @@ def _spec(case: str) -> dict:
 
 
 def _decode(raw: bytes, spec: dict) -> str:
-    """The page's text as the spider sees it (response.text)."""
-    headers = {"Content-Type": spec.get("content_type", "text/html")}
-    return HtmlResponse(spec["url"], body=raw, headers=headers).text
+    """The page's text as the spider sees it."""
+    return decode_page(raw, header_charset(spec.get("content_type")))[0]
 
 
 def _load(case: str) -> tuple[str, dict]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction import clean_item
-from crawler.extraction.body import decode_html
 from crawler.extraction.dates import parse_date
+from crawler.extraction.html import decode_page
 from crawler.extraction.page import normalize_lang
 from crawler.extraction.text import (
     clean_authors,
@@ -332,4 +332,4 @@ def test_looks_like_person(name: str, expected: bool) -> None:
     ],
 )
 def test_bytes_are_read_in_their_charset(raw: bytes, expected: str) -> None:
-    assert expected in decode_html(raw)
+    assert expected in decode_page(raw, None)[0]

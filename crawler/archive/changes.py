@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from crawler.archive.diff import (
     normalise,
 )
 from crawler.items import CONTENT_FIELDS
+from crawler.vocab.corrections import LABEL_PATTERN, PHRASE_PATTERN
 
 # Every kind; of revert to minor, the most informative first: when several apply, it wins.
 KINDS = ("first", "revert", "correction", "substantive", "headline", "minor", "unchanged")
@@ -26,50 +26,10 @@ MINOR_MAX_SPAN = 2  # words one copy edit may join or split ("it's" -> "its", "e
 # Words a one-letter edit turns into their opposite ("now" -> "not"): never a copy edit.
 NEGATIONS = frozenset({"no", "not", "nor", "never", "none", "nothing", "nobody", "neither"})
 
-# A paragraph opening with one of these labels, then ":", a dash, "(" or "]" (or nothing more:
-# a heading), is a correction or update notice.
-CORRECTION_LABELS = re.compile(
-    r"""^\W*(?:
-      corrections?|clarifications?|updated?|editor[’']?s[’']?\s+note|erratum|corrigendum
-    | rectificatif|correctif|mise\s+à\s+jour|précision|note\s+de\s+la\s+rédaction
-    | fe\s+de\s+(?:errores|erratas)|corrección|aclaración|actualización
-    | nota\s+del\s+editor|nota\s+de\s+la\s+redacción
-    | korrektur(?:hinweis)?|berichtigung|richtigstellung|aktualisierung|transparenzhinweis
-    | anmerkung\s+der\s+redaktion
-    | correç[ãa]o|correcç[ãa]o|errata|esclarecimento|atualização|actualização
-    | nota\s+da\s+reda(?:ç|cç)[ãa]o
-    | rettifica|correzione|aggiornamento|nota\s+della\s+redazione
-    | correctie|rectificatie|naschrift
-    )\s*(?:[:\-–—(\]]|$)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Sentences that say, anywhere in a paragraph, that the story was changed after publication.
-CORRECTION_PHRASES = re.compile(
-    r"""
-      this\s+(?:article|story|piece|post|page)\s+(?:was|has\s+been)\s+
-        (?:amended|corrected|updated|clarified)
-    | an?\s+(?:earlier|previous)\s+version\s+of\s+this\s+(?:article|story|piece|post|report)
-    | ^\W*(?:last\s+)?(?:updated|corrected|amended)\s+(?:on|at)\s
-    | editor[’']?s[’']?\s+note
-    | cet\s+article\s+a\s+été\s+(?:modifié|corrigé|mis\s+à\s+jour)
-    | une\s+(?:précédente|première)\s+version\s+de\s+cet\s+article
-    | este\s+(?:artículo|texto)\s+(?:fue|ha\s+sido)\s+(?:corregido|actualizado|modificado)
-    | una\s+versión\s+anterior\s+de\s+est[ea]
-    | in\s+einer\s+(?:früheren|vorherigen|ersten)\s+version\s+dieses\s+(?:artikels|textes|beitrags)
-    | dieser\s+(?:artikel|text|beitrag)\s+wurde\s+(?:korrigiert|aktualisiert|geändert)
-    | uma\s+versão\s+anterior\s+dest[ea]
-    | este\s+texto\s+foi\s+(?:corrigido|atualizado|actualizado)
-    | una\s+versione\s+precedente\s+di\s+questo
-    | in\s+een\s+eerdere\s+versie\s+van\s+dit\s+artikel
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
 def is_correction_notice(paragraph: str) -> bool:
     """Whether a paragraph announces a correction, clarification or update of the story."""
     paragraph = normalise(paragraph)
-    return bool(CORRECTION_LABELS.match(paragraph) or CORRECTION_PHRASES.search(paragraph))
+    return bool(LABEL_PATTERN.match(paragraph) or PHRASE_PATTERN.search(paragraph))
 
 
 def _words(text: str | None) -> list[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+
+from crawler.clock import format_time, parse_time
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -24,17 +26,6 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ScheduleError(f"not a duration: {text!r} (use forms like 15m, 3h, 2d, 1w)")
     return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2).lower()])
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time as an aware datetime (UTC when no zone is given)."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def format_time(value: datetime) -> str:
-    """A datetime as the archive's ISO 8601 UTC form."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import VERSION_FIELDS
+from crawler.items import BY_NAME, VERSION_FIELDS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-JSON_FIELDS = ("authors",)  # item fields stored as JSON text
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+# item fields stored as JSON text: the lists and mappings among a version's columns
+JSON_FIELDS = tuple(n for n in VERSION_FIELDS if BY_NAME[n].type in (list, dict))
 
 
 def marks(values: list[Any] | tuple[Any, ...]) -> str:

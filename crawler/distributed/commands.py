@@ -6,13 +6,13 @@ import functools
 import json
 import signal
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from crawler import clock
 from crawler.archive import ArchiveError
 from crawler.archive.lock import ArchiveLocked
 from crawler.distributed import DEFAULT_PREFIX, Keys, current_key, stream_key
@@ -96,7 +96,7 @@ def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | No
             text = Path(sites_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise click.ClickException(f"cannot read sites file {sites_file}: {error}") from None
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    started = clock.now()
     config = RunConfig(run_name or started.replace(":", "").replace("-", ""), spider,
                        list(start_urls), text, profile, max_pages, max_hops, backfill, started)
     try:

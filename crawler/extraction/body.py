@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from lxml import etree
-from w3lib.encoding import html_to_unicode
 
 from crawler.extraction.css import TreeIndex
+from crawler.extraction.html import decode_page
 from crawler.extraction.selectors import (
     ARTICLE_LANDMARKS,
     BLOCK_NOISE,
@@ -98,26 +98,10 @@ element_text = etree.XPath("string()", smart_strings=False)
 _EMPTY = b"<html><head></head><body></body></html>"
 
 
-def _guess_encoding(data: bytes) -> str:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"  # the web's fallback for undeclared pages (WHATWG)
-    return "utf-8"
-
-
-def decode_html(data: bytes) -> str:
-    """A page's bytes as text: by its BOM, else its <meta charset>, else UTF-8 or Windows-1252.
-
-    The crawl's responses are decoded the same way (with the Content-Type charset first).
-    """
-    return html_to_unicode(None, data, auto_detect_fun=_guess_encoding)[1]
-
-
 def parse_html(text: str | bytes | None) -> etree._Element:
     """The lxml tree of a page (text, or bytes in their declared charset); empty if unparsable."""
     if isinstance(text, bytes):
-        text = decode_html(text)
+        text = decode_page(text, None)[0]
     data = text.replace("\x00", "").encode("utf-8", "replace") if isinstance(text, str) else b""
     root = None
     if data.strip():
@@ -456,30 +440,3 @@ def _unrepeated(paragraphs: list[str]) -> list[str]:
             seen.add(text)
         kept.append(text)
     return kept
-
-
-# Charsets a server names by default, often for pages that are really UTF-8.
-LOOSE_CHARSETS = frozenset({"cp1252", "windows-1252", "iso-8859-1", "latin-1", "latin1",
-                            "ascii", "us-ascii"})
-BINARY_SAMPLE = 4096  # bytes of a page looked at to tell text from binary
-BINARY_SHARE = 0.1  # share of control bytes above which a page is binary, whatever it says
-
-
-def looks_binary(data: bytes) -> bool:
-    """True when a page's first bytes are mostly not text (an image or archive sent as HTML)."""
-    sample = data[:BINARY_SAMPLE]
-    if not sample:
-        return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls / len(sample) > BINARY_SHARE
-
-
-def page_text(data: bytes, declared: str | None, decoded: str) -> str:
-    """A fetched page's text: as decoded by its declared charset, unless that charset is a
-    server default (Latin-1, ASCII) and the bytes are valid UTF-8 beyond ASCII."""
-    if declared and declared.lower() in LOOSE_CHARSETS and not data.isascii():
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return decoded

@@ -16,6 +16,7 @@ from crawler.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
 from crawler.extraction.page import LONG_PARAGRAPH_CHARS, Page
 from crawler.extraction.text import normalize_space, split_paragraphs
 from crawler.urls import URL_CACHE_SIZE, canonical_url, same_site
+from crawler.vocab.pagination import OFFSET_KEYS, PAGE_KEYS, PAGE_PATH
 
 # Path segments of listing pages: sections, tags, authors, archives, pagination.
 LISTING_SEGMENTS = frozenset(
@@ -155,8 +156,7 @@ _DATE_ARCHIVE = re.compile(
 )
 _COMPACT_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 _STORY_ID = re.compile(r"(?:^|[/_-])\d{5,}(?:[/_.-]|$)|(?:^|/)[a-z]?\d{6,}[a-z]?(?:/|$)")
-_PAGE_PATH = re.compile(r"/(?:page|p|pg|seite|pagina)/\d+/?$", re.IGNORECASE)
-_PAGE_PARAMS = frozenset({"page", "paged", "pg", "p_page", "pagenum", "offset", "start"})
+_PAGE_PARAMS = PAGE_KEYS | OFFSET_KEYS
 _STORY_PARAMS = frozenset(
     {
         "p",
@@ -271,7 +271,7 @@ def url_shape(url: str) -> UrlShape:
         return UrlShape(canonical, True, False, False, False)
     story_param = any(k in _STORY_PARAMS and v.isdigit() for k, v in query)
     pagination = not story_param and (
-        bool(_PAGE_PATH.search(path))
+        bool(PAGE_PATH.search(path))
         or any(k in _PAGE_PARAMS and v.isdigit() and v not in ("0", "1") for k, v in query)
     )
     last = segments[-1] if segments else ""

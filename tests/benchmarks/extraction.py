@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BENCHMARK = ROOT.parent / "shared" / "extraction-benchmark"
 sys.path.insert(0, str(ROOT))
 
-from crawler.extraction import read_page  # noqa: E402
+from crawler.extraction import (  # noqa: E402
+    read_page,
+)
+from crawler.extraction.html import decode_page  # noqa: E402
 
 
 def load_scorer(benchmark: Path) -> ModuleType:
@@ -46,7 +49,7 @@ def load_pages(benchmark: Path) -> list[tuple[str, str, str]]:
     pages = []
     for doc_id, record in truth.items():
         raw = gzip.decompress((benchmark / "html" / f"{doc_id}.html.gz").read_bytes())
-        pages.append((doc_id, record.get("url", ""), raw.decode("utf-8", "replace")))
+        pages.append((doc_id, record.get("url", ""), decode_page(raw, None)[0]))
     return pages
 
 

@@ -1,0 +1,1 @@
+"""Vocabularies: the words of one concept (pagination, corrections) that every reader shares."""

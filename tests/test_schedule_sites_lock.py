@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -119,8 +120,8 @@ def test_writer_lock_is_exclusive_and_dies_with_its_process(tmp_path: Path) -> N
         holder.wait()
         holder.stdout.close()
     lock = WriterLock.acquire(archive)
-    again = WriterLock.acquire(archive)  # re-entrant within one process
-    assert again is lock
-    again.release()
+    with pytest.raises(ArchiveLocked, match=f"pid {os.getpid()}"):
+        WriterLock.acquire(archive)  # one owner: a second acquire waits, even in this process
     lock.release()
     assert lock.fd is None
+    WriterLock.acquire(archive).release()

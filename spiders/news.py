@@ -16,7 +16,6 @@ from twisted.python.failure import Failure
 
 from crawler import extractor_version
 from crawler.archive import Archive
-from crawler.archive.schedule import Schedule
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import extract
 from crawler.extraction.body import looks_binary, page_text
@@ -41,7 +40,7 @@ class NewsSpider(Spider):
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         arguments = {name: kwargs.pop(name) for name in ARGUMENTS if name in kwargs}
-        self.plan = plan or self.check_arguments(require_start=False, **arguments)
+        self.plan = plan or self.make_plan(arguments, require_start=False)
         super().__init__(**kwargs)
         self.reader: Archive | None = None  # read-only: the pipeline is the one writer
         self._frontier: Frontier | None = None  # made at start, when the archive can be read
@@ -53,39 +52,45 @@ class NewsSpider(Spider):
 
         `scrapy crawl` requires start URLs; `scrapy parse --spider news URL` needs none.
         """
-        try:
-            return CrawlPlan.from_arguments(cls.name, kwargs, cls.profile_name, require_start)
-        except PlanError as error:
-            raise UsageError(str(error)) from None
+        arguments = {name: kwargs[name] for name in ARGUMENTS if name in kwargs}
+        return cls.make_plan(arguments, require_start)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        settings = crawler.settings
-        context = {
-            "bounds": Bounds(
-                max_pages=settings.getint("NEWS_MAX_PAGES"),
-                max_hops=settings.getint("NEWS_MAX_HOPS"),
-                recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
-                max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
-                max_listings=settings.getint("NEWS_MAX_LISTINGS"),
-            ),
-            "clock": settings.get("CRAWL_CLOCK") or None,
-            "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
-                "ARCHIVE_ENABLED") else None,
-        }
         arguments = {name: kwargs.pop(name) for name in ARGUMENTS if name in kwargs}
+        plan = cls.make_plan(arguments, require_start=False, settings=crawler.settings)
+        return super().from_crawler(crawler, *args, plan=plan, **kwargs)
+
+    @classmethod
+    def make_plan(cls, arguments: dict[str, Any], require_start: bool,
+                  settings: Any = None) -> CrawlPlan:
+        """The crawl's plan: from the -a arguments, or from the distributed run the settings
+        join; with the settings' bounds, clock and archive. UsageError when there is none."""
+        context: dict[str, Any] = {}
+        if settings is not None:
+            context = {
+                "bounds": Bounds(
+                    max_pages=settings.getint("NEWS_MAX_PAGES"),
+                    max_hops=settings.getint("NEWS_MAX_HOPS"),
+                    recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
+                    max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
+                    max_listings=settings.getint("NEWS_MAX_LISTINGS"),
+                ),
+                "clock": settings.get("CRAWL_CLOCK") or None,
+                "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
+                    "ARCHIVE_ENABLED") else None,
+            }
         try:
-            if settings.getbool("DISTRIBUTED"):  # the sites are the run's, from Redis
+            if settings is not None and settings.getbool("DISTRIBUTED"):  # the run's sites
                 from crawler.distributed.worker import join_run
 
                 run = join_run(settings, arguments)
-                plan = CrawlPlan.from_run(cls.name, run.config, cls.profile_name, run, **context)
-            else:
-                plan = CrawlPlan.from_arguments(cls.name, arguments, cls.profile_name,
-                                                require_start=False, **context)
+                return CrawlPlan.from_run(cls.name, run.config, cls.profile_name, run,
+                                          **context)
+            return CrawlPlan.from_arguments(cls.name, arguments, cls.profile_name,
+                                            require_start, **context)
         except PlanError as error:
             raise UsageError(str(error)) from None
-        return super().from_crawler(crawler, *args, plan=plan, **kwargs)
 
     @property
     def start_urls(self) -> list[str]:  # type: ignore[override]
@@ -123,10 +128,6 @@ class NewsSpider(Spider):
         """A frontier over the plan's sites, reading the archive when the crawl opened it."""
         plan = self.plan
         return Frontier(list(plan.sites), plan.bounds, self.reader, self.now(), plan.backfill)
-
-    def schedule_for(self, site: str) -> Schedule:
-        """The revisit schedule of a site (its sites-file entry, else the default)."""
-        return self.plan.schedule_for(site)
 
     def closed(self, reason: str) -> None:
         self.crawler.stats.set_value("news/sites", len(self.plan.site_names))

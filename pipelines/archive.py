@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError, crawl_counts
+from crawler.archive.lock import WriterLock
 from crawler.items import Article, Recheck, Skipped
 from crawler.plan import CrawlPlan, plan_of
 
@@ -54,6 +55,9 @@ class ArchivePipeline:
         return self.plan.now() if self.plan.clock else None
 
     def open_spider(self) -> None:
+        if not WriterLock.held_here(self.path):
+            raise ArchiveError(f"not writing to {self.path} without its writer lock: "
+                               "start crawls with `scrapy crawl`, which takes it")
         self.archive = Archive.open(self.path)
         stale = self.archive.close_stale_crawls()
         if stale:

@@ -203,3 +203,33 @@ def test_crawl_refuses_a_planted_lock_in_one_line_and_leaves_it(
     if target is not None:
         assert target.read_text() == SECRET
         assert lock.is_symlink()
+
+
+def test_held_here_tells_whether_this_process_owns_the_lock(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    assert not WriterLock.held_here(archive)
+    lock = WriterLock.acquire(archive)
+    assert WriterLock.held_here(archive)
+    assert WriterLock.held_here(archive)  # asking does not give the lock back
+    lock.release()
+    assert not WriterLock.held_here(archive)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(archive)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert not WriterLock.held_here(archive)  # held, but by another process
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_a_crawl_without_the_crawl_command_writes_nothing(
+        tmp_path: Path, digest_server: RunningServer) -> None:
+    archive = tmp_path / "archive.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "runspider", "spiders/news.py",
+         "-a", f"start_urls={digest_server.url('/')}", "-s", f"ARCHIVE_PATH={archive}"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=60)
+    assert "without its writer lock" in proc.stderr, proc.stderr[-2000:]
+    assert not archive.exists()

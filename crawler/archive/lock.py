@@ -36,7 +36,7 @@ class WriterLock:
     @classmethod
     def acquire(cls, archive_path: str | Path, wait: float = 0) -> WriterLock:
         """Take the archive's writer lock, waiting up to `wait` seconds; ArchiveLocked if not."""
-        path = Path(f"{Path(archive_path).resolve()}.lock")
+        path = lock_path(archive_path)
         fd = open_lock_file(path)
         deadline = time.monotonic() + wait
         while True:
@@ -56,6 +56,24 @@ class WriterLock:
         os.pwrite(fd, str(os.getpid()).ljust(PID_WIDTH).encode(), 0)
         return cls(path, fd)
 
+    @staticmethod
+    def held_here(archive_path: str | Path) -> bool:
+        """Whether this process holds the archive's writer lock (through its one owner)."""
+        try:
+            fd = open_lock_file(lock_path(archive_path))
+        except ArchiveError:
+            return False
+        try:
+            # A lock of this process's owner is on another open file: this one cannot take it.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.pread(fd, PID_WIDTH, 0).split()[:1] == [str(os.getpid()).encode()]
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
+
     def release(self) -> None:
         """Give the lock back."""
         if self.fd is None:
@@ -63,6 +81,11 @@ class WriterLock:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
         self.fd = None
+
+
+def lock_path(archive_path: str | Path) -> Path:
+    """Where an archive's writer lock lives: beside the archive's real file."""
+    return Path(f"{Path(archive_path).resolve()}.lock")
 
 
 def open_lock_file(path: Path) -> int:

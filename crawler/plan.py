@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,20 +64,26 @@ class CrawlPlan:
     archive_path: str | None = None  # the archive the crawl's items are for (None: none)
     run: Any = None  # the distributed run this crawl is a worker of (a WorkerRun), if any
 
-    @property
-    def start_urls(self) -> list[str]:
+    # Derived once (the plan is frozen): the spider asks for the sites on every response.
+    @cached_property
+    def start_urls(self) -> tuple[str, ...]:
         """Every site's start URLs, in order."""
-        return [url for config in self.sites for url in config.start_urls]
+        return tuple(url for config in self.sites for url in config.start_urls)
 
-    @property
+    @cached_property
+    def by_site(self) -> dict[str, SiteConfig]:
+        """Each site's configuration by its registered domain."""
+        return {config.site: config for config in self.sites}
+
+    @cached_property
     def site_names(self) -> frozenset[str]:
         """The registered domains the crawl stays on."""
-        return frozenset(config.site for config in self.sites)
+        return frozenset(self.by_site)
 
-    @property
-    def allowed_domains(self) -> list[str]:
+    @cached_property
+    def allowed_domains(self) -> tuple[str, ...]:
         """The host names of the start URLs, for Scrapy's offsite check."""
-        return sorted({urlsplit(url).hostname or "" for url in self.start_urls})
+        return tuple(sorted({urlsplit(url).hostname or "" for url in self.start_urls}))
 
     @property
     def reads_archive(self) -> bool:
@@ -86,10 +93,8 @@ class CrawlPlan:
 
     def schedule_for(self, site: str) -> Schedule:
         """The revisit schedule of a site (its sites-file entry, else the default)."""
-        for config in self.sites:
-            if config.site == site:
-                return config.schedule
-        return DEFAULT_SCHEDULE
+        config = self.by_site.get(site)
+        return config.schedule if config else DEFAULT_SCHEDULE
 
     def now(self) -> str:
         """The crawl's current time in the archive's form (the clock when set)."""

@@ -63,7 +63,7 @@ class ArchivePipeline:
         if stale:
             logger.warning("%s earlier crawl(s) of %s were killed before finishing", stale,
                            self.path)
-        self.crawl_id = self.archive.start_crawl(self.plan.spider, self.plan.start_urls,
+        self.crawl_id = self.archive.start_crawl(self.plan.spider, list(self.plan.start_urls),
                                                  self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
 

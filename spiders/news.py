@@ -95,12 +95,12 @@ class NewsSpider(Spider):
     @property
     def start_urls(self) -> list[str]:  # type: ignore[override]
         """The plan's start URLs."""
-        return self.plan.start_urls
+        return list(self.plan.start_urls)
 
     @property
     def allowed_domains(self) -> list[str]:
         """The plan's start hosts, for Scrapy's offsite check."""
-        return self.plan.allowed_domains
+        return list(self.plan.allowed_domains)
 
     @property
     def sites(self) -> frozenset[str]:

@@ -47,10 +47,10 @@ def test_start_urls_make_one_site_each_with_the_arguments_limits() -> None:
     assert [(c.site, c.start_urls, c.max_pages, c.max_hops) for c in plan.sites] == [
         ("a.example", ("https://a.example/news/", "https://a.example/world/"), 7, 2),
         ("b.example", ("https://www.b.example/",), 7, 2)]
-    assert plan.start_urls == ["https://a.example/news/", "https://a.example/world/",
-                               "https://www.b.example/"]
+    assert plan.start_urls == ("https://a.example/news/", "https://a.example/world/",
+                               "https://www.b.example/")
     assert plan.site_names == {"a.example", "b.example"}
-    assert plan.allowed_domains == ["a.example", "www.b.example"]
+    assert plan.allowed_domains == ("a.example", "www.b.example")
     assert (plan.backfill, plan.recheck, plan.profile, plan.run) == (True, "due", None, None)
 
 
@@ -76,7 +76,7 @@ def test_a_sites_file_gives_each_site_its_schedule(tmp_path: Path) -> None:
 def test_a_named_spider_forces_its_profile_and_its_start_urls() -> None:
     plan = ArabDailyDigitalSpider.check_arguments()
     assert plan.profile is not None and plan.profile.name == "arabdailydigital"
-    assert plan.start_urls == ["https://arabdailydigital.com/", "https://asianlite.com/"]
+    assert plan.start_urls == ("https://arabdailydigital.com/", "https://asianlite.com/")
     assert {c.profile for c in plan.sites} == {"arabdailydigital"}
     assert plan.spider == "arabdailydigital"
 
@@ -105,7 +105,7 @@ def test_a_site_both_in_the_file_and_the_arguments_is_refused(tmp_path: Path) ->
 
 def test_without_start_urls_a_plan_for_scrapy_parse_has_no_sites() -> None:
     plan = CrawlPlan.from_arguments("news", {}, require_start=False)
-    assert (plan.sites, plan.start_urls, plan.site_names) == ((), [], frozenset())
+    assert (plan.sites, plan.start_urls, plan.site_names) == ((), (), frozenset())
 
 
 def test_a_workers_plan_is_the_runs_sites_and_rechecks_nothing() -> None:

@@ -10,11 +10,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler import clock
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.items import Article, Recheck, Skipped
+from crawler.plan import CrawlPlan, plan_of
 from crawler.stats import crawl_counts, outcome_stat
 
 logger = logging.getLogger(__name__)
@@ -24,50 +23,50 @@ STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted", "cancelle
 
 
 class ArchivePipeline:
-    """Save each article to the archive: a new version only when its content changed."""
+    """Save each article to the archive: a new version only when its content changed.
 
-    def __init__(self, path: str, lock_wait: float, clock: str | None, crawler: Any) -> None:
-        self.path = path
-        self.lock_wait = lock_wait
-        self.clock = clock
+    The archive's writer lock is the crawl command's: it takes it before the crawl starts and
+    gives it back when the process's crawl is over, so this pipeline writes under it.
+    """
+
+    def __init__(self, plan: CrawlPlan, crawler: Any) -> None:
+        self.plan = plan
+        self.path = plan.archive_path
         self.crawler = crawler
         self.stats = crawler.stats
         self.archive: Archive | None = None
-        self.lock: WriterLock | None = None
         self.crawl_id: int | None = None
         self.failing = False  # a write failed: the crawl is being stopped
         self.stopping: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
-        settings = crawler.settings
-        if not settings.getbool("ARCHIVE_ENABLED"):
+        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
-        pipeline = cls(settings.get("ARCHIVE_PATH"), settings.getfloat("ARCHIVE_LOCK_WAIT"),
-                       settings.get("CRAWL_CLOCK") or None, crawler)
+        plan = plan_of(crawler)
+        if plan is None:
+            raise NotConfigured(f"spider {crawler.spider.name!r} has no crawl plan")
+        pipeline = cls(plan, crawler)
         # The crawl is recorded on spider_closed, after Scrapy has set its finish reason.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def now(self) -> str:
-        """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
-        return clock.now(self.clock)
+    def now(self) -> str | None:
+        """The plan's clock as the archive's time form, or None for the real clock."""
+        return self.plan.now() if self.plan.clock else None
 
     def open_spider(self) -> None:
-        self.lock = WriterLock.acquire(self.path, self.lock_wait)
+        if not WriterLock.held_here(self.path):
+            raise ArchiveError(f"not writing to {self.path} without its writer lock: "
+                               "start crawls with `scrapy crawl`, which takes it")
         self.archive = Archive.open(self.path)
         stale = self.archive.close_stale_crawls()
         if stale:
             logger.warning("%s earlier crawl(s) of %s were killed before finishing", stale,
                            self.path)
-        spider = self.crawler.spider
-        self.crawl_id = self.archive.start_crawl(spider.name, list(spider.start_urls), self.now())
+        self.crawl_id = self.archive.start_crawl(self.plan.spider, list(self.plan.start_urls),
+                                                 self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
-
-    def schedule_for(self, site: str) -> Schedule:
-        """The revisit schedule of an item's site, as the spider knows it, else the default."""
-        spider_schedule = getattr(self.crawler.spider, "schedule_for", None)
-        return spider_schedule(site) if spider_schedule else DEFAULT_SCHEDULE
 
     def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
         try:
@@ -77,10 +76,10 @@ class ArchivePipeline:
             elif isinstance(item, Recheck):
                 outcome = self.archive.record_check(
                     item.article_id, item.status, item.url, self.crawl_id, item.fetched_at,
-                    self.schedule_for(item.site), item.final_url)
+                    self.plan.schedule_for(item.site), item.final_url)
             else:
                 outcome = self.archive.save(item.to_dict(), self.crawl_id,
-                                            self.schedule_for(item.site))
+                                            self.plan.schedule_for(item.site))
         except ArchiveWriteError as error:
             # The disk is full or the file became unwritable: stop cleanly, once, and say why.
             self.stats.inc_value("archive/error")
@@ -115,4 +114,3 @@ class ArchivePipeline:
         finally:
             self.archive.close()
             self.archive = None
-            self.lock.release()

@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.distributed.codec import encode_item
 from crawler.items import Article, Recheck, Skipped
+from crawler.plan import plan_of
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,10 @@ def url_digest(url: str) -> bytes:
 class StreamPipeline:
     """Add each item to the run's stream; the ingester is the one writer of the archive."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, worker: Any, crawler: Any) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.worker: Any = None
+        self.worker = worker  # the WorkerRun of the crawl's plan
         self.send_once: Any = None
         self.failing = False
         self.stopping: asyncio.Future | None = None
@@ -50,10 +51,12 @@ class StreamPipeline:
     def from_crawler(cls, crawler: Any) -> StreamPipeline:
         if not crawler.settings.getbool("DISTRIBUTED"):
             raise NotConfigured("DISTRIBUTED is off")
-        return cls(crawler)
+        plan = plan_of(crawler)
+        if plan is None or plan.run is None:
+            raise NotConfigured("the spider is not a worker of a distributed run")
+        return cls(plan.run, crawler)
 
     def open_spider(self) -> None:
-        self.worker = self.crawler.spider.distributed
         self.send_once = self.worker.server.register_script(SEND_ONCE)
 
     def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:

@@ -14,42 +14,21 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import clock, extractor_version
+from crawler import extractor_version
 from crawler.archive import Archive
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extraction import Reading, read_page
 from crawler.extraction.classify import Links
 from crawler.extraction.html import decode_page, header_charset, looks_binary
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
-from crawler.profiles import Profile, ProfileError, load_profile, profile_for_url
-from crawler.sites import SiteConfig, SitesError, adhoc_sites, load_sites
-from crawler.urls import canonical_url, is_web_url, request_url, site_of
+from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
+from crawler.profiles import Profile, load_profile, profile_for_url
+from crawler.sites import SiteConfig
+from crawler.urls import canonical_url, request_url, site_of
 
 logger = logging.getLogger(__name__)
 RECHECK_STATUSES = [304, 404, 410]  # answers to a re-check that the spider handles itself
-
-
-def split_arg(value: str | list[str] | None) -> list[str]:
-    """A comma- or whitespace-separated -a argument as a list."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        value = value.replace(",", " ").split()
-    return [v.strip() for v in value if v.strip()]
-
-
-def int_arg(name: str, value: Any) -> int | None:
-    """An integer -a argument, None when absent."""
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise UsageError(f"-a {name} must be a whole number, not {value!r}") from None
-
-
 ARTICLE_PRIORITY = 10  # article requests leave Scrapy's queue before listing pages
 
 
@@ -59,109 +38,116 @@ class NewsSpider(Spider):
     name = "news"
     profile_name: str | None = None  # a site profile forced on every page (named spiders)
 
-    def __init__(self, start_urls: str | None = None, sites: str | None = None,
-                 profile: str | None = None, max_pages: str | None = None,
-                 max_hops: str | None = None, backfill: str | None = None,
-                 recheck: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
+        arguments = {name: kwargs.pop(name) for name in ARGUMENTS if name in kwargs}
+        self.plan = plan or self.make_plan(arguments, require_start=False)
         super().__init__(**kwargs)
-        self.configs, self.profile = self.check_arguments(
-            start_urls, sites, profile, max_pages, max_hops, recheck, require_start=False)
-        self.start_urls = [url for config in self.configs for url in config.start_urls]
-        self.sites = frozenset(config.site for config in self.configs)
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
-        self.backfill = str(backfill or "").lower() in ("1", "true", "yes")
-        self.recheck_mode = recheck or "due"
         self.reader: Archive | None = None  # read-only: the pipeline is the one writer
-        self.frontier: Frontier | None = None  # made at start, when the archive can be read
-        # The distributed run this worker is part of: its add-on sets it, with the run's sites.
-        self.distributed: Any = None
+        self._frontier: Frontier | None = None  # made at start, when the archive can be read
         self.answered: set[str] = set()  # sites that answered at least one request
 
     @classmethod
-    def check_arguments(cls, start_urls: str | None = None, sites: str | None = None,
-                        profile: str | None = None, max_pages: str | None = None,
-                        max_hops: str | None = None, recheck: str | None = None,
-                        require_start: bool = True, **kwargs: Any,
-                        ) -> tuple[list[SiteConfig], Profile | None]:
-        """The sites and profile the -a arguments name; UsageError when they are bad.
+    def check_arguments(cls, require_start: bool = True, **kwargs: Any) -> CrawlPlan:
+        """The plan the -a arguments make; UsageError when they are bad.
 
         `scrapy crawl` requires start URLs; `scrapy parse --spider news URL` needs none.
         """
-        try:
-            forced = load_profile(profile or cls.profile_name) if (
-                profile or cls.profile_name) else None
-            configs = load_sites(sites) if sites else []
-        except (ProfileError, SitesError) as error:
-            raise UsageError(str(error)) from None
-        urls = split_arg(start_urls) or ([] if sites else list(getattr(forced, "start_urls", ())))
-        if recheck not in (None, "due", "all", "none"):
-            raise UsageError(f"-a recheck must be due, all or none, not {recheck!r}")
-        if not urls and not configs and require_start:
-            raise UsageError("no start URLs: use -a start_urls=https://example.com/news/ "
-                             "or -a sites=sites.toml")
-        for url in urls:
-            if not is_web_url(url):
-                raise UsageError(f"start URL is not an http(s) URL: {url}")
-        adhoc = adhoc_sites(urls, forced.name if forced else None,
-                            int_arg("max_pages", max_pages), int_arg("max_hops", max_hops))
-        clash = {c.site for c in configs} & {c.site for c in adhoc}
-        if clash:
-            raise UsageError(f"{sorted(clash)[0]} is both in the sites file and in start_urls")
-        return configs + adhoc, forced
+        arguments = {name: kwargs[name] for name in ARGUMENTS if name in kwargs}
+        return cls.make_plan(arguments, require_start)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.bounds = Bounds(
-            max_pages=settings.getint("NEWS_MAX_PAGES"),
-            max_hops=settings.getint("NEWS_MAX_HOPS"),
-            recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
-            max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
-            max_listings=settings.getint("NEWS_MAX_LISTINGS"),
-        )
-        spider.clock = settings.get("CRAWL_CLOCK") or None
-        spider.archive_path = settings.get("ARCHIVE_PATH") if settings.getbool(
-            "ARCHIVE_ENABLED") else None
-        return spider
+        arguments = {name: kwargs.pop(name) for name in ARGUMENTS if name in kwargs}
+        plan = cls.make_plan(arguments, require_start=False, settings=crawler.settings)
+        return super().from_crawler(crawler, *args, plan=plan, **kwargs)
+
+    @classmethod
+    def make_plan(cls, arguments: dict[str, Any], require_start: bool,
+                  settings: Any = None) -> CrawlPlan:
+        """The crawl's plan: from the -a arguments, or from the distributed run the settings
+        join; with the settings' bounds, clock and archive. UsageError when there is none."""
+        context: dict[str, Any] = {}
+        if settings is not None:
+            context = {
+                "bounds": Bounds(
+                    max_pages=settings.getint("NEWS_MAX_PAGES"),
+                    max_hops=settings.getint("NEWS_MAX_HOPS"),
+                    recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
+                    max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
+                    max_listings=settings.getint("NEWS_MAX_LISTINGS"),
+                ),
+                "clock": settings.get("CRAWL_CLOCK") or None,
+                "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
+                    "ARCHIVE_ENABLED") else None,
+            }
+        try:
+            if settings is not None and settings.getbool("DISTRIBUTED"):  # the run's sites
+                from crawler.distributed.worker import join_run
+
+                run = join_run(settings, arguments)
+                return CrawlPlan.from_run(cls.name, run.config, cls.profile_name, run,
+                                          **context)
+            return CrawlPlan.from_arguments(cls.name, arguments, cls.profile_name,
+                                            require_start, **context)
+        except PlanError as error:
+            raise UsageError(str(error)) from None
+
+    @property
+    def start_urls(self) -> list[str]:  # type: ignore[override]
+        """The plan's start URLs."""
+        return list(self.plan.start_urls)
+
+    @property
+    def allowed_domains(self) -> list[str]:
+        """The plan's start hosts, for Scrapy's offsite check."""
+        return list(self.plan.allowed_domains)
+
+    @property
+    def sites(self) -> frozenset[str]:
+        """The sites the crawl stays on."""
+        return self.plan.site_names
+
+    @property
+    def archive_path(self) -> str | None:
+        """The archive the crawl's items are for, None when nothing is archived."""
+        return self.plan.archive_path
 
     def now(self) -> str:
         """The crawl's current time (CRAWL_CLOCK when set, for tests and replays)."""
-        return clock.now(self.clock)
+        return self.plan.now()
 
     @property
-    def plan(self) -> Frontier:
+    def frontier(self) -> Frontier:
         """The crawl's frontier (one without the archive when the crawl did not start it,
         as under `scrapy parse`)."""
-        if self.frontier is None:
-            self.frontier = Frontier(self.configs, self.bounds, None, self.now(), self.backfill)
-        return self.frontier
+        if self._frontier is None:
+            self._frontier = self.make_frontier()
+        return self._frontier
 
-    def schedule_for(self, site: str) -> Schedule:
-        """The revisit schedule of a site (its sites-file entry, else the default)."""
-        config = self.plan.by_site.get(site)
-        return config.schedule if config else DEFAULT_SCHEDULE
+    def make_frontier(self) -> Frontier:
+        """A frontier over the plan's sites, reading the archive when the crawl opened it."""
+        plan = self.plan
+        return Frontier(list(plan.sites), plan.bounds, self.reader, self.now(), plan.backfill)
 
     def closed(self, reason: str) -> None:
-        self.crawler.stats.set_value("news/sites", len(self.sites))
+        self.crawler.stats.set_value("news/sites", len(self.plan.site_names))
         self.crawler.stats.set_value("news/sites_ok", len(self.answered))
         if self.reader is not None:
             self.reader.close()
-        if self.frontier is not None:
-            self.frontier.close()
+        if self._frontier is not None:
+            self._frontier.close()
 
     async def start(self) -> AsyncIterator[Request]:
-        # A distributed worker may be on another machine than the archive: it never reads it.
-        if self.archive_path and not self.distributed and Path(self.archive_path).is_file():
-            self.reader = Archive.open(self.archive_path, readonly=True)
-        self.frontier = Frontier(self.configs, self.bounds, self.reader, self.now(),
-                                 self.backfill)
-        configs = self.distributed.seeds(self.configs) if self.distributed else self.configs
+        plan = self.plan
+        if plan.reads_archive and Path(plan.archive_path).is_file():
+            self.reader = Archive.open(plan.archive_path, readonly=True)
+        self._frontier = self.make_frontier()
+        configs = plan.run.seeds(list(plan.sites)) if plan.run else plan.sites
         for config in configs:
             for request in self.site_start(config):
                 yield request
-        if self.recheck_mode != "none":
-            for row in self.frontier.due(every=self.recheck_mode == "all"):
+        if plan.recheck != "none":
+            for row in self._frontier.due(every=plan.recheck == "all"):
                 self.crawler.stats.inc_value("news/rechecks")
                 yield self.recheck(row)
 
@@ -199,9 +185,9 @@ class NewsSpider(Spider):
 
     def profile_for(self, url: str) -> Profile | None:
         """The forced profile, the site's configured one, else the profile of the page's site."""
-        config = self.plan.config(url)
-        if self.profile or not (config and config.profile):
-            return self.profile or profile_for_url(url)
+        forced, config = self.plan.profile, self.frontier.config(url)
+        if forced or not (config and config.profile):
+            return forced or profile_for_url(url)
         return load_profile(config.profile)
 
     def parse(self, response: Response) -> Iterator[Article | Recheck | Request]:
@@ -246,24 +232,24 @@ class NewsSpider(Spider):
         if site not in self.sites:
             return
         chain = None if is_article else meta.get("chain", response.url)
-        hops_limit = self.plan.hops_limit(site)
-        fetch, fresh = self.plan.fresh_articles(links.articles, chain,
+        hops_limit = self.frontier.hops_limit(site)
+        fetch, fresh = self.frontier.fresh_articles(links.articles, chain,
                                                     follow=hops <= hops_limit)
         for url in fetch:
             yield self.request(url, hops=hops + 1, article=True)
         if hops < hops_limit:
             for url in links.listings:
-                if self.plan.take_listing(url):
+                if self.frontier.take_listing(url):
                     yield self.request(url, hops=hops + 1)
                 else:
                     self.crawler.stats.inc_value("news/listings_skipped")
         if is_article or not links.pagination:
             return
-        go_on, dry, why = self.plan.paging(site, page, dry, fresh)
+        go_on, dry, why = self.frontier.paging(site, page, dry, fresh)
         if not go_on:
             self.crawler.stats.inc_value(f"news/pagination_stop_{why}")
             return
-        url = self.plan.next_page(response.url, links.pagination)
+        url = self.frontier.next_page(response.url, links.pagination)
         if url:
             yield self.request(url, hops=hops, page=page + 1, dry=dry, chain=chain)
 
@@ -278,7 +264,7 @@ class NewsSpider(Spider):
             yield from self.discovered(parse_feed(response.body, response.url))
             return
         for child in sitemap.sitemaps:
-            if self.plan.follow_sitemap(child):
+            if self.frontier.follow_sitemap(child):
                 yield Request(child.url, self.parse_sitemap, errback=self.failed)
         yield from self.discovered(sitemap.entries)
 
@@ -287,11 +273,11 @@ class NewsSpider(Spider):
 
     def discovered(self, entries: list[Entry]) -> Iterator[Request]:
         """Requests for feed or sitemap entries that are new, or changed since last fetched."""
-        new, rechecks = self.plan.triage(entries)
+        new, rechecks = self.frontier.triage(entries)
         self.crawler.stats.inc_value("news/discovered", len(new))
         self.crawler.stats.inc_value("news/rechecks_lastmod", len(rechecks))
         for url in new:
-            yield self.request(url, hops=self.plan.hops_limit(site_of(url)), article=True)
+            yield self.request(url, hops=self.frontier.hops_limit(site_of(url)), article=True)
         for row in rechecks:
             yield self.recheck(row)
 

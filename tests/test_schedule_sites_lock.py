@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from crawler.archive import ArchiveError
 from crawler.archive.lock import ArchiveLocked, WriterLock
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, ScheduleError, parse_duration
+from crawler.demo import RunningServer
 from crawler.sites import SitesError, load_sites
 
 T0 = "2025-10-06T12:00:00Z"
@@ -119,8 +123,113 @@ def test_writer_lock_is_exclusive_and_dies_with_its_process(tmp_path: Path) -> N
         holder.wait()
         holder.stdout.close()
     lock = WriterLock.acquire(archive)
-    again = WriterLock.acquire(archive)  # re-entrant within one process
-    assert again is lock
-    again.release()
+    with pytest.raises(ArchiveLocked, match=f"pid {os.getpid()}"):
+        WriterLock.acquire(archive)  # one owner: a second acquire waits, even in this process
     lock.release()
     assert lock.fd is None
+    WriterLock.acquire(archive).release()
+
+
+# The lock's path holds what someone planted there: it is refused, and left as it was.
+
+SECRET = "a file the crawl's user can write, which must keep its content\n"
+
+
+def plant(kind: str, lock: Path, tmp_path: Path) -> Path | None:
+    """Put something other than a lock file of its own at the lock's path; the file it
+    points at, if any."""
+    target = tmp_path / "precious.txt"
+    target.write_text(SECRET)
+    if kind == "symlink":
+        lock.symlink_to(target)
+    elif kind == "dangling symlink":
+        lock.symlink_to(tmp_path / "nowhere")
+        return None
+    elif kind == "hard link":
+        os.link(target, lock)
+    elif kind == "fifo":
+        os.mkfifo(lock)
+        return None
+    else:
+        lock.mkdir()
+        return None
+    return target
+
+
+PLANTED = ["symlink", "dangling symlink", "hard link", "fifo", "directory"]
+
+
+@pytest.mark.parametrize("kind", PLANTED)
+def test_writer_lock_refuses_a_path_that_is_not_its_own_regular_file(
+        tmp_path: Path, kind: str) -> None:
+    archive = tmp_path / "archive.db"
+    lock = tmp_path / "archive.db.lock"
+    target = plant(kind, lock, tmp_path)
+    with pytest.raises(ArchiveError, match="is not a regular file") as refused:
+        WriterLock.acquire(archive)
+    assert not isinstance(refused.value, ArchiveLocked)
+    if target is not None:
+        assert target.read_text() == SECRET
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_writer_lock_keeps_the_lock_file_and_rewrites_only_the_pid(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    lock = tmp_path / "archive.db.lock"
+    lock.write_text("9" * 30)  # a longer leftover: the pid overwrites its start, no truncation
+    held = WriterLock.acquire(archive)
+    try:
+        assert lock.read_text().split()[0] == str(os.getpid())
+        assert len(lock.read_text()) == 30
+    finally:
+        held.release()
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "directory"])
+def test_crawl_refuses_a_planted_lock_in_one_line_and_leaves_it(
+        tmp_path: Path, kind: str, digest_server: RunningServer, run_crawl: Callable) -> None:
+    archive = tmp_path / "archive.db"
+    lock = tmp_path / "archive.db.lock"
+    target = plant(kind, lock, tmp_path)
+    proc = run_crawl(digest_server.url("/"), archive, check=False, timeout=60)
+
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: the writer lock {archive.resolve()}.lock is not a regular file: "
+                      "remove it, or put the archive elsewhere"], proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert digest_server.requests == [], "the crawl fetched pages it could not archive"
+    assert not archive.exists()
+    if target is not None:
+        assert target.read_text() == SECRET
+        assert lock.is_symlink()
+
+
+def test_held_here_tells_whether_this_process_owns_the_lock(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    assert not WriterLock.held_here(archive)
+    lock = WriterLock.acquire(archive)
+    assert WriterLock.held_here(archive)
+    assert WriterLock.held_here(archive)  # asking does not give the lock back
+    lock.release()
+    assert not WriterLock.held_here(archive)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(archive)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert not WriterLock.held_here(archive)  # held, but by another process
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_a_crawl_without_the_crawl_command_writes_nothing(
+        tmp_path: Path, digest_server: RunningServer) -> None:
+    archive = tmp_path / "archive.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "runspider", "spiders/news.py",
+         "-a", f"start_urls={digest_server.url('/')}", "-s", f"ARCHIVE_PATH={archive}"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=60)
+    assert "without its writer lock" in proc.stderr, proc.stderr[-2000:]
+    assert not archive.exists()

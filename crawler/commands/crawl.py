@@ -70,6 +70,8 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             super().run(args, opts)
             return
+        # This command is the one owner of the archive's writer lock: it holds it from before
+        # the archive is created or migrated until the crawl is over; the pipeline writes under it.
         lock = None
         distributed = self.settings.getbool("DISTRIBUTED")  # workers never touch the archive
         if self.settings.getbool("ARCHIVE_ENABLED") and not distributed:

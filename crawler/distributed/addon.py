@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured, UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.distributed import Keys, current_key
+from crawler.plan import plan_of
 
 ARCHIVE_PIPELINE = "pipelines.archive.ArchivePipeline"
 STREAM_PIPELINE = "pipelines.stream.StreamPipeline"
@@ -60,18 +61,12 @@ class DistributedAddon:
     def update_settings(self, settings: Any) -> None:
         if not settings.getbool("DISTRIBUTED"):
             raise NotConfigured  # single-machine crawl: nothing to change, nothing to say
-        problem = worker_problem(settings, {})
-        if problem:
-            raise UsageError(problem)
-        spider = self.crawler.spider
-        if not hasattr(spider, "site_start"):
-            raise UsageError(f"spider {spider.name!r} cannot crawl distributed: "
+        # The spider joined the run when it made its plan (see `worker.join_run`).
+        plan = plan_of(self.crawler)
+        if plan is None or plan.run is None:
+            raise UsageError(f"spider {self.crawler.spider.name!r} cannot crawl distributed: "
                              "only the news spiders can")
-        from crawler.distributed.worker import join_run
-
-        spider.distributed = join_run(spider, settings)
-        run = settings.get("DISTRIBUTED_RUN")
-        keys = Keys(settings.get("DISTRIBUTED_PREFIX"), run)
+        keys = plan.run.keys
         for name, value in (
             ("SCHEDULER", SCHEDULER),
             ("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter"),

@@ -26,8 +26,7 @@ class ReliableQueue(Base):
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
-        self.worker = spider.distributed
-        self.worker.queue = self
+        self.worker = spider.plan.run  # the run the spider's plan is a worker of
 
     def __len__(self) -> int:
         return self.server.llen(self.key)

@@ -12,7 +12,6 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import redis
 from scrapy import signals
@@ -21,11 +20,12 @@ from scrapy.http import Response
 from twisted.internet import task
 
 from crawler.distributed import Keys, stream_key
+from crawler.distributed.addon import worker_problem
 from crawler.distributed.codec import encode
 from crawler.distributed.queue import TOKEN
 from crawler.distributed.runs import RunConfig
-from crawler.profiles import ProfileError, load_profile
-from crawler.sites import SiteConfig, SitesError
+from crawler.plan import CrawlPlan, plan_of
+from crawler.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,6 @@ class WorkerRun:
         self.inflight_key = keys.inflight(self.id)
         self.held: dict[str, bytes] = {}  # token -> the in-flight entry's bytes
         self.tokens = itertools.count(1)
-        self.queue: Any = None  # the ReliableQueue, once the scheduler has opened it
 
     @classmethod
     def join(cls, settings: Any) -> WorkerRun:
@@ -146,22 +145,13 @@ class WorkerRun:
         self.held.clear()
 
 
-def join_run(spider: Any, settings: Any) -> WorkerRun:
-    """Give a news spider the sites of the distributed run it joins; returns the worker."""
-    worker = WorkerRun.join(settings)
-    config = worker.config
-    try:
-        spider.configs = config.configs()
-        forced = config.profile or getattr(spider, "profile_name", None)
-        spider.profile = load_profile(forced) if forced else None
-    except (SitesError, ProfileError) as error:
-        raise UsageError(str(error)) from None
-    spider.start_urls = [url for c in spider.configs for url in c.start_urls]
-    spider.sites = frozenset(c.site for c in spider.configs)
-    spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in spider.start_urls})
-    spider.backfill = config.backfill
-    spider.recheck_mode = "none"  # workers cannot read the archive: nothing is known to be due
-    return worker
+def join_run(settings: Any, spider_args: dict[str, Any]) -> WorkerRun:
+    """Join the distributed run the settings name (or the current one); UsageError when the
+    crawl cannot be a worker of it."""
+    problem = worker_problem(settings, spider_args)
+    if problem:
+        raise UsageError(problem)
+    return WorkerRun.join(settings)
 
 
 class WorkerExtension:
@@ -174,6 +164,7 @@ class WorkerExtension:
         self.timeout = settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT")
         self.idle_close = settings.getfloat("DISTRIBUTED_IDLE_CLOSE")
         self.keep = settings.getint("DISTRIBUTED_KEEP")
+        self.plan: CrawlPlan | None = None
         self.worker: WorkerRun | None = None
         self.loop: task.LoopingCall | None = None
         self.quiet_since: float | None = None  # when the whole run was first seen idle
@@ -190,8 +181,9 @@ class WorkerExtension:
         return extension
 
     def spider_opened(self, spider: Any) -> None:
-        self.worker = spider.distributed
-        self.worker.event("opened", {"at": spider.now()})
+        self.plan = plan_of(self.crawler)
+        self.worker = self.plan.run
+        self.worker.event("opened", {"at": self.plan.now()})
         self.worker.beat(busy=True)
         logger.info("Worker %s joined run %s", self.worker.id, self.worker.keys.run)
         self.loop = task.LoopingCall(self.heartbeat)
@@ -256,7 +248,7 @@ class WorkerExtension:
         finished = reason == "finished"
         try:
             self.worker.leave(finished)
-            self.worker.event("closed", {"reason": reason, "at": spider.now(),
+            self.worker.event("closed", {"reason": reason, "at": self.plan.now(),
                                          "stats": json.loads(json.dumps(stats, default=str))})
             if finished and self.keep > 0:
                 pipe = self.worker.server.pipeline()
@@ -271,19 +263,20 @@ class WorkerExtension:
 class InflightMiddleware:
     """Mark a request handled once the engine has taken all its callback's output."""
 
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
+    def __init__(self, worker: WorkerRun) -> None:
+        self.worker = worker
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> InflightMiddleware:
         if not crawler.settings.getbool("DISTRIBUTED"):
             raise NotConfigured("DISTRIBUTED is off")
-        return cls(crawler)
+        plan = plan_of(crawler)
+        if plan is None or plan.run is None:
+            raise NotConfigured("the spider is not a worker of a distributed run")
+        return cls(plan.run)
 
     def done(self, response: Response) -> None:
-        worker = getattr(self.crawler.spider, "distributed", None)
-        if worker is not None:
-            worker.forget(response.meta.get(TOKEN))
+        self.worker.forget(response.meta.get(TOKEN))
 
     def process_spider_output(self, response: Response, result: Iterable[Any]
                               ) -> Iterator[Any]:

@@ -1,0 +1,73 @@
+"""A sample news site, deterministic and mutable, rendered as realistic HTML in several themes.
+
+`DigestSite` is a WordPress news site modelled on a real page (date bar, read time, post
+navigation, "Latest from" and "Don't Miss" teasers, sidebar widgets, shortlinks); `LedgerSite`
+is a modern site (JSON-LD, AMP variants, tracking parameters on links, inline "Read more" boxes
+and adverts inside the story). `churn()` changes everything that is not the story; `edit_body`,
+`edit_title`, `add_story`, `remove_story` and `move_story` change the stories, and `expected()`
+gives the ground truth an archive should hold.
+
+Like a real site, each advertises an RSS feed of its newest stories in every page's head, lists
+a sitemap index and a Google News sitemap in robots.txt, and sends article pages with an ETag
+and a Last-Modified date, answering a conditional request 304 when the story has not changed.
+Stories are indexed once per change, so a site of thousands of stories renders a page in about a
+millisecond. Standard library only: `crawler.demo.server` serves a site on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from crawler.demo.site.base import NewsSite
+from crawler.demo.site.digest import DigestSite
+from crawler.demo.site.feeds import NEWS_SITEMAP_NS, SITEMAP_NS, Syndication
+from crawler.demo.site.ledger import LedgerSite
+from crawler.demo.site.responses import (
+    Response,
+    etag_matches,
+    etag_of,
+    http_date,
+    not_modified_since,
+)
+from crawler.demo.site.seed import SeedPage
+from crawler.demo.site.stories import (
+    BST,
+    MODULE_MARKERS,
+    TEASER_WORDS,
+    Expected,
+    Listing,
+    Story,
+    StoryIndex,
+    StoryWriter,
+    esc,
+    excerpt,
+    long_date,
+    newsbank,
+    slugify,
+)
+
+__all__ = [
+    "BST",
+    "MODULE_MARKERS",
+    "NEWS_SITEMAP_NS",
+    "SITEMAP_NS",
+    "TEASER_WORDS",
+    "DigestSite",
+    "Expected",
+    "LedgerSite",
+    "Listing",
+    "NewsSite",
+    "Response",
+    "SeedPage",
+    "Story",
+    "StoryIndex",
+    "StoryWriter",
+    "Syndication",
+    "esc",
+    "etag_matches",
+    "etag_of",
+    "excerpt",
+    "http_date",
+    "long_date",
+    "newsbank",
+    "not_modified_since",
+    "slugify",
+]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from crawler.demo.site.base import NewsSite
 from crawler.demo.site.digest import DigestSite
 from crawler.demo.site.feeds import NEWS_SITEMAP_NS, SITEMAP_NS, Syndication
+from crawler.demo.site.heavy import HeavySite
 from crawler.demo.site.ledger import LedgerSite
 from crawler.demo.site.responses import (
     Response,
@@ -52,6 +53,7 @@ __all__ = [
     "TEASER_WORDS",
     "DigestSite",
     "Expected",
+    "HeavySite",
     "LedgerSite",
     "Listing",
     "NewsSite",

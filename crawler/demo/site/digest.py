@@ -79,6 +79,28 @@ class DigestSite(NewsSite):
             },
         )
 
+    # Hooks: what a heavier variant of the theme adds to every page; nothing here
+
+    def head_extra(self) -> str:
+        """Markup at the end of every page's head."""
+        return ""
+
+    def masthead_extra(self) -> str:
+        """Markup at the end of the site header (menus, bars)."""
+        return ""
+
+    def sidebar_extra(self) -> str:
+        """Widgets at the end of the sidebar."""
+        return ""
+
+    def footer_extra(self) -> str:
+        """Markup at the end of the body, after the footer."""
+        return ""
+
+    def after_article(self, story: Story) -> str:
+        """Markup after a story's modules, inside its main column (comments)."""
+        return ""
+
     # Routes
 
     def route(self, path: str, query: dict[str, str]) -> Response | None:
@@ -146,7 +168,7 @@ class DigestSite(NewsSite):
 <title>{esc(title)}</title>
 {extra}{self.feed_link()}<link rel="stylesheet" id="digest-style-css" href="/wp-content/themes/digest/style.css?ver=6.{self.generation}" media="all">
 <script id="digest-js-extra">var digestVars = {{"ajaxurl":"\\/wp-admin\\/admin-ajax.php","nonce":"{rng.getrandbits(40):010x}"}};</script>
-</head>
+{self.head_extra()}</head>
 """
 
     def _top(self, body_class: str) -> str:
@@ -166,7 +188,7 @@ class DigestSite(NewsSite):
 <p class="site-description">News, views and analysis</p></div>
 <nav id="site-navigation" class="main-navigation"><ul id="primary-menu" class="menu">
 <li class="menu-item current-menu-item"><a href="/">Home</a></li>{nav}</ul></nav>
-</header>
+{self.masthead_extra()}</header>
 <div id="content" class="site-content"><div class="container">
 """
 
@@ -198,7 +220,7 @@ class DigestSite(NewsSite):
 <section id="categories-2" class="widget widget_categories"><h2 class="widget-title">Categories</h2><ul>{categories}</ul></section>
 <section id="tag_cloud-2" class="widget widget_tag_cloud"><h2 class="widget-title">Tags</h2><div class="tagcloud">{cloud}</div></section>
 <section id="meta-2" class="widget widget_meta"><h2 class="widget-title">Meta</h2><ul><li><a href="/wp-login.php">Log in</a></li><li><a href="https://wordpress.org/">WordPress.org</a></li></ul></section>
-</aside>
+{self.sidebar_extra()}</aside>
 """
 
     def _bottom(self) -> str:
@@ -209,7 +231,7 @@ class DigestSite(NewsSite):
 </div></footer>
 </div>
 <script src="/wp-content/themes/digest/js/navigation.js?ver=6.{self.generation}" id="digest-navigation-js"></script>
-</body>
+{self.footer_extra()}</body>
 </html>
 """
 
@@ -364,7 +386,7 @@ class DigestSite(NewsSite):
 <a href="#page" class="go-to-top"><span>Go to</span><span>Top</span></a>
 <section class="dont-miss"><h3 class="block-title">Don't Miss</h3>
 {"".join(self._teaser(s, "h4") for s in dont_miss)}</section>
-</main>
+{self.after_article(story)}</main>
 """
             + self._sidebar()
             + self._bottom()

@@ -16,11 +16,12 @@ millisecond. Standard library only: `crawler.demo.server` serves a site on 127.0
 
 from __future__ import annotations
 
-from crawler.demo.site.base import NewsSite
+from crawler.demo.site.base import NewsSite, Round
 from crawler.demo.site.digest import DigestSite
 from crawler.demo.site.feeds import NEWS_SITEMAP_NS, SITEMAP_NS, Syndication
 from crawler.demo.site.heavy import HeavySite
 from crawler.demo.site.ledger import LedgerSite
+from crawler.demo.site.legacy import FURNITURE_MARKERS, LegacySite
 from crawler.demo.site.responses import (
     Response,
     etag_matches,
@@ -47,6 +48,7 @@ from crawler.demo.site.stories import (
 
 __all__ = [
     "BST",
+    "FURNITURE_MARKERS",
     "MODULE_MARKERS",
     "NEWS_SITEMAP_NS",
     "SITEMAP_NS",
@@ -55,9 +57,11 @@ __all__ = [
     "Expected",
     "HeavySite",
     "LedgerSite",
+    "LegacySite",
     "Listing",
     "NewsSite",
     "Response",
+    "Round",
     "SeedPage",
     "Story",
     "StoryIndex",

@@ -6,6 +6,7 @@ import hashlib
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +23,24 @@ from crawler.demo.site.stories import (
     newsbank,
     slugify,
 )
+
+
+@dataclass
+class Round:
+    """What one round of the acceptance run changed on a site: what a re-crawl must notice."""
+
+    number: int
+    added: list[Story] = field(default_factory=list)  # new stories
+    edited: list[Story] = field(default_factory=list)  # body edits
+    retitled: list[Story] = field(default_factory=list)  # headline changes
+    corrected: list[Story] = field(default_factory=list)  # a correction added to the body
+    removed: list[Story] = field(default_factory=list)  # now 404
+    moved: list[tuple[Story, str]] = field(default_factory=list)  # (story, its old URL): 301
+
+    @property
+    def new_versions(self) -> int:
+        """Versions a re-crawl after this round should add: churn and moves make none."""
+        return len(self.added) + len(self.edited) + len(self.retitled) + len(self.corrected)
 
 
 class NewsSite(Syndication):
@@ -94,11 +113,11 @@ class NewsSite(Syndication):
         values.setdefault("slug", slugify(values["title"]))
         story = Story(**values)
         if "paragraphs" not in fields:
-            self.grow(story, index)
+            self.finish_story(story, index)
         return story
 
-    def grow(self, story: Story, index: int) -> None:
-        """Lengthen a story just written from the templates: a hook; here it stays as written."""
+    def finish_story(self, story: Story, index: int) -> None:
+        """Adjust a story just written from the templates: a hook for themes; here a no-op."""
 
     def add_story(self, **fields: Any) -> Story:
         """Publish a new story, newest of all unless fields say otherwise; returns it."""
@@ -171,6 +190,7 @@ class NewsSite(Syndication):
         story.modified = max(story.modified or story.published, story.published) + timedelta(
             hours=3
         )
+        story.revision += 1
         self.changed()
 
     def edit_body(
@@ -215,6 +235,35 @@ class NewsSite(Syndication):
     def churn(self) -> None:
         """Change everything around the stories: dates, counts, teasers, ads."""
         self.generation += 1
+
+    def acceptance_round(self, number: int) -> Round:
+        """Change the site as round `number` of the three-round acceptance run does.
+
+        Round 1 is the site as built. Round 2: two new stories, a body edit, a headline change,
+        and churn. Round 3: a removal, a correction, a move to a new URL (301), and churn.
+        """
+        done = Round(number)
+        live = self.live_stories()
+        if number == 2:
+            done.added = [self.add_story(), self.add_story()]
+            done.edited = [self.edit_body(live[2], lambda paragraphs: [
+                paragraphs[0],
+                paragraphs[1] + " The council will publish its final decision next month.",
+                *paragraphs[2:],
+            ] if len(paragraphs) > 1 else [*paragraphs, "The decision is due next month."])]
+            done.retitled = [self.edit_title(live[3], live[3].title + ", officials confirm")]
+        elif number == 3:
+            done.removed = [self.remove_story(live[4])]
+            done.corrected = [self.edit_body(live[5], lambda paragraphs: [
+                *paragraphs,
+                "Correction: an earlier version of this story gave the wrong date for the "
+                "public meeting.",
+            ])]
+            old_url = self.url(live[6])
+            done.moved = [(self.move_story(live[6]), old_url)]
+        if number > 1:
+            self.churn()
+        return done
 
     # Ground truth
 
@@ -305,14 +354,18 @@ class NewsSite(Syndication):
         parts = urlsplit(target)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         response = (self.files(parts.path) or self.route(parts.path, query)
-                    or Response.page(self.not_found(), 404))
+                    or self.not_found_response())
         if headers:
             response = response.answer({k.lower(): v for k, v in headers.items()})
         return response
 
-    def article_response(self, story: Story, text: str, variant: str = "") -> Response:
-        """An article page, with an ETag and Last-Modified when the site sends validators."""
-        response = Response.page(text)
+    def article_response(self, story: Story, text: str, variant: str = "",
+                         **page: Any) -> Response:
+        """An article page, with an ETag and Last-Modified when the site sends validators.
+
+        page: Response.page's charset and declared, for a theme that serves another charset.
+        """
+        response = Response.page(text, **page)
         if not self.validators:
             return response
         modified = story.modified or story.published
@@ -331,3 +384,7 @@ class NewsSite(Syndication):
     def not_found(self) -> str:
         """The 404 page."""
         raise NotImplementedError
+
+    def not_found_response(self) -> Response:
+        """The answer to a path the site does not have."""
+        return Response.page(self.not_found(), 404)

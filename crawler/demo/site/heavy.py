@@ -95,12 +95,12 @@ class HeavySite(DigestSite):
 
     def __init__(self, count: int = 16, seed: int = 1, per_page: int = 10,
                  story_chars: tuple[int, int] = (5000, 15000), **options: Any) -> None:
-        self.story_chars = story_chars  # read by grow(), which the parent's __init__ calls
+        self.story_chars = story_chars  # read by finish_story(), which the parent's __init__ calls
         super().__init__(count, seed, per_page, **options)
 
     # Stories: 5-15 KB of text, comments under them
 
-    def grow(self, story: Story, index: int) -> None:
+    def finish_story(self, story: Story, index: int) -> None:
         """Add paragraphs of other written stories until the text is 5-15 KB long."""
         target = random.Random(f"bench:{self.seed}:length:{index}").randint(*self.story_chars)
         size = len(story.body)

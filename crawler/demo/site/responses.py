@@ -47,9 +47,16 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def page(cls, text: str, status: int = 200) -> Response:
-        """An HTML page."""
-        return cls(status, text.encode("utf-8"), (("Content-Type", "text/html; charset=utf-8"),))
+    def page(cls, text: str, status: int = 200, charset: str = "utf-8",
+             declared: bool = True) -> Response:
+        """An HTML page in a charset (characters it lacks as &#N; references, as old CMSes did).
+
+        declared=False leaves the charset out of the Content-Type header, so only the page's
+        own <meta> can say it.
+        """
+        body = text.encode(charset, "xmlcharrefreplace")
+        media_type = f"text/html; charset={charset}" if declared else "text/html"
+        return cls(status, body, (("Content-Type", media_type),))
 
     @classmethod
     def text(cls, text: str) -> Response:

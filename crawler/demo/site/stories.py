@@ -72,6 +72,7 @@ class Story:
     old_slugs: list[str] = field(default_factory=list)  # earlier slugs, answering 301
     teaser: str | None = None  # listing excerpt, when not derived from summary and body
     related: dict[str, list[int]] = field(default_factory=dict)  # fixed module contents by name
+    revision: int = 1  # versions an archive should hold: one, and one per edit of the story
 
     @property
     def body(self) -> str:

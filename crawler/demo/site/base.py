@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from crawler.demo.site.feeds import Syndication
 from crawler.demo.site.responses import Response, etag_of, http_date
 from crawler.demo.site.stories import (
+    MODULE_MARKERS,
     Expected,
     Listing,
     Story,
@@ -52,6 +53,8 @@ class NewsSite(Syndication):
     first_id: ClassVar[int]
     id_step: ClassVar[int]
     newest: ClassVar[datetime]
+    # Text a crawler must never store as story text: the theme's modules around the story.
+    furniture: ClassVar[tuple[str, ...]] = MODULE_MARKERS
 
 
     def __init__(

@@ -28,7 +28,7 @@ DATE_FORMAT = "%d/%m/%Y"  # the site's one date order: day first, as British pap
 # Text a crawler must never store as story text: the furniture and comments of this theme.
 FURNITURE_MARKERS = (
     "Printer-friendly version", "Email this story", "Comments (", "Posted by", "Most popular",
-    "You are visitor number", "Reader poll", "votes", "Next page", "Previous page",
+    "You are visitor number", "Reader poll", "votes)", "Next page", "Previous page",
     "All rights reserved", "Posted:", "Add your comment", "Best viewed",
 )
 
@@ -47,6 +47,7 @@ class LegacySite(NewsSite):
     sitemap_path = "/sitemap{n}.xml"
     news_sitemap_path = "/news_sitemap.xml"
     disallow = ("/private/", "/admin/")
+    furniture = FURNITURE_MARKERS
 
     def __init__(self, count: int = 16, seed: int = 1, per_page: int = 5, **options: Any) -> None:
         # A site of its age: no feed, no sitemaps, no validators (its PHP sends none).

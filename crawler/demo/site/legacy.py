@@ -95,9 +95,9 @@ class LegacySite(NewsSite):
         page_number = int(page)
         if path in ("/", "/index.php"):
             return self._listing(self.live_stories(), page_number, "/?", "Top Stories", meta=True)
-        if path == "/section.php" and self.in_section(query.get("s", "")):
-            stories = self.in_section(query["s"])
-            return self._listing(stories, page_number, f"/section.php?s={query['s']}&amp;",
+        if path == "/section.php" and self.in_section(query.get("name", "")):
+            stories = self.in_section(query["name"])
+            return self._listing(stories, page_number, f"/section.php?name={query['name']}&amp;",
                                  stories[0].section, meta=False)
         if path in ("/print.php", "/email.php"):
             story = self._by_id(query.get("story", ""))
@@ -174,7 +174,7 @@ class LegacySite(NewsSite):
 
     def _menu(self) -> str:
         sections = "".join(
-            f'<a href="/section.php?s={slugify(s)}">{esc(s)}</a><br>\n' for s in self.sections
+            f'<a href="/section.php?name={slugify(s)}">{esc(s)}</a><br>\n' for s in self.sections
         )
         return f"""<TD WIDTH="140" VALIGN="top" BGCOLOR="#EEEEEE"><font face="Verdana, Arial" size="2">
 <b>Sections</b><br>

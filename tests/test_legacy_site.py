@@ -1,0 +1,182 @@
+"""The legacy theme over three rounds of the real `scrapy crawl news`: what the archive gets right.
+
+Round 1 crawls the site as built; round 2 adds two stories, edits a body and a headline, and
+churns comments and counters everywhere; round 3 removes a story, corrects one and moves one to a
+new URL (301). Each test measures one thing the site-learning work must reach. The ones today's
+extractor fails are strict xfails, so they flip to failures (to be unmarked) when it lands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from conftest import ArchiveReader, run_crawl
+
+from crawler.demo import Expected, LegacySite, RunningServer, serve
+from crawler.demo.site import Round
+
+ROUNDS = (1, 2, 3)
+F1_FLOOR = 0.99  # issue's target for body token F1
+TOKEN = re.compile(r"\w+", re.UNICODE)
+# Day-month dates of the site's datelines and comments, as a reader sees them.
+SITE_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+def token_f1(got: str, want: str) -> float:
+    """F1 of the bags of word tokens of two texts (1.0 for two empty texts)."""
+    got_tokens = Counter(TOKEN.findall(got.lower()))
+    want_tokens = Counter(TOKEN.findall(want.lower()))
+    if not got_tokens and not want_tokens:
+        return 1.0
+    common = sum((got_tokens & want_tokens).values())
+    if not common:
+        return 0.0
+    precision = common / sum(got_tokens.values())
+    recall = common / sum(want_tokens.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@dataclass
+class Run:
+    """A three-round acceptance run of the legacy site: the site, its rounds, the archive."""
+
+    site: LegacySite
+    server: RunningServer
+    archive: ArchiveReader
+    rounds: list[Round] = field(default_factory=list)
+    versions_after: list[int] = field(default_factory=list)  # archive versions after each round
+    hits: list[list[str]] = field(default_factory=list)  # request targets of each round's crawl
+    story_paths: list[set[str]] = field(default_factory=list)  # public story pages each round
+    first_stories: int = 0  # public stories when round 1 was crawled
+
+    def expected_versions(self) -> int:
+        """Versions the archive should hold: one per story at round 1, then the rounds' edits."""
+        return self.first_stories + sum(r.new_versions for r in self.rounds[1:])
+
+    def article_of(self, url: str) -> dict[str, Any] | None:
+        """The newest version of the article a URL is (its own URL or one of its aliases)."""
+        rows = self.archive.rows(
+            "SELECT l.* FROM latest l WHERE l.url = ? UNION SELECT l.* FROM latest l "
+            "JOIN aliases a ON a.article_id = l.article_id WHERE a.url = ?", url, url)
+        return rows[0] if rows else None
+
+    def pairs(self) -> list[tuple[Expected, dict[str, Any] | None]]:
+        """Every public story's ground truth beside what the archive holds for its URL."""
+        return [(want, self.article_of(url)) for url, want in self.site.expected().items()]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    """The three rounds, crawled once for the whole module."""
+    archive = tmp_path_factory.mktemp("legacy") / "archive.db"
+    site = LegacySite()
+    with serve(site) as server:
+        measured = Run(site, server, ArchiveReader(archive))
+        for number in ROUNDS:
+            measured.rounds.append(site.acceptance_round(number))
+            if number == 1:
+                measured.first_stories = len(site.live_stories())
+            measured.story_paths.append({site.path(s) for s in site.live_stories()})
+            server.reset()
+            run_crawl(server.url("/"), archive, "-a", "recheck=all",
+                      "-s", f"CRAWL_CLOCK=2025-10-0{5 + number}T08:00:00Z", timeout=300)
+            measured.versions_after.append(
+                measured.archive.rows("SELECT COUNT(*) AS n FROM versions")[0]["n"])
+            measured.hits.append(server.requested())
+        yield measured
+
+
+def figures(run: Run) -> dict[str, Any]:
+    """The run's figures, as the issue asks them to be reported."""
+    pairs = run.pairs()
+    found = [(want, got) for want, got in pairs if got]
+    return {
+        "stories": len(pairs),
+        "fetched_round_1": len(run.story_paths[0] & set(run.hits[0])),
+        "archived": len(found),
+        "titles_right": sum(got["title"] == want.title for want, got in found),
+        "dates_right": sum((got["published"] or "")[:10] == want.published[:10]
+                           for want, got in found),
+        "mean_f1": sum(token_f1(got["body"] if got else "", want.body)
+                       for want, got in pairs) / len(pairs),
+        "versions": run.versions_after[-1],
+        "expected_versions": run.expected_versions(),
+        "print_views": len(run.archive.rows(
+            "SELECT url FROM articles WHERE url LIKE '%/print.php%'")),
+    }
+
+
+def test_three_rounds_crawl_the_whole_site_and_report_the_figures(run: Run) -> None:
+    every = figures(run)
+    print("\nlegacy theme, three rounds:", every)
+    # The crawls ran on the site: the home page, story pages and print views were fetched.
+    assert all("/" in hits for hits in run.hits)
+    assert run.story_paths[0] & set(run.hits[0])
+    assert {t for t in run.hits[0] if t.startswith("/print.php?story=")}
+    assert every["stories"] == 17  # 16 at round 1, 2 added, 1 removed
+    assert len(run.archive.rows("SELECT id FROM crawls")) == len(ROUNDS)
+
+
+@pytest.mark.xfail(strict=True, reason="today's extractor finds no article on the table layout, "
+                   "and reads the <title> with its ' - Gazette' suffix")
+def test_every_title_is_the_headline(run: Run) -> None:
+    pairs = run.pairs()
+    assert [got and got["title"] for _, got in pairs] == [want.title for want, _ in pairs]
+
+
+@pytest.mark.xfail(strict=True, reason="the 'Posted: 05/10/2025 in Business' dateline is not "
+                   "read, nor its day-first order learned")
+def test_every_date_is_the_datelines_day(run: Run) -> None:
+    pairs = run.pairs()
+    assert [((got and got["published"]) or "")[:10] for _, got in pairs] == [
+        want.published[:10] for want, _ in pairs]
+
+
+@pytest.mark.xfail(strict=True, reason="bodies of the <br><br> text runs are not archived "
+                   "under the article's URL")
+def test_bodies_match_the_story_text(run: Run) -> None:
+    scores = [token_f1(got["body"] if got else "", want.body) for want, got in run.pairs()]
+    assert sum(scores) / len(scores) >= F1_FLOOR
+    assert min(scores) >= 0.95
+
+
+@pytest.mark.xfail(strict=True, reason="the tool line, dateline and comments are not learned "
+                   "as the site's furniture")
+def test_no_furniture_or_comment_in_any_body(run: Run) -> None:
+    comments = {text for story in run.site.stories for _, _, text in run.site.comments(story)}
+    bodies = [row["body"] for row in run.archive.latest().values()]
+    bodies += [got["body"] if got else None for _, got in run.pairs()]
+    for body in bodies:
+        assert body is not None, "a story has no article, so no body to check"
+        assert not [m for m in run.site.furniture if m in body], body[:200]
+        assert not [c for c in comments if c in body], body[:200]
+        assert not SITE_DATE.search(body), body[:200]
+
+
+@pytest.mark.xfail(strict=True, reason="print views are archived as articles of their own")
+def test_no_print_view_is_archived(run: Run) -> None:
+    assert figures(run)["print_views"] == 0
+
+
+@pytest.mark.xfail(strict=True, reason="the versions follow the print views, not the stories")
+def test_exactly_the_expected_versions(run: Run) -> None:
+    first = run.first_stories
+    added = [first] + [r.new_versions for r in run.rounds[1:]]
+    made = [run.versions_after[0]] + [
+        after - before for before, after in zip(run.versions_after, run.versions_after[1:],
+                                                strict=False)]
+    assert made == added, "versions written per round vs the rounds' real changes"
+
+
+@pytest.mark.xfail(strict=True, reason="the moved story is not archived as an article at all")
+def test_the_moved_story_is_one_article(run: Run) -> None:
+    [(story, old_url)] = run.rounds[2].moved
+    new_url = run.site.url(story)
+    ids = {row["article_id"] for url in (old_url, new_url) if (row := run.article_of(url))}
+    assert len(ids) == 1, f"old and new URL: {len(ids)} articles"
+    assert run.article_of(new_url) is not None

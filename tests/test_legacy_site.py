@@ -8,16 +8,18 @@ extractor fails are strict xfails, so they flip to failures (to be unmarked) whe
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import ArchiveReader, run_crawl
 
-from crawler.demo import Expected, LegacySite, RunningServer, serve
+from crawler.demo import Expected, LegacySite, NewsSite, RunningServer, Story, serve
 from crawler.demo.site import Round
 
 ROUNDS = (1, 2, 3)
@@ -43,20 +45,36 @@ def token_f1(got: str, want: str) -> float:
 
 @dataclass
 class Run:
-    """A three-round acceptance run of the legacy site: the site, its rounds, the archive."""
+    """A three-round acceptance run of sites crawled together: their rounds, the archive."""
 
-    site: LegacySite
-    server: RunningServer
+    sites: list[NewsSite]
     archive: ArchiveReader
-    rounds: list[Round] = field(default_factory=list)
+    rounds: list[list[Round]] = field(default_factory=list)  # each round's changes, by site
     versions_after: list[int] = field(default_factory=list)  # archive versions after each round
-    hits: list[list[str]] = field(default_factory=list)  # request targets of each round's crawl
-    story_paths: list[set[str]] = field(default_factory=list)  # public story pages each round
+    hits: list[set[str]] = field(default_factory=list)  # request targets of each round's crawl
+    story_paths: list[set[str]] = field(default_factory=list)  # public story URLs each round
     first_stories: int = 0  # public stories when round 1 was crawled
 
+    @property
+    def site(self) -> NewsSite:
+        """The one site of a single-site run."""
+        [site] = self.sites
+        return site
+
+    def new_versions(self, number: int) -> int:
+        """Versions round `number` should add: every story at round 1, then the edits."""
+        if number == 1:
+            return self.first_stories
+        return sum(r.new_versions for r in self.rounds[number - 1])
+
     def expected_versions(self) -> int:
-        """Versions the archive should hold: one per story at round 1, then the rounds' edits."""
-        return self.first_stories + sum(r.new_versions for r in self.rounds[1:])
+        """Versions the archive should hold after the last round."""
+        return sum(self.new_versions(n) for n in ROUNDS)
+
+    def moved(self) -> list[tuple[NewsSite, Story, str]]:
+        """Each moved story with its site and old URL."""
+        return [(site, story, old) for site, done in zip(self.sites, self.rounds[2], strict=True)
+                for story, old in done.moved]
 
     def article_of(self, url: str) -> dict[str, Any] | None:
         """The newest version of the article a URL is (its own URL or one of its aliases)."""
@@ -67,28 +85,35 @@ class Run:
 
     def pairs(self) -> list[tuple[Expected, dict[str, Any] | None]]:
         """Every public story's ground truth beside what the archive holds for its URL."""
-        return [(want, self.article_of(url)) for url, want in self.site.expected().items()]
+        return [(want, self.article_of(url))
+                for site in self.sites for url, want in site.expected().items()]
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    """The three rounds, crawled once for the whole module."""
-    archive = tmp_path_factory.mktemp("legacy") / "archive.db"
-    site = LegacySite()
-    with serve(site) as server:
-        measured = Run(site, server, ArchiveReader(archive))
+def three_rounds(sites: list[NewsSite], archive: Path) -> Run:
+    """Serve the sites, play the three rounds on each and crawl them all after every round."""
+    measured = Run(sites, ArchiveReader(archive))
+    with contextlib.ExitStack() as stack:
+        servers: list[RunningServer] = [stack.enter_context(serve(site)) for site in sites]
         for number in ROUNDS:
-            measured.rounds.append(site.acceptance_round(number))
+            measured.rounds.append([site.acceptance_round(number) for site in sites])
+            live = [(site, story) for site in sites for story in site.live_stories()]
             if number == 1:
-                measured.first_stories = len(site.live_stories())
-            measured.story_paths.append({site.path(s) for s in site.live_stories()})
-            server.reset()
-            run_crawl(server.url("/"), archive, "-a", "recheck=all",
+                measured.first_stories = len(live)
+            measured.story_paths.append({site.url(story) for site, story in live})
+            for server in servers:
+                server.reset()
+            run_crawl([server.url("/") for server in servers], archive, "-a", "recheck=all",
                       "-s", f"CRAWL_CLOCK=2025-10-0{5 + number}T08:00:00Z", timeout=300)
             measured.versions_after.append(
                 measured.archive.rows("SELECT COUNT(*) AS n FROM versions")[0]["n"])
-            measured.hits.append(server.requested())
-        yield measured
+            measured.hits.append({server.url(t) for server in servers for t in server.requested()})
+    return measured
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The three rounds on the legacy site, crawled once for the whole module."""
+    return three_rounds([LegacySite()], tmp_path_factory.mktemp("legacy") / "archive.db")
 
 
 def figures(run: Run) -> dict[str, Any]:
@@ -97,7 +122,7 @@ def figures(run: Run) -> dict[str, Any]:
     found = [(want, got) for want, got in pairs if got]
     return {
         "stories": len(pairs),
-        "fetched_round_1": len(run.story_paths[0] & set(run.hits[0])),
+        "fetched_round_1": len(run.story_paths[0] & run.hits[0]),
         "archived": len(found),
         "titles_right": sum(got["title"] == want.title for want, got in found),
         "dates_right": sum((got["published"] or "")[:10] == want.published[:10]
@@ -108,16 +133,23 @@ def figures(run: Run) -> dict[str, Any]:
         "expected_versions": run.expected_versions(),
         "print_views": len(run.archive.rows(
             "SELECT url FROM articles WHERE url LIKE '%/print.php%'")),
+        "moved_as_one": sum(len(ids_of(run, old, site.url(story))) == 1
+                            for site, story, old in run.moved()),
     }
+
+
+def ids_of(run: Run, *urls: str) -> set[int]:
+    """The articles these URLs are in the archive (as their URL or an alias)."""
+    return {row["article_id"] for url in urls if (row := run.article_of(url))}
 
 
 def test_three_rounds_crawl_the_whole_site_and_report_the_figures(run: Run) -> None:
     every = figures(run)
     print("\nlegacy theme, three rounds:", every)
     # The crawls ran on the site: the home page, story pages and print views were fetched.
-    assert all("/" in hits for hits in run.hits)
-    assert run.story_paths[0] & set(run.hits[0])
-    assert {t for t in run.hits[0] if t.startswith("/print.php?story=")}
+    assert all(any(urlsplit(t).path == "/" for t in hits) for hits in run.hits)
+    assert run.story_paths[0] & run.hits[0]
+    assert {t for t in run.hits[0] if "/print.php?story=" in t}
     assert every["stories"] == 17  # 16 at round 1, 2 added, 1 removed
     assert len(run.archive.rows("SELECT id FROM crawls")) == len(ROUNDS)
 
@@ -148,12 +180,14 @@ def test_bodies_match_the_story_text(run: Run) -> None:
 @pytest.mark.xfail(strict=True, reason="the tool line, dateline and comments are not learned "
                    "as the site's furniture")
 def test_no_furniture_or_comment_in_any_body(run: Run) -> None:
-    comments = {text for story in run.site.stories for _, _, text in run.site.comments(story)}
+    site = run.site
+    assert isinstance(site, LegacySite)
+    comments = {text for story in site.stories for _, _, text in site.comments(story)}
     bodies = [row["body"] for row in run.archive.latest().values()]
     bodies += [got["body"] if got else None for _, got in run.pairs()]
     for body in bodies:
         assert body is not None, "a story has no article, so no body to check"
-        assert not [m for m in run.site.furniture if m in body], body[:200]
+        assert not [m for m in site.furniture if m in body], body[:200]
         assert not [c for c in comments if c in body], body[:200]
         assert not SITE_DATE.search(body), body[:200]
 
@@ -165,8 +199,7 @@ def test_no_print_view_is_archived(run: Run) -> None:
 
 @pytest.mark.xfail(strict=True, reason="the versions follow the print views, not the stories")
 def test_exactly_the_expected_versions(run: Run) -> None:
-    first = run.first_stories
-    added = [first] + [r.new_versions for r in run.rounds[1:]]
+    added = [run.new_versions(n) for n in ROUNDS]
     made = [run.versions_after[0]] + [
         after - before for before, after in zip(run.versions_after, run.versions_after[1:],
                                                 strict=False)]
@@ -175,8 +208,6 @@ def test_exactly_the_expected_versions(run: Run) -> None:
 
 @pytest.mark.xfail(strict=True, reason="the moved story is not archived as an article at all")
 def test_the_moved_story_is_one_article(run: Run) -> None:
-    [(story, old_url)] = run.rounds[2].moved
-    new_url = run.site.url(story)
-    ids = {row["article_id"] for url in (old_url, new_url) if (row := run.article_of(url))}
+    [(site, story, old_url)] = run.moved()
+    ids = ids_of(run, old_url, site.url(story))
     assert len(ids) == 1, f"old and new URL: {len(ids)} articles"
-    assert run.article_of(new_url) is not None

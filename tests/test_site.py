@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from parsel import Selector
 
-from crawler.demo import DigestSite, LedgerSite, LegacySite, NewsSite, SeedPage, serve
+from crawler.demo import DigestSite, HeavySite, LedgerSite, LegacySite, NewsSite, SeedPage, serve
 from crawler.demo.site import MODULE_MARKERS, Response, esc, slugify
 
 THEMES = [DigestSite, LedgerSite]
@@ -831,3 +831,18 @@ def test_the_acceptance_rounds_change_the_site_as_the_issue_says(theme: type[New
     assert answer.status == 301 and answer.header("Location").endswith(site.path(moved))
     assert third.corrected[0].paragraphs[-1].startswith("Correction:")
     assert site.url(moved) in site.expected() and old_url not in site.expected()
+
+
+def test_heavy_site_fills_the_digest_hooks_at_a_real_sites_weight() -> None:
+    heavy, plain = HeavySite(count=12), DigestSite(count=12)
+    story = heavy.live_stories()[0]
+    assert 5000 <= len(story.body) <= 15000 + 2000
+    assert [s.title for s in heavy.live_stories()] == [s.title for s in plain.live_stories()]
+    page_bytes = heavy.handle(heavy.path(story)).body
+    assert 60_000 <= len(page_bytes) <= 120_000
+    text = page_bytes.decode("utf-8")
+    for marker in ("mega-menu", "digest-critical-css", "widget_poll", "cookie-notice",
+                   'class="comments-area"'):
+        assert marker in text and marker not in plain.handle(plain.path(story)).body.decode()
+    assert text.index('class="comments-area"') < text.index("</main>") < text.index("</aside>")
+    assert set(heavy.page_paths()) >= {heavy.path(s) for s in heavy.live_stories()}

@@ -27,7 +27,7 @@ class LedgerSite(NewsSite):
     news_sitemap_path = "/sitemaps/news.xml"
     disallow = ("/private/", "/search", "/newsletter")
 
-    def _authors_for(self, index: int) -> int:
+    def authors_for(self, index: int) -> int:
         return 3 if index % 7 == 6 else 2 if index % 3 == 1 else 1
 
     def path(self, story: Story, slug: str | None = None) -> str:

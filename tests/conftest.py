@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.demo import DigestSite, LedgerSite, RunningServer, serve
+from crawler.demo import DigestSite, LedgerSite, LegacySite, RunningServer, serve
 
 REPO_ROOT = Path(__file__).resolve().parents[1]  # where scrapy.cfg is
 SHARED = REPO_ROOT.parent / "shared"  # data shared between checkouts; absent in a fresh clone
@@ -39,6 +39,13 @@ def digest_server() -> Iterator[RunningServer]:
 def ledger_server() -> Iterator[RunningServer]:
     """A fresh modern news site (the "ledger" theme), served on its own port."""
     with serve(LedgerSite()) as server:
+        yield server
+
+
+@pytest.fixture
+def legacy_server() -> Iterator[RunningServer]:
+    """A fresh old table-layout site in windows-1252 (the "legacy" theme), on its own port."""
+    with serve(LegacySite()) as server:
         yield server
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
+import re
 import statistics
 import time
 import urllib.request
@@ -15,8 +17,8 @@ from xml.etree import ElementTree
 import pytest
 from parsel import Selector
 
-from crawler.demo import DigestSite, LedgerSite, NewsSite, SeedPage, serve
-from crawler.demo.site import MODULE_MARKERS, Response, slugify
+from crawler.demo import DigestSite, HeavySite, LedgerSite, LegacySite, NewsSite, SeedPage, serve
+from crawler.demo.site import MODULE_MARKERS, Response, esc, slugify
 
 THEMES = [DigestSite, LedgerSite]
 # Where each theme prints the story's paragraphs, and the boxes it puts among them.
@@ -697,3 +699,150 @@ def test_digest_pager_shows_the_first_and_last_page_and_two_either_side() -> Non
     assert pager("/") == "1 2 3 … 40 Next"
     assert pager("/page/20/") == "Previous 1 … 18 19 20 21 22 … 40 Next"
     assert pager("/page/40/") == "Previous 1 … 38 39 40"
+
+
+# The legacy theme: an old table-layout paper in windows-1252
+
+
+def legacy_page(site: LegacySite, path: str) -> tuple[Response, str]:
+    """A legacy page and its text, decoded as windows-1252."""
+    response = site.handle(path)
+    assert response.status == 200, path
+    return response, response.body.decode("windows-1252")
+
+
+def test_legacy_article_is_a_table_layout_without_metadata() -> None:
+    site = LegacySite()
+    for story in site.live_stories():
+        _, text = legacy_page(site, site.path(story))
+        tree = Selector(text=text)
+        assert not tree.css("p, article, main, time")
+        assert not tree.css('meta[name="description"], meta[property^="og:"], link[rel=canonical]')
+        assert not tree.css('script[type="application/ld+json"]')
+        assert tree.css("title::text").get() == f"{story.title} - {site.name}"
+        assert tree.xpath('//font[@size="4"]/b/text()').get() == story.title
+        runs = text.split("Email this story</a></font><br><br>\n", 1)[1]
+        runs = runs.split("\n", 1)[1].split("\n</font>")[0]  # the cell's text runs
+        assert [html.unescape(r) for r in runs.split("<br><br>\n")] == story.paragraphs
+        assert "Printer-friendly version</a> | <a" in text and "Email this story" in text
+        comments = site.comments(story)
+        assert f"<b>Comments ({len(comments)})</b>" in text
+        assert text.count("Posted by ") == len(comments) > 0
+        assert "<b>Most popular</b>" in text and "You are visitor number" in text
+        assert not [m for m in site.furniture if m in story.body]
+
+
+def test_legacy_pages_are_windows_1252_declared_in_the_meta_or_the_header_only() -> None:
+    site = LegacySite()
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    kinds = set()
+    for story in site.live_stories():
+        response = site.handle(site.path(story))
+        header = response.header("Content-Type")
+        in_meta = meta.encode() in response.body
+        assert in_meta != (header == "text/html; charset=windows-1252"), "one place says it"
+        assert header in ("text/html", "text/html; charset=windows-1252")
+        kinds.add(in_meta)
+        with pytest.raises(UnicodeDecodeError):  # real windows-1252 bytes, not UTF-8
+            response.body.decode("utf-8")
+    assert kinds == {True, False}
+    text = "".join(legacy_page(site, site.path(s))[1] for s in site.live_stories())
+    for char in "’“”€éöü":
+        assert char in text, char
+    # A character windows-1252 lacks is written as a reference, as old CMSes did.
+    assert "&#321;" in text or not any("Ł" in s.body for s in site.stories)
+
+
+def test_legacy_dateline_is_day_first_with_days_above_twelve() -> None:
+    site = LegacySite()
+    days = set()
+    for story in site.live_stories():
+        _, text = legacy_page(site, site.path(story))
+        day = story.published
+        assert f"Posted: {day:%d/%m/%Y} in {esc(story.section)}" in text
+        days.add(day.day)
+    assert {d for d in days if d > 12} and {d for d in days if d <= 12}
+
+
+def test_legacy_counter_and_poll_change_on_every_request_and_comments_with_churn() -> None:
+    site = LegacySite()
+    story = site.live_stories()[0]
+    first, second = (legacy_page(site, site.path(story))[1] for _ in range(2))
+    assert first != second
+    counter = re.compile(r"You are visitor number \d+")
+    assert counter.findall(first) != counter.findall(second)
+    comments = len(site.comments(story))
+    before = site.expected()
+    site.churn()
+    assert len(site.comments(story)) == comments + 1
+    assert site.expected() == before, "churn changes no story"
+
+
+def test_legacy_print_view_and_email_page() -> None:
+    site = LegacySite()
+    story = site.live_stories()[2]
+    _, article = legacy_page(site, site.path(story))
+    assert f'href="{site.print_path(story)}"' in article
+    assert f'href="{site.email_path(story)}"' in article
+    _, printed = legacy_page(site, site.print_path(story))
+    view = Selector(text=printed)
+    assert view.css('meta[name="robots"]::attr(content)').get() == "noindex"
+    assert not view.css("link[rel=canonical]")
+    assert view.css("title::text").get() == f"{story.title} - {site.name}"
+    assert "<br><br>\n".join(story.paragraphs) in html.unescape(printed)
+    _, email = legacy_page(site, site.email_path(story))
+    assert "Email this story to a friend" in email and story.title in html.unescape(email)
+    site.remove_story(story)
+    assert site.handle(site.print_path(story)).status == 404
+
+
+def test_legacy_listings_page_with_next_page_links() -> None:
+    site = LegacySite()
+    path, seen = "/", []
+    while path:
+        _, text = legacy_page(site, path)
+        listing = Selector(text=text)
+        seen += [h for h in listing.css("b > a::attr(href)").getall() if h.startswith("/archive/")]
+        path = listing.xpath('//a[starts-with(normalize-space(.), "Next page")]/@href').get()
+        if path:
+            path = html.unescape(path)
+    assert set(seen) == {site.path(s) for s in site.live_stories()}
+    section = site.live_stories()[0].section
+    _, text = legacy_page(site, f"/section.php?name={slugify(section)}")
+    assert f"<b>{esc(section)}</b>" in text
+
+
+@pytest.mark.parametrize("theme", [*THEMES, LegacySite])
+def test_the_acceptance_rounds_change_the_site_as_the_issue_says(theme: type[NewsSite]) -> None:
+    site = theme()
+    assert site.acceptance_round(1).new_versions == 0
+    stories = len(site.live_stories())
+    second = site.acceptance_round(2)
+    assert (len(second.added), len(second.edited), len(second.retitled)) == (2, 1, 1)
+    assert second.new_versions == 4 and site.generation == 1
+    assert len(site.live_stories()) == stories + 2
+    assert [s.revision for s in second.edited + second.retitled] == [2, 2]
+    third = site.acceptance_round(3)
+    assert third.new_versions == 1 and site.generation == 2
+    [removed] = third.removed
+    assert site.handle(site.path(removed)).status == 404
+    [(moved, old_url)] = third.moved
+    answer = site.handle(old_url[len(site.base_url):])
+    assert answer.status == 301 and answer.header("Location").endswith(site.path(moved))
+    assert third.corrected[0].paragraphs[-1].startswith("Correction:")
+    assert site.url(moved) in site.expected() and old_url not in site.expected()
+
+
+def test_heavy_site_fills_the_digest_hooks_at_a_real_sites_weight() -> None:
+    heavy, plain = HeavySite(count=12), DigestSite(count=12)
+    story = heavy.live_stories()[0]
+    assert 5000 <= len(story.body) <= 15000 + 2000
+    assert [s.title for s in heavy.live_stories()] == [s.title for s in plain.live_stories()]
+    page_bytes = heavy.handle(heavy.path(story)).body
+    assert 60_000 <= len(page_bytes) <= 120_000
+    text = page_bytes.decode("utf-8")
+    for marker in ("mega-menu", "digest-critical-css", "widget_poll", "cookie-notice",
+                   'class="comments-area"'):
+        assert marker in text and marker not in plain.handle(plain.path(story)).body.decode()
+    assert text.index('class="comments-area"') < text.index("</main>") < text.index("</aside>")
+    assert set(heavy.page_paths()) >= {heavy.path(s) for s in heavy.live_stories()}

@@ -12,7 +12,7 @@ from pathlib import Path
 from crawler.archive import Archive
 from crawler.archive.changes import describe
 from crawler.demo.server import serve
-from crawler.demo.site import DigestSite, LedgerSite
+from crawler.demo.site import DigestSite, LedgerSite, LegacySite
 
 # Settings for a crawl of sites on this machine: no politeness delay is needed.
 LOCAL_CRAWL_SETTINGS = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "LOG_LEVEL=WARNING")
@@ -40,14 +40,20 @@ def report_crawl(archive: Archive, echo: Callable[[str], None]) -> None:
 
 
 def run_demo(db_path: str | None, echo: Callable[[str], None]) -> None:
-    """Serve two sample sites, crawl, edit one story, crawl again, print the history and diff."""
+    """Serve three sample sites, crawl, edit one story, crawl again, print the history and diff.
+
+    The sites: WordPress-style (digest), modern with JSON-LD (ledger), and an old table layout
+    in windows-1252 with comments, counters and print views (legacy).
+    """
     with tempfile.TemporaryDirectory(prefix="crawler-demo-") as tmp:
         workdir = Path(tmp)
         archive_path = Path(db_path).resolve() if db_path else workdir / "archive.db"
-        digest, ledger = DigestSite(), LedgerSite()
-        with serve(digest) as digest_server, serve(ledger) as ledger_server:
-            starts = [digest_server.base_url + "/", ledger_server.base_url + "/"]
-            echo(f"Serving two sample news sites: {', '.join(starts)}")
+        digest, ledger, legacy = DigestSite(), LedgerSite(), LegacySite()
+        with (serve(digest) as digest_server, serve(ledger) as ledger_server,
+              serve(legacy) as legacy_server):
+            starts = [server.base_url + "/" for server in (digest_server, ledger_server,
+                                                            legacy_server)]
+            echo(f"Serving three sample news sites: {', '.join(starts)}")
             echo("Crawling them with `scrapy crawl news` ...")
             crawl(starts, archive_path, workdir)
             with Archive.open(archive_path, readonly=True) as archive:
@@ -57,8 +63,8 @@ def run_demo(db_path: str | None, echo: Callable[[str], None]) -> None:
 
             story = digest.live_stories()[0]
             echo(f"\nThe site edits one story ({story.title!r}), and its sidebars change.")
-            digest.churn()
-            ledger.churn()
+            for site in (digest, ledger, legacy):
+                site.churn()
             digest.edit_title(story, story.title + ", officials confirm")
             digest.edit_body(story, lambda paragraphs: [
                 paragraphs[0].replace(".", ", according to a second source.", 1),

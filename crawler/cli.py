@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
-import io
 import itertools
 import json
 import sys
@@ -185,8 +184,6 @@ def similar(url: str, threshold: float, db_path: str, as_json: bool, as_csv: boo
     emit(rows, as_json, as_csv, ["similarity", "site", "published", "title", "url"])
 
 
-EXPORT_COLUMNS = ["url", "site", "version", "fetched_at", "first_seen", "last_seen", "title",
-                  "summary", "authors", "published", "modified", "section", "lang", "body"]
 PARQUET_BATCH = 2000  # rows per Parquet row group: memory stays flat whatever the archive's size
 
 
@@ -199,6 +196,8 @@ def progress(total: int, label: str) -> Any:
 
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) -> None:
     """Stream rows to the output as JSON lines, CSV or Parquet."""
+    from crawler.archive.exports import EXPORT_COLUMNS, as_text, parquet_columns, parquet_schema
+
     if fmt == "parquet":
         try:
             import pyarrow as pa
@@ -208,14 +207,11 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) 
                 "Parquet export needs pyarrow: pip install pyarrow") from None
         if output == "-":
             raise click.ClickException("Parquet export needs a file: use -o FILE.parquet")
-        schema = pa.schema([(c, pa.int64() if c == "version" else pa.string())
-                            for c in EXPORT_COLUMNS])
+        schema = parquet_schema()
         with pq.ParquetWriter(output, schema) as writer:
             rows = iter(rows)
             while batch := list(itertools.islice(rows, PARQUET_BATCH)):
-                columns = {c: [json.dumps(r[c], ensure_ascii=False) if c == "authors" else r[c]
-                               for r in batch] for c in EXPORT_COLUMNS}
-                writer.write_table(pa.table(columns, schema=schema))
+                writer.write_table(pa.table(parquet_columns(batch), schema=schema))
                 if bar:
                     bar.update(len(batch))
         return
@@ -227,38 +223,20 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) 
             if fmt == "jsonl":
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
-                writer.writerow({**row, "authors": json.dumps(row["authors"], ensure_ascii=False)})
+                writer.writerow(as_text(row))
             if bar:
                 bar.update(1)
 
 
-def write_warc(archive: Archive, output: str) -> int:
-    """Write every kept page as a WARC response record, as fetched; returns the count."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+def write_warc(archive: Archive, output: str) -> dict[str, int]:
+    """Write the crawl's fetches as WARC records; returns how many of each kind."""
+    from crawler.archive.exports import write_warc as warc_records
 
     if output == "-":
         raise click.ClickException("WARC export needs a file: use -o FILE.warc.gz")
-    count = 0
     with open(output, "wb") as out:
-        writer = WARCWriter(out, gzip=output.endswith(".gz"))
-        for fetch in archive.fetches_with_pages():
-            body, _ = archive.page(fetch["page_id"])
-            headers = [(k, v) for k, v in json.loads(fetch["headers"] or "{}").items()
-                       if k.lower() not in WARC_DROPPED_HEADERS]
-            headers.append(("Content-Length", str(len(body))))
-            http = StatusAndHeaders(f"{fetch['status']} OK", headers, protocol="HTTP/1.1")
-            record = writer.create_warc_record(
-                fetch["url"], "response", payload=io.BytesIO(body), length=len(body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": fetch["fetched_at"]})
-            writer.write_record(record)
-            count += 1
-    return count
-
-
-# Headers that described the bytes on the wire, not the decoded page a WARC record holds.
-WARC_DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+        return warc_records(archive.conn, out, output.endswith(".gz"),
+                            f"news-archive-crawler/{__version__}")
 
 
 @cli.command()
@@ -275,17 +253,22 @@ def export(fmt: str, all_versions: bool, output: str, db_path: str) -> None:
 
     Example: crawler export --format csv --all-versions -o versions.csv
 
-    --format warc writes the raw pages behind the versions as WARC response records, for
-    replay in web-archive tools (pywb, ReplayWeb.page).
+    Each row carries article_id, version, crawl_id, content_hash, change_kind and changes;
+    Parquet keeps timestamps as timestamps and authors as a list. --format warc writes the
+    crawl as WARC records (warcinfo, request, response, and revisit for fetches that found no
+    change), for replay in web-archive tools (pywb, ReplayWeb.page).
     """
     with Archive.open(db_path, readonly=True) as archive:
         if fmt == "warc":
-            count = write_warc(archive, output)
-            click.echo(f"Wrote {count} WARC records to {output}", err=True)
+            counts = write_warc(archive, output)
+            click.echo(f"Wrote {sum(counts.values())} WARC records to {output}: "
+                       + ", ".join(f"{n} {kind}" for kind, n in counts.items()), err=True)
             return
         total = archive.counts()["versions" if all_versions else "articles"]
         with progress(total, "Exporting") as bar:
-            write_rows(archive.export_rows(all_versions=all_versions), fmt, output, bar)
+            from crawler.archive.exports import export_rows
+
+            write_rows(export_rows(archive.conn, all_versions), fmt, output, bar)
 
 
 @cli.command()

@@ -189,7 +189,7 @@ def test_export_warc_replays_the_kept_pages(paged_db: str, tmp_path: Path) -> No
 
     target = tmp_path / "out.warc.gz"
     code, out = run("export", "--format", "warc", "-o", str(target), "--db", paged_db)
-    assert code == 0 and "1 WARC records" in out
+    assert code == 0 and "1 response" in out
     with target.open("rb") as stream:
         records = [(r.rec_headers.get_header("WARC-Target-URI"),
                     r.http_headers.get_header("Content-Encoding"), r.content_stream().read())

@@ -670,21 +670,9 @@ class Archive:
 
     def export_rows(self, all_versions: bool = False) -> Iterator[dict[str, Any]]:
         """Latest versions (or every version) joined with their article, streamed."""
-        if all_versions:
-            sql = """SELECT a.url, a.site, a.first_seen, a.last_seen, v.version, v.fetched_at,
-                     v.title, v.summary, v.authors, v.published, v.modified, v.section, v.body,
-                     v.lang FROM versions v JOIN articles a ON a.id = v.article_id
-                     ORDER BY a.id, v.version"""
-        else:
-            sql = """SELECT url, site, first_seen, last_seen, version, fetched_at, title, summary,
-                     authors, published, modified, section, body, lang FROM latest
-                     ORDER BY article_id"""
-        cursor = self.conn.execute(sql)
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            row["authors"] = json.loads(row["authors"] or "[]")
-            yield row
+        from crawler.archive.exports import export_rows
+
+        return export_rows(self.conn, all_versions)
 
     def _stream(self, sql: str, params: tuple = ()) -> Iterator[dict[str, Any]]:
         cursor = self.conn.execute(sql, params)
@@ -731,12 +719,6 @@ class Archive:
             if newest:  # the near-duplicate index follows each article's newest text
                 self._index_similarity(newest["article_id"], version_id, fields.get("body") or "",
                                        replaced_at or utc_now())
-
-    def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
-        """Every fetch whose page is kept (URL, time, status, headers), oldest first."""
-        return self._stream(
-            """SELECT f.id, f.url, f.fetched_at, f.status, f.headers, f.page_id, p.encoding
-               FROM fetches f JOIN pages p ON p.id = f.page_id ORDER BY f.id""")
 
     def counts(self) -> dict[str, int]:
         """How many articles, versions and crawls the archive holds."""

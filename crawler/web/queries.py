@@ -117,7 +117,8 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
         row["summary_line"] = _summary(row) if row["version"] > 1 else describe(
             {"kind": "first", "words_added": len((row["body"] or "").split())})
     result["aliases"] = [r[0] for r in conn.execute(
-        "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,))]
+        "SELECT url FROM aliases WHERE article_id = ? AND url != ? ORDER BY url",
+        (article_id, result["url"]))]
     return result
 
 

@@ -1,0 +1,133 @@
+"""Exports researchers load elsewhere: typed Parquet, rows that name their version, and a WARC
+file that web-archive tools accept as a record of the crawl."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.archive import Archive
+from crawler.archive.exports import EXPORT_COLUMNS
+from crawler.cli import cli
+from crawler.items import EXPORT_FIELDS
+
+URL = "https://example.com/2026/11/30/council/"
+PAGE = (b"<html><head><title>Council</title></head><body><article><h1>Council</h1>"
+        b"<p>The council met on Monday.</p></article></body></html>")
+EDITED = PAGE.replace(b"Monday", b"Tuesday")
+HEADERS = {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A crawl's life: a first fetch, an unchanged re-fetch, a 304, an edit, then a 404."""
+    path = tmp_path / "archive.db"
+    item = {"url": URL, "site": "example.com", "title": "Council", "authors": ["Ann Lee"],
+            "body": "The council met on Monday.", "published": "2026-11-30T09:00:00+01:00",
+            "page": PAGE, "headers": HEADERS, "encoding": "utf-8", "fetched_url": URL}
+    with Archive.open(path) as archive:
+        crawl = archive.start_crawl("news", ["https://example.com/"], "2026-11-30T10:00:00Z")
+        archive.save({**item, "fetched_at": "2026-11-30T10:00:00Z"}, crawl)
+        archive.save({**item, "fetched_at": "2026-11-30T11:00:00Z"}, crawl)
+        article_id = archive.article(URL)["id"]
+        archive.record_check(article_id, 304, URL, crawl, "2026-11-30T12:00:00Z")
+        archive.save({**item, "fetched_at": "2026-11-30T13:00:00Z", "page": EDITED,
+                      "body": "The council met on Tuesday."}, crawl)
+        archive.record_check(article_id, 404, URL, crawl, "2026-11-30T14:00:00Z")
+        archive.finish_crawl(crawl, "finished", {}, {}, "2026-11-30T14:01:00Z")
+    return str(path)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_every_format_names_the_version(db: str) -> None:
+    code, out = run("export", "--format", "csv", "--all-versions", "--db", db)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(rows[0]) == list(EXPORT_COLUMNS)
+    assert set(EXPORT_FIELDS) <= set(rows[0])
+    assert [(r["article_id"], r["version"], r["crawl_id"]) for r in rows] == [
+        ("1", "1", "1"), ("1", "2", "1")]
+    assert rows[1]["change_kind"] and json.loads(rows[1]["changes"])["fields"] == ["body"]
+    assert len(rows[1]["content_hash"]) == 64
+    code, out = run("export", "--format", "jsonl", "--db", db)
+    line = json.loads(out.splitlines()[0])
+    assert line["version"] == 2 and line["authors"] == ["Ann Lee"]
+    assert isinstance(line["changes"], dict)
+
+
+def test_parquet_has_real_types(db: str, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / "out.parquet"
+    code, _ = run("export", "--format", "parquet", "--all-versions", "-o", str(target),
+                  "--db", db)
+    assert code == 0
+    table = pq.read_table(target)
+    schema = table.schema
+    assert pa.types.is_timestamp(schema.field("fetched_at").type)
+    assert pa.types.is_timestamp(schema.field("published").type)
+    assert pa.types.is_int64(schema.field("version").type)
+    assert pa.types.is_int64(schema.field("article_id").type)
+    assert pa.types.is_list(schema.field("authors").type)
+    rows = table.to_pylist()
+    assert rows[0]["authors"] == ["Ann Lee"]
+    assert rows[0]["published"].isoformat() == "2026-11-30T08:00:00+00:00"  # zone kept as UTC
+    assert [r["version"] for r in rows] == [1, 2]
+
+
+def test_warc_is_a_record_of_the_crawl(db: str, tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    target = tmp_path / "crawl.warc.gz"
+    code, out = run("export", "--format", "warc", "-o", str(target), "--db", db)
+    assert code == 0 and "1 warcinfo" in out
+    with target.open("rb") as stream:
+        records = [(r.rec_type, r.http_headers.statusline if r.http_headers else None,
+                    r.rec_headers.get_header("WARC-Profile"))
+                   for r in ArchiveIterator(stream)]
+    kinds = [kind for kind, _, _ in records]
+    assert kinds[0] == "warcinfo"
+    assert kinds.count("response") == 3  # first fetch, the edit, the 404
+    assert kinds.count("revisit") == 2  # the unchanged re-fetch and the 304
+    assert kinds.count("request") == 5
+    statuses = [line for kind, line, _ in records if kind in ("response", "revisit")]
+    assert statuses == ["200 OK", "200 OK", "304 Not Modified", "200 OK", "404 Not Found"]
+    profiles = [p for kind, _, p in records if kind == "revisit"]
+    assert profiles[0].endswith("identical-payload-digest")
+    assert profiles[1].endswith("server-not-modified")
+    checked = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(target)],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# pywb pins redis 2, which scrapy-redis cannot run with: it lives in a virtualenv of its own.
+@pytest.mark.skipif(importlib.util.find_spec("pywb") is None
+                    or importlib.util.find_spec("webtest") is None,
+                    reason="pywb and webtest are not installed")
+def test_warc_replays_in_pywb(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "crawl.warc.gz"
+    assert run("export", "--format", "warc", "-o", str(target), "--db", db)[0] == 0
+    from pywb.apps.frontendapp import FrontEndApp
+    from pywb.manager.manager import CollectionsManager
+    from webtest import TestApp
+
+    monkeypatch.chdir(tmp_path)  # pywb keeps its collections below the working directory
+    manager = CollectionsManager("news", must_exist=False)
+    manager.add_collection()
+    manager.add_archives([str(target)])
+    app = TestApp(FrontEndApp())
+    edited = app.get(f"/news/20261130130000id_/{URL}")
+    assert b"Tuesday" in edited.body
+    first = app.get(f"/news/20261130100000id_/{URL}")
+    assert b"Monday" in first.body

@@ -7,6 +7,8 @@ import csv
 import functools
 import itertools
 import json
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -59,15 +61,74 @@ def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: l
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = [[str(row.get(c) if row.get(c) is not None else "") for c in columns]
-                 for row in rows]
-        widths = [min(60, max([len(c), *(len(r[i]) for r in table)]))
-                  for i, c in enumerate(columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-        for line in table:
-            cells = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(line, widths,
-                                                                          strict=True)]
-            click.echo("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        click.echo(text_table(rows, columns, table_width()))
+
+
+# Columns whose values are never cut in a table: a URL must stay whole to be copied.
+WHOLE_COLUMNS = frozenset({"url", "fetch_url", "other_url", "start_urls"})
+MIN_CUT_WIDTH = 12  # a column is never cut narrower than this (or its heading)
+
+
+def table_width() -> int | None:
+    """The width a table may take: $COLUMNS, else the terminal's; None (no limit) in a pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def cut(value: str, width: int, column: str) -> str:
+    """A cell cut to width with an ellipsis; a snippet keeps its first [match] in view."""
+    if len(value) <= width:
+        return value
+    if column == "snippet" and "[" in value:
+        start = max(0, value.index("[") - width // 3)
+        value = ("…" + value[start + 1:]) if start else value
+        if len(value) <= width:
+            return value
+    return value[: width - 1] + "…"
+
+
+def text_table(rows: list[dict[str, Any]], columns: list[str], width: int | None) -> str:
+    """Rows as an aligned table that fits width, cutting the widest text columns first."""
+    table = [[str(row.get(c) if row.get(c) is not None else "") for c in columns]
+             for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in table)]) for i, c in enumerate(columns)]
+    if width:
+        floor = [len(c) if c in WHOLE_COLUMNS else min(w, max(len(c), MIN_CUT_WIDTH))
+                 for c, w in zip(columns, widths, strict=True)]
+        excess = sum(widths) + 2 * (len(columns) - 1) - width
+        while excess > 0:
+            cuttable = [i for i, c in enumerate(columns)
+                        if c not in WHOLE_COLUMNS and widths[i] > floor[i]]
+            if not cuttable:
+                return stacked(table, columns, width)
+            widest = max(cuttable, key=lambda i: widths[i])
+            step = min(excess, widths[widest] - floor[widest])
+            widths[widest] -= step
+            excess -= step
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    for line in table:
+        cells = [cut(v, w, c) for v, w, c in zip(line, widths, columns, strict=True)]
+        lines.append("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def stacked(table: list[list[str]], columns: list[str], width: int) -> str:
+    """Rows too wide for one line each: the short fields on one line, then each URL whole
+    and each long text on a line of its own, indented."""
+    long = [i for i, c in enumerate(columns) if c in WHOLE_COLUMNS or c in ("snippet",)]
+    short = [i for i in range(len(columns)) if i not in long]
+    lines = []
+    for row in table:
+        lines.append(cut("  ".join(row[i] for i in short if row[i]), width, ""))
+        for i in long:
+            if row[i]:
+                value = row[i] if columns[i] in WHOLE_COLUMNS else cut(row[i], width - 2,
+                                                                        columns[i])
+                lines.append("  " + value)
+    return "\n".join(lines)
 
 
 @click.group()

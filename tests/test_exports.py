@@ -131,3 +131,38 @@ def test_warc_replays_in_pywb(db: str, tmp_path: Path, monkeypatch: pytest.Monke
     assert b"Tuesday" in edited.body
     first = app.get(f"/news/20261130100000id_/{URL}")
     assert b"Monday" in first.body
+
+
+LONG_URL = "https://example.com/2026/11/30/a-very-long-story-slug-about-the-council-vote/"
+
+
+def test_tables_fit_the_width_and_keep_urls_whole() -> None:
+    from crawler.cli import text_table
+
+    rows = [{"published": "2026-11-30", "title": "A headline " * 8, "url": LONG_URL,
+             "snippet": "… words before the " + "padding " * 10 + "[vote] and after it …"}]
+    columns = ["published", "title", "url", "snippet"]
+    table = text_table(rows, columns, 160)
+    line = table.splitlines()[1]
+    assert LONG_URL in line  # never cut
+    assert "[vote]" in line  # the match stays in view
+    assert len(line) <= max(160, len(LONG_URL) + 60)
+    wide = text_table(rows, columns, None)  # no limit in a pipe: nothing cut
+    assert "A headline " * 7 in wide and "…" not in wide.split(LONG_URL)[0]
+
+
+def test_search_table_uses_columns(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out = run("search", "Tuesday", "--db", db)
+    assert code == 0 and URL in out and "[Tuesday]" in out
+
+
+def test_narrow_terminal_stacks_rows() -> None:
+    from crawler.cli import text_table
+
+    rows = [{"published": "2026-11-30", "title": "Council votes on the budget", "url": LONG_URL,
+             "snippet": "before " * 20 + "[vote] after"}]
+    lines = text_table(rows, ["published", "title", "url", "snippet"], 60).splitlines()
+    assert lines[0] == "2026-11-30  Council votes on the budget"
+    assert lines[1] == "  " + LONG_URL
+    assert "[vote]" in lines[2] and len(lines[2]) <= 60

@@ -461,17 +461,54 @@ def serve(host: str, port: int, open_browser: bool, db_path: str) -> None:
 @cli.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Keep the demo archive here (default: a temporary file).")
-def demo(db_path: str | None) -> None:
+@click.option("--serve", "serve_only", is_flag=True,
+              help="Only serve the sample sites on 127.0.0.1 until Ctrl-C, to crawl by hand.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="With --serve: the first site's port (the next sites take the next ones).")
+def demo(db_path: str | None, serve_only: bool, port: int) -> None:
     """Crawl a bundled sample news site on 127.0.0.1, edit a story, crawl again, show the diff.
 
     Example: crawler demo --db demo.db
+
+    crawler demo --serve keeps the sample sites running and prints the `scrapy crawl` line
+    that archives them.
     """
+    if serve_only:
+        serve_demo_sites(port, click.echo)
+        return
     from crawler.demo.run import run_demo
 
     try:
         run_demo(db_path, click.echo)
     except (ArchiveError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def serve_demo_sites(port: int, echo: Callable[[str], None]) -> None:
+    """Serve the sample sites on 127.0.0.1 until interrupted, saying how to crawl them."""
+    import contextlib
+    import time
+
+    from crawler.demo.server import serve
+    from crawler.demo.site import DigestSite, LedgerSite
+
+    sites = [DigestSite(), LedgerSite()]
+    with contextlib.ExitStack() as stack:
+        try:
+            servers = [stack.enter_context(serve(site, port=port + i if port else 0))
+                       for i, site in enumerate(sites)]
+        except OSError as error:
+            raise click.ClickException(f"cannot serve the sample sites: {error}") from None
+        starts = ",".join(server.base_url + "/" for server in servers)
+        for site, server in zip(sites, servers, strict=True):
+            echo(f"Serving {type(site).__name__} at {server.base_url}/")
+        echo("Crawl them with:\n  SCRAPY_SETTINGS_MODULE=crawler.settings scrapy crawl news "
+             "-a start_urls=" + starts
+             + " -s DOWNLOAD_DELAY=0 -s ARCHIVE_PATH=demo.db\nthen browse with "
+             "`crawler serve --db demo.db`. Ctrl-C stops the sites.")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
 
 
 def main() -> None:

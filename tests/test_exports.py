@@ -166,3 +166,34 @@ def test_narrow_terminal_stacks_rows() -> None:
     assert lines[0] == "2026-11-30  Council votes on the budget"
     assert lines[1] == "  " + LONG_URL
     assert "[vote]" in lines[2] and len(lines[2]) <= 60
+
+
+def test_demo_serve_prints_a_crawl_line_that_works(tmp_path: Path) -> None:
+    import os
+    import shlex
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "crawler", "demo", "--serve"],
+                              stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(4)]
+        command = next(line for line in lines if "scrapy crawl" in line).strip()
+        assert "127.0.0.1:" in command
+        words = shlex.split(command)
+        settings = dict(w.split("=", 1) for w in words if w.startswith("SCRAPY_"))
+        argv = [w for w in words if not w.startswith("SCRAPY_")]
+        argv[0:1] = [sys.executable, "-m", "scrapy"]
+        done = subprocess.run([*argv, "-s", "LOG_LEVEL=WARNING", "-s",
+                               "CLOSESPIDER_ITEMCOUNT=5"], cwd=tmp_path,
+                              env={**env, **settings}, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        with Archive.open(tmp_path / "demo.db", readonly=True) as archive:
+            assert archive.counts()["articles"] >= 5
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout:
+            server.stdout.close()

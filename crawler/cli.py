@@ -482,6 +482,9 @@ def demo(db_path: str | None, serve_only: bool, port: int) -> None:
         run_demo(db_path, click.echo)
     except (ArchiveError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
+    if not db_path:
+        click.echo("\nThat archive was temporary and is gone: `crawler demo --db demo.db` keeps "
+                   "it, to search and browse with `crawler serve --db demo.db`.")
 
 
 def serve_demo_sites(port: int, echo: Callable[[str], None]) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
-import io
 import itertools
 import json
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,7 +19,6 @@ import click
 from crawler import __version__
 from crawler.archive import Archive, ArchiveError
 from crawler.archive.changes import describe
-from crawler.items import EXPORT_FIELDS, VERSION_FIELDS
 
 DEFAULT_DB = "archive.db"
 
@@ -61,15 +61,74 @@ def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: l
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = [[str(row.get(c) if row.get(c) is not None else "") for c in columns]
-                 for row in rows]
-        widths = [min(60, max([len(c), *(len(r[i]) for r in table)]))
-                  for i, c in enumerate(columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-        for line in table:
-            cells = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(line, widths,
-                                                                          strict=True)]
-            click.echo("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        click.echo(text_table(rows, columns, table_width()))
+
+
+# Columns whose values are never cut in a table: a URL must stay whole to be copied.
+WHOLE_COLUMNS = frozenset({"url", "fetch_url", "other_url", "start_urls"})
+MIN_CUT_WIDTH = 12  # a column is never cut narrower than this (or its heading)
+
+
+def table_width() -> int | None:
+    """The width a table may take: $COLUMNS, else the terminal's; None (no limit) in a pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def cut(value: str, width: int, column: str) -> str:
+    """A cell cut to width with an ellipsis; a snippet keeps its first [match] in view."""
+    if len(value) <= width:
+        return value
+    if column == "snippet" and "[" in value:
+        start = max(0, value.index("[") - width // 3)
+        value = ("…" + value[start + 1:]) if start else value
+        if len(value) <= width:
+            return value
+    return value[: width - 1] + "…"
+
+
+def text_table(rows: list[dict[str, Any]], columns: list[str], width: int | None) -> str:
+    """Rows as an aligned table that fits width, cutting the widest text columns first."""
+    table = [[str(row.get(c) if row.get(c) is not None else "") for c in columns]
+             for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in table)]) for i, c in enumerate(columns)]
+    if width:
+        floor = [len(c) if c in WHOLE_COLUMNS else min(w, max(len(c), MIN_CUT_WIDTH))
+                 for c, w in zip(columns, widths, strict=True)]
+        excess = sum(widths) + 2 * (len(columns) - 1) - width
+        while excess > 0:
+            cuttable = [i for i, c in enumerate(columns)
+                        if c not in WHOLE_COLUMNS and widths[i] > floor[i]]
+            if not cuttable:
+                return stacked(table, columns, width)
+            widest = max(cuttable, key=lambda i: widths[i])
+            step = min(excess, widths[widest] - floor[widest])
+            widths[widest] -= step
+            excess -= step
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    for line in table:
+        cells = [cut(v, w, c) for v, w, c in zip(line, widths, columns, strict=True)]
+        lines.append("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def stacked(table: list[list[str]], columns: list[str], width: int) -> str:
+    """Rows too wide for one line each: the short fields on one line, then each URL whole
+    and each long text on a line of its own, indented."""
+    long = [i for i, c in enumerate(columns) if c in WHOLE_COLUMNS or c in ("snippet",)]
+    short = [i for i in range(len(columns)) if i not in long]
+    lines = []
+    for row in table:
+        lines.append(cut("  ".join(row[i] for i in short if row[i]), width, ""))
+        for i in long:
+            if row[i]:
+                value = row[i] if columns[i] in WHOLE_COLUMNS else cut(row[i], width - 2,
+                                                                        columns[i])
+                lines.append("  " + value)
+    return "\n".join(lines)
 
 
 @click.group()
@@ -186,15 +245,6 @@ def similar(url: str, threshold: float, db_path: str, as_json: bool, as_csv: boo
     emit(rows, as_json, as_csv, ["similarity", "site", "published", "title", "url"])
 
 
-# The archive's own columns of an export, beside the item's fields (crawler.items.EXPORT_FIELDS).
-ARCHIVE_EXPORT_COLUMNS = ("version", "fetched_at", "first_seen", "last_seen")
-# The story's identity first, then the archive's columns, then the version's text, the long
-# body last in each row.
-EXPORT_COLUMNS = [
-    *(name for name in EXPORT_FIELDS if name not in VERSION_FIELDS),
-    *ARCHIVE_EXPORT_COLUMNS,
-    *sorted((name for name in EXPORT_FIELDS if name in VERSION_FIELDS), key="body".__eq__),
-]
 PARQUET_BATCH = 2000  # rows per Parquet row group: memory stays flat whatever the archive's size
 
 
@@ -207,6 +257,8 @@ def progress(total: int, label: str) -> Any:
 
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) -> None:
     """Stream rows to the output as JSON lines, CSV or Parquet."""
+    from crawler.archive.exports import EXPORT_COLUMNS, as_text, parquet_columns, parquet_schema
+
     if fmt == "parquet":
         try:
             import pyarrow as pa
@@ -216,14 +268,11 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) 
                 "Parquet export needs pyarrow: pip install pyarrow") from None
         if output == "-":
             raise click.ClickException("Parquet export needs a file: use -o FILE.parquet")
-        schema = pa.schema([(c, pa.int64() if c == "version" else pa.string())
-                            for c in EXPORT_COLUMNS])
+        schema = parquet_schema()
         with pq.ParquetWriter(output, schema) as writer:
             rows = iter(rows)
             while batch := list(itertools.islice(rows, PARQUET_BATCH)):
-                columns = {c: [json.dumps(r[c], ensure_ascii=False) if c == "authors" else r[c]
-                               for r in batch] for c in EXPORT_COLUMNS}
-                writer.write_table(pa.table(columns, schema=schema))
+                writer.write_table(pa.table(parquet_columns(batch), schema=schema))
                 if bar:
                     bar.update(len(batch))
         return
@@ -235,38 +284,18 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) 
             if fmt == "jsonl":
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
-                writer.writerow({**row, "authors": json.dumps(row["authors"], ensure_ascii=False)})
+                writer.writerow(as_text(row))
             if bar:
                 bar.update(1)
 
 
-def write_warc(archive: Archive, output: str) -> int:
-    """Write every kept page as a WARC response record, as fetched; returns the count."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
+def write_warc(archive: Archive, output: str) -> dict[str, int]:
+    """Write the crawl's fetches as WARC records; returns how many of each kind."""
     if output == "-":
         raise click.ClickException("WARC export needs a file: use -o FILE.warc.gz")
-    count = 0
     with open(output, "wb") as out:
-        writer = WARCWriter(out, gzip=output.endswith(".gz"))
-        for fetch in archive.fetches_with_pages():
-            body, _ = archive.page(fetch["page_id"])
-            headers = [(k, v) for k, v in json.loads(fetch["headers"] or "{}").items()
-                       if k.lower() not in WARC_DROPPED_HEADERS]
-            headers.append(("Content-Length", str(len(body))))
-            http = StatusAndHeaders(f"{fetch['status']} OK", headers, protocol="HTTP/1.1")
-            record = writer.create_warc_record(
-                fetch["url"], "response", payload=io.BytesIO(body), length=len(body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": fetch["fetched_at"]})
-            writer.write_record(record)
-            count += 1
-    return count
-
-
-# Headers that described the bytes on the wire, not the decoded page a WARC record holds.
-WARC_DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+        return archive.write_warc(out, output.endswith(".gz"),
+                                  f"news-archive-crawler/{__version__}")
 
 
 @cli.command()
@@ -283,13 +312,16 @@ def export(fmt: str, all_versions: bool, output: str, db_path: str) -> None:
 
     Example: crawler export --format csv --all-versions -o versions.csv
 
-    --format warc writes the raw pages behind the versions as WARC response records, for
-    replay in web-archive tools (pywb, ReplayWeb.page).
+    Each row carries article_id, version, crawl_id, content_hash, change_kind and changes;
+    Parquet keeps timestamps as timestamps and authors as a list. --format warc writes the
+    crawl as WARC records (warcinfo, request, response, and revisit for fetches that found no
+    change), for replay in web-archive tools (pywb, ReplayWeb.page).
     """
     with Archive.open(db_path, readonly=True) as archive:
         if fmt == "warc":
-            count = write_warc(archive, output)
-            click.echo(f"Wrote {count} WARC records to {output}", err=True)
+            counts = write_warc(archive, output)
+            click.echo(f"Wrote {sum(counts.values())} WARC records to {output}: "
+                       + ", ".join(f"{n} {kind}" for kind, n in counts.items()), err=True)
             return
         total = archive.counts()["versions" if all_versions else "articles"]
         with progress(total, "Exporting") as bar:
@@ -424,17 +456,57 @@ def serve(host: str, port: int, open_browser: bool, db_path: str) -> None:
 @cli.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Keep the demo archive here (default: a temporary file).")
-def demo(db_path: str | None) -> None:
+@click.option("--serve", "serve_only", is_flag=True,
+              help="Only serve the sample sites on 127.0.0.1 until Ctrl-C, to crawl by hand.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="With --serve: the first site's port (the next sites take the next ones).")
+def demo(db_path: str | None, serve_only: bool, port: int) -> None:
     """Crawl a bundled sample news site on 127.0.0.1, edit a story, crawl again, show the diff.
 
     Example: crawler demo --db demo.db
+
+    crawler demo --serve keeps the sample sites running and prints the `scrapy crawl` line
+    that archives them.
     """
+    if serve_only:
+        serve_demo_sites(port, click.echo)
+        return
     from crawler.demo.run import run_demo
 
     try:
         run_demo(db_path, click.echo)
     except (ArchiveError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
+    if not db_path:
+        click.echo("\nThat archive was temporary and is gone: `crawler demo --db demo.db` keeps "
+                   "it, to search and browse with `crawler serve --db demo.db`.")
+
+
+def serve_demo_sites(port: int, echo: Callable[[str], None]) -> None:
+    """Serve the sample sites on 127.0.0.1 until interrupted, saying how to crawl them."""
+    import contextlib
+    import time
+
+    from crawler.demo.server import serve
+    from crawler.demo.site import DigestSite, LedgerSite
+
+    sites = [DigestSite(), LedgerSite()]
+    with contextlib.ExitStack() as stack:
+        try:
+            servers = [stack.enter_context(serve(site, port=port + i if port else 0))
+                       for i, site in enumerate(sites)]
+        except OSError as error:
+            raise click.ClickException(f"cannot serve the sample sites: {error}") from None
+        starts = ",".join(server.base_url + "/" for server in servers)
+        for site, server in zip(sites, servers, strict=True):
+            echo(f"Serving {type(site).__name__} at {server.base_url}/")
+        echo("Crawl them with:\n  SCRAPY_SETTINGS_MODULE=crawler.settings scrapy crawl news "
+             "-a start_urls=" + starts
+             + " -s DOWNLOAD_DELAY=0 -s ARCHIVE_PATH=demo.db\nthen browse with "
+             "`crawler serve --db demo.db`. Ctrl-C stops the sites.")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
 
 
 def main() -> None:

@@ -400,6 +400,16 @@ def split_config(combined: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return meta, config
 
 
+def register_plugin() -> None:
+    """Add the archive's own pages (crawler.web) to Datasette, unless its entry point did."""
+    from datasette.plugins import pm
+
+    import crawler.web
+
+    if not pm.is_registered(crawler.web):
+        pm.register(crawler.web, name="crawler.web")
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,
           open_browser: bool = False) -> None:
     """Serve the archive read-only with Datasette until interrupted."""
@@ -417,6 +427,7 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,
     options: dict[str, Any] = {"metadata": metadata(path.stem)}
     if "config" in inspect.signature(Datasette).parameters:  # Datasette 1.0
         options["metadata"], options["config"] = split_config(options["metadata"])
+    register_plugin()
     datasette = Datasette([str(path)], settings=DATASETTE_SETTINGS, **options)
     asyncio.run(datasette.invoke_startup())
     if open_browser:

@@ -116,7 +116,59 @@ def unified_diff(
     return "\n".join(parts)
 
 
-TOKEN = re.compile(r"\s+|[^\s]+")
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
+# Where a sentence ends: after . ! ? … (and a closing quote or bracket), before a space.
+SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"'”’»)\]]*\s+")
+# Two sentences this alike are one edited sentence, marked word by word; less alike, the old
+# sentence is struck through whole and the new one follows it.
+EDITED_SENTENCE = 0.5
+# Unchanged paragraphs shown around a change; the rest are folded.
+CONTEXT_PARAGRAPHS = 1
+PARAGRAPH = "\n\n"  # a segment that is a paragraph break inside a changed block
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences, each with its trailing space."""
+    parts, start = [], 0
+    for match in SENTENCE_END.finditer(paragraph):
+        parts.append(paragraph[start:match.end()])
+        start = match.end()
+    if start < len(paragraph):
+        parts.append(paragraph[start:])
+    return parts
+
+
+def _merge(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs with each stretch of changes made one removal then one addition.
+
+    An unchanged run of only spaces between two changes joins them, so a replaced phrase
+    reads as the old phrase, then the new one, never word by word interleaved."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(runs):
+        op, text = runs[i]
+        if op == " ":
+            out.append((op, text))
+            i += 1
+            continue
+        removed, added = [], []
+        while i < len(runs):
+            op, text = runs[i]
+            if op == "-":
+                removed.append(text)
+            elif op == "+":
+                added.append(text)
+            elif (not text.strip() and i + 1 < len(runs) and runs[i + 1][0] != " "):
+                removed.append(text)
+                added.append(text)
+            else:
+                break
+            i += 1
+        if removed:
+            out.append(("-", "".join(removed)))
+        if added:
+            out.append(("+", "".join(added)))
+    return out
 
 
 def _word_ops(old: str, new: str) -> list[tuple[str, str]]:
@@ -131,20 +183,128 @@ def _word_ops(old: str, new: str) -> list[tuple[str, str]]:
             runs.append(("-", "".join(a[a1:a2])))
         if b2 > b1:
             runs.append(("+", "".join(b[b1:b2])))
-    return runs
+    return _merge(runs)
+
+
+def _alike(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+
+
+def _sentence_ops(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """Runs between two lists of sentences: like sentences word by word, others whole."""
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append((" ", "".join(old[a1:a2])))
+            continue
+        if op == "replace" and a2 - a1 == b2 - b1:
+            for a, b in zip(old[a1:a2], new[b1:b2], strict=True):
+                if _alike(a, b) >= EDITED_SENTENCE:
+                    runs.extend(_word_ops(a, b))
+                else:
+                    runs += [("-", a), ("+", b)]
+            continue
+        if a2 > a1:
+            runs.append(("-", "".join(old[a1:a2])))
+        if b2 > b1:
+            runs.append(("+", "".join(new[b1:b2])))
+    return _merge(runs)
+
+
+def _units(text: str | None) -> list[str]:
+    return [normalise(p) for p in PARAGRAPH_BREAK.split(text or "") if normalise(p)]
+
+
+def text_blocks(old: str | None, new: str | None,
+                context: int = CONTEXT_PARAGRAPHS) -> list[dict[str, Any]]:
+    """The diff of two texts as blocks: unchanged paragraphs, folded runs of them, and changes.
+
+    A block is {"kind": "same", "text"}, {"kind": "fold", "count"} or {"kind": "change",
+    "runs": [(op, text), ...]} where op is ' ', '-' or '+' and a run whose text is PARAGRAPH
+    breaks the paragraph inside a change.
+    """
+    a, b = _units(old), _units(new)
+    blocks: list[dict[str, Any]] = []
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (op, a1, a2, b1, b2) in enumerate(opcodes):
+        if op == "equal":
+            same = a[a1:a2]
+            head = same[:context] if index > 0 else []
+            tail = same[-context:] if index < len(opcodes) - 1 and context else []
+            if len(head) + len(tail) >= len(same):
+                head, tail = same, []
+            blocks += [{"kind": "same", "text": p} for p in head]
+            folded = len(same) - len(head) - len(tail)
+            if folded:
+                blocks.append({"kind": "fold", "count": folded})
+            blocks += [{"kind": "same", "text": p} for p in tail]
+            continue
+        olds, news = a[a1:a2], b[b1:b2]
+        runs: list[tuple[str, str]] = []
+        if len(olds) == len(news):
+            for i, (x, y) in enumerate(zip(olds, news, strict=True)):
+                if i:
+                    runs.append((" ", PARAGRAPH))
+                runs += _sentence_ops(sentences(x), sentences(y))
+        else:
+            if olds:
+                runs.append(("-", PARAGRAPH.join(olds)))
+            if news:
+                runs.append(("+", PARAGRAPH.join(news)))
+        blocks.append({"kind": "change", "runs": runs})
+    return blocks
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The content fields whose text differs, title and summary first."""
+    return [n for n in CONTENT_FIELDS if normalise(old.get(n)) != normalise(new.get(n))]
 
 
 def word_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     """A word-level diff of changed fields: [-removed-] and {+added+}, as git --word-diff."""
     parts: list[str] = []
-    for name in CONTENT_FIELDS:
-        a, b = old.get(name) or "", new.get(name) or ""
-        if normalise(a) == normalise(b):
-            continue
-        marked = "".join(text if op == " " else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
-                         for op, text in _word_ops(a, b))
-        parts.append(f"== {name} ==\n{marked}")
+    for name in changed_fields(old, new):
+        lines: list[str] = []
+        for block in text_blocks(old.get(name), new.get(name)):
+            if block["kind"] == "same":
+                lines.append(block["text"])
+            elif block["kind"] == "fold":
+                lines.append(f"[… {block['count']} unchanged paragraph(s) …]")
+            else:
+                lines.append("".join(
+                    text if op == " " else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
+                    for op, text in block["runs"]))
+        parts.append(f"== {name} ==\n" + "\n\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _run_html(op: str, text: str) -> str:
+    if text == PARAGRAPH:
+        return "</p><p>"
+    escaped = html.escape(text).replace(PARAGRAPH, "</p><p>") if op != " " else html.escape(text)
+    if op == "-":
+        return f"<del>{escaped}</del>"
+    if op == "+":
+        return f"<ins>{escaped}</ins>"
+    return escaped
+
+
+def blocks_html(blocks: list[dict[str, Any]], side: str | None = None) -> str:
+    """Diff blocks as HTML paragraphs (all text escaped): inline, or one side ('-' or '+')."""
+    out: list[str] = []
+    for block in blocks:
+        if block["kind"] == "same":
+            out.append(f'<p class="same">{html.escape(block["text"])}</p>')
+        elif block["kind"] == "fold":
+            count = block["count"]
+            out.append(f'<p class="fold">… {count} unchanged paragraph'
+                       f'{"" if count == 1 else "s"} …</p>')
+        else:
+            runs = [(op, t) for op, t in block["runs"] if side is None or op in (" ", side)]
+            out.append('<p class="change">' + "".join(_run_html(op, t) for op, t in runs)
+                       + "</p>")
+    return "\n".join(out)
 
 
 HTML_PAGE = """<!DOCTYPE html>
@@ -154,7 +314,7 @@ body {{ font: 16px/1.5 Georgia, serif; max-width: 46em; margin: 2em auto; paddin
 h1 {{ font-size: 1.3em; }} h2 {{ font: bold 0.9em sans-serif; text-transform: uppercase;
 color: #555; margin-top: 2em; }} .meta {{ color: #555; font: 0.85em sans-serif; }}
 del {{ background: #fdd; color: #900; }} ins {{ background: #dfd; color: #060;
-text-decoration: none; }} .text {{ white-space: pre-wrap; }}
+text-decoration: none; }} p.fold {{ color: #777; font-style: italic; }}
 </style></head><body>
 <h1>{title}</h1><p class="meta">{meta}</p>
 {sections}
@@ -165,16 +325,9 @@ text-decoration: none; }} .text {{ white-space: pre-wrap; }}
 def html_diff(old: Mapping[str, Any], new: Mapping[str, Any], url: str, old_label: str,
               new_label: str) -> str:
     """A self-contained HTML page showing the word-level changes; all page text is escaped."""
-    sections: list[str] = []
-    for name in CONTENT_FIELDS:
-        a, b = old.get(name) or "", new.get(name) or ""
-        if normalise(a) == normalise(b):
-            continue
-        marked = "".join(
-            html.escape(text) if op == " " else
-            f"<del>{html.escape(text)}</del>" if op == "-" else f"<ins>{html.escape(text)}</ins>"
-            for op, text in _word_ops(a, b))
-        sections.append(f'<h2>{html.escape(name)}</h2><div class="text">{marked}</div>')
+    sections = [f'<h2>{html.escape(name)}</h2><div class="text">'
+                f'{blocks_html(text_blocks(old.get(name), new.get(name)))}</div>'
+                for name in changed_fields(old, new)]
     return HTML_PAGE.format(
         title=html.escape(str(new.get("title") or url)),
         meta=html.escape(f"{url}: {old_label} → {new_label}"),

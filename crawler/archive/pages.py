@@ -48,9 +48,3 @@ class Pages(Tables):
                        v.extractor, v.content_hash, {fields}, p.encoding
                 FROM versions v JOIN articles a ON a.id = v.article_id
                 JOIN pages p ON p.id = v.page_id ORDER BY v.id""")
-
-    def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
-        """Every fetch whose page is kept (URL, time, status, headers), oldest first."""
-        return self.stream(
-            """SELECT f.id, f.url, f.fetched_at, f.status, f.headers, f.page_id, p.encoding
-               FROM fetches f JOIN pages p ON p.id = f.page_id ORDER BY f.id""")

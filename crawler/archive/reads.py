@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 from crawler.archive.diff import html_diff, unified_diff, word_diff
 from crawler.archive.errors import ArchiveError, ArticleNotFound, VersionNotFound
 from crawler.archive.tables import JSON_FIELDS, Tables
-from crawler.items import EXPORT_FIELDS
-
-ARTICLE_COLUMNS = ("url", "site", "first_seen", "last_seen")  # of an export row, from articles
-# An export row: the article's columns, the version's number and time, the item's export fields.
-EXPORT_ROW = (*ARTICLE_COLUMNS, "version", "fetched_at",
-              *(name for name in EXPORT_FIELDS if name not in ARTICLE_COLUMNS))
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
@@ -114,18 +107,6 @@ class Reads(Tables):
                                   "section": section, "since": since, "until": until})
         except sqlite3.OperationalError as error:
             raise ArchiveError(f"bad search query {query!r}: {error}") from error
-
-    def export_rows(self, all_versions: bool = False) -> Iterator[dict[str, Any]]:
-        """Latest versions (or every version) joined with their article, streamed."""
-        if all_versions:
-            columns = ", ".join(f"{'a' if name in ARTICLE_COLUMNS else 'v'}.{name}"
-                                for name in EXPORT_ROW)
-            sql = (f"SELECT {columns} FROM versions v JOIN articles a ON a.id = v.article_id "
-                   "ORDER BY a.id, v.version")
-        else:
-            sql = f"SELECT {', '.join(EXPORT_ROW)} FROM latest ORDER BY article_id"
-        for row in self.stream(sql):
-            yield _decoded(row)
 
     def counts(self) -> dict[str, int]:
         """How many articles, versions and crawls the archive holds."""

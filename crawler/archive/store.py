@@ -13,9 +13,10 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote
 
+from crawler.archive import exports
 from crawler.archive.errors import (
     ArchiveError,
     ArchiveNotFound,
@@ -338,7 +339,7 @@ class Archive:
     @_guarded
     def export_rows(self, all_versions: bool = False) -> Iterator[dict[str, Any]]:
         """Latest versions (or every version) joined with their article, streamed."""
-        return self._reads.export_rows(all_versions)
+        return exports.export_rows(self.conn, all_versions)
 
     @_guarded
     def counts(self) -> dict[str, int]:
@@ -363,6 +364,6 @@ class Archive:
         return self._pages.versions_with_pages()
 
     @_guarded
-    def fetches_with_pages(self) -> Iterator[dict[str, Any]]:
-        """Every fetch whose page is kept (URL, time, status, headers), oldest first."""
-        return self._pages.fetches_with_pages()
+    def write_warc(self, out: BinaryIO, gzip: bool, software: str) -> dict[str, int]:
+        """The crawl's fetches as WARC records; how many of each kind were written."""
+        return exports.write_warc(self.conn, out, gzip, software)

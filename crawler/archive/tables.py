@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from crawler import clock
 from crawler.items import BY_NAME, VERSION_FIELDS
 
 if TYPE_CHECKING:
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
 
 # item fields stored as JSON text: the lists and mappings among a version's columns
 JSON_FIELDS = tuple(n for n in VERSION_FIELDS if BY_NAME[n].type in (list, dict))
+
+
+def utc_now() -> str:
+    """The current time in the archive's form."""
+    return clock.now()
 
 
 def marks(values: list[Any] | tuple[Any, ...]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.archive import Archive, Outcome
-from crawler.archive.reads import EXPORT_ROW
+from crawler.archive.exports import EXPORT_COLUMNS
 from crawler.archive.schema import SCHEMA_VERSION, V6
 from crawler.items import EXPORT_FIELDS, VERSION_FIELDS
 from crawler.stats import crawl_counts, error_count, outcome_stat
@@ -66,7 +66,7 @@ def test_export_rows_carry_every_export_field_of_the_registry(archive) -> None:
     archive.save(ITEM)
     for every in (False, True):
         [row] = archive.export_rows(all_versions=every)
-        assert tuple(row) == EXPORT_ROW
+        assert tuple(row) == EXPORT_COLUMNS
         assert set(EXPORT_FIELDS) <= set(row)
         assert row["authors"] == []
 

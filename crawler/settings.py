@@ -20,6 +20,7 @@ RETRY_TIMES = 2  # retries of a failed request (5xx, 429, timeouts)
 RETRY_AFTER_MAX = 60  # seconds at most a 429/503's Retry-After is waited for before a retry
 COOKIES_ENABLED = False  # news pages need no session; cookies only make responses vary
 TELNETCONSOLE_ENABLED = False  # no open port on the crawling machine
+REMOTE_CONTROL_ENABLED = False  # nor Scrapy's remote control server's
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprint algorithm
 LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
 
@@ -62,4 +63,5 @@ DISTRIBUTED_PREFIX = "crawler"  # first part of every Redis key (`crawler seed -
 DISTRIBUTED_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
 DISTRIBUTED_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as dead
 DISTRIBUTED_IDLE_CLOSE = 5.0  # seconds the whole run must be idle before a worker exits (0: never)
+SCHEDULER_SERIALIZER = "crawler.distributed.serializer"  # queued requests as JSON, never pickle
 DISTRIBUTED_KEEP = 86400  # seconds a done run's keys (frontier, filters) stay in Redis

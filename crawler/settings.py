@@ -24,8 +24,14 @@ REMOTE_CONTROL_ENABLED = False  # nor Scrapy's remote control server's
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprint algorithm
 LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
 
+# What a crawl may reach (see the README's "Security")
+SCOPE_ALLOW_PRIVATE = False  # True lets links reach loopback/private/link-local addresses
+SCOPE_RESOLVER = "crawler.middlewares.system_addresses"  # host name -> IP addresses function
+TWISTED_DNS_RESOLVER = "crawler.middlewares.ScopeResolver"  # connects where the scope checked
+
 # Components
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ScopeMiddleware": 40,  # first: off-site and private addresses refused
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours:
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,  # every waiting request gets the rules
     "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)

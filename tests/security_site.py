@@ -83,9 +83,9 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_site(site: SecuritySite) -> Iterator[SecuritySite]:
-    """Serve the site on a free loopback port while the block runs."""
-    server = _Server(("127.0.0.1", 0), _Handler)
+def serve_site(site: SecuritySite, port: int = 0) -> Iterator[SecuritySite]:
+    """Serve the site on 127.0.0.1 (on a free port unless given) while the block runs."""
+    server = _Server(("127.0.0.1", port), _Handler)
     server.site = site
     site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extraction.bounds import bounded_markup
 from crawler.urls import is_web_url
 
 # Media types of a <link rel="alternate"> that advertises a feed.
@@ -302,7 +303,7 @@ def _parse_xml(data: bytes | bytearray, base_url: str) -> etree._Element | None:
 def _parse_html(html: str) -> etree._Element | None:
     parser = lxml_html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
     try:
-        return etree.fromstring(html.encode("utf-8", "replace"), parser)
+        return etree.fromstring(bounded_markup(html).encode("utf-8", "replace"), parser)
     except (etree.LxmlError, ValueError):
         return None
 

@@ -13,8 +13,9 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Request, Response
 from scrapy.resolver import CachingThreadedResolver, dnscache
 from scrapy.robotstxt import RobotParser
@@ -25,6 +26,7 @@ from twisted.internet import defer, threads
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
+from crawler.discovery import bounded_robots_txt
 from crawler.urls import ip_literal, is_public_address, is_web_url, site_of
 
 if TYPE_CHECKING:
@@ -248,6 +250,8 @@ class RobotsErrorInOneLine(logging.Filter):
 
 
 ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+ROBOTS_BOUND = "robots_max_bytes"  # request meta: bytes of a robots.txt read at most
+ROBOTS_RECEIVED = "robots_received"  # request meta: bytes of it received so far
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -257,6 +261,35 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         if not any(isinstance(f, RobotsErrorInOneLine) for f in ROBOTS_LOGGER.filters):
             ROBOTS_LOGGER.addFilter(RobotsErrorInOneLine())
+        self.max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES")
+        self.max_rules = crawler.settings.getint("ROBOTSTXT_MAX_RULES")
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        # A robots.txt larger than DOWNLOAD_MAXSIZE would be dropped and the site crawled as if
+        # it had none: read its first ROBOTSTXT_MAX_BYTES instead, whatever its size.
+        if urlparse_cached(request).path == "/robots.txt":
+            request.meta["download_maxsize"] = 0
+            request.meta[ROBOTS_BOUND] = self.max_bytes
+        await super().process_request(request)
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any) -> None:
+        """Stop a robots.txt download past its bound, keeping what arrived."""
+        bound = request.meta.get(ROBOTS_BOUND)
+        if bound:
+            received = request.meta.get(ROBOTS_RECEIVED, 0) + len(data)
+            request.meta[ROBOTS_RECEIVED] = received
+            if received > bound:
+                raise StopDownload(fail=False)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        body = bounded_robots_txt(response.body, self.max_bytes, self.max_rules)
+        if len(body) < len(response.body):
+            self.crawler.stats.inc_value("bounds/robots_txt_cut")
+            logger.info("Read the first %s bytes of %s (%s rules at most)", len(body),
+                        response.url, self.max_rules)
+            response = response.replace(body=body)
+        await super()._parse_robots(response, netloc, request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         pending = self._parsers.get(urlparse_cached(request).netloc)

@@ -7,6 +7,8 @@ COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` that reports bad argument
 
 # Politeness
 ROBOTSTXT_OBEY = True  # never fetch what a site's robots.txt forbids
+ROBOTSTXT_MAX_BYTES = 500 * 1024  # bytes of a robots.txt read and obeyed (RFC 9309's minimum)
+ROBOTSTXT_MAX_RULES = 20000  # Allow/Disallow rules kept of one robots.txt: the matcher's memory
 USER_AGENT = "news-archive-crawler/0.1"  # names the project; add your contact with -s USER_AGENT=
 CONCURRENT_REQUESTS = 16  # requests in flight over all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # requests in flight to one site
@@ -56,6 +58,9 @@ NEWS_MAX_HOPS = 3  # non-pagination link hops from a start URL (home -> section 
 NEWS_RECRAWL_MAX_HOPS = 1  # the same on a site already archived (unless -a backfill=1)
 NEWS_MAX_DRY_PAGES = 1  # listing pages in a row without a new article before paging stops
 NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
+NEWS_SITEMAP_MAX_DEPTH = 2  # sitemap indexes followed below robots.txt's (the protocol: 1)
+NEWS_SITEMAP_MAX_ENTRIES = 50000  # URLs read from one sitemap (the protocol's limit)
+NEWS_SITEMAP_MAX_PER_SITE = 200000  # sitemap URLs taken per site in one crawl
 
 # Cleaning
 CLEAN_MIN_BODY_CHARS = 200  # items whose clean body is shorter are dropped as not articles

@@ -18,7 +18,14 @@ from twisted.python.failure import Failure
 from crawler import extractor_version
 from crawler.archive import Archive
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, format_time, parse_time
-from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
+from crawler.discovery import (
+    Entry,
+    bounded_robots_txt,
+    feed_links,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 from crawler.extraction import extract
 from crawler.extraction.body import looks_binary, page_text
 from crawler.extraction.classify import Links, is_listing_url
@@ -77,6 +84,7 @@ class NewsSpider(Spider):
         # The distributed run this worker is part of: its add-on sets it, with the run's sites.
         self.distributed: Any = None
         self.answered: set[str] = set()  # sites that answered at least one request
+        self.sitemap_taken: dict[str, int] = {}  # sitemap entries taken per site in this run
 
     @classmethod
     def check_arguments(cls, start_urls: str | None = None, sites: str | None = None,
@@ -121,6 +129,11 @@ class NewsSpider(Spider):
             max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
             max_listings=settings.getint("NEWS_MAX_LISTINGS"),
         )
+        spider.sitemap_depth = settings.getint("NEWS_SITEMAP_MAX_DEPTH")
+        spider.sitemap_entries = settings.getint("NEWS_SITEMAP_MAX_ENTRIES")
+        spider.sitemap_site_entries = settings.getint("NEWS_SITEMAP_MAX_PER_SITE")
+        spider.robots_bounds = (settings.getint("ROBOTSTXT_MAX_BYTES"),
+                                settings.getint("ROBOTSTXT_MAX_RULES"))
         spider.clock = settings.get("CRAWL_CLOCK") or None
         spider.archive_path = settings.get("ARCHIVE_PATH") if settings.getbool(
             "ARCHIVE_ENABLED") else None
@@ -269,19 +282,35 @@ class NewsSpider(Spider):
             yield self.request(url, hops=hops, page=page + 1, dry=dry, chain=chain)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemaps_from_robots(response.text, response.url):
+        text = bounded_robots_txt(response.body, *self.robots_bounds).decode(
+            response.encoding, "replace")
+        for url in sitemaps_from_robots(text, response.url):
             if site_of(url) in self.sites:
-                yield Request(url, self.parse_sitemap, errback=self.failed)
+                yield Request(url, self.parse_sitemap, errback=self.failed,
+                              meta={"sitemap_depth": 0})
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemap = parse_sitemap(response.body, response.url)
+        stats = self.crawler.stats
+        sitemap = parse_sitemap(response.body, response.url, self.sitemap_entries)
         if sitemap.kind == "unknown":  # robots.txt may list a feed as a sitemap
             yield from self.discovered(parse_feed(response.body, response.url))
             return
+        if sitemap.dropped:
+            stats.inc_value("bounds/sitemap_entries_dropped", sitemap.dropped)
+        depth = response.meta.get("sitemap_depth", 0)
         for child in sitemap.sitemaps:
-            if self.plan.follow_sitemap(child):
-                yield Request(child.url, self.parse_sitemap, errback=self.failed)
-        yield from self.discovered(sitemap.entries)
+            if depth >= self.sitemap_depth:  # the protocol allows no index in an index
+                stats.inc_value("bounds/sitemaps_too_deep")
+            elif self.plan.follow_sitemap(child):
+                yield Request(child.url, self.parse_sitemap, errback=self.failed,
+                              meta={"sitemap_depth": depth + 1})
+        site = site_of(response.url)
+        room = max(0, self.sitemap_site_entries - self.sitemap_taken.get(site, 0))
+        if len(sitemap.entries) > room:
+            stats.inc_value("bounds/sitemap_entries_dropped", len(sitemap.entries) - room)
+        entries = sitemap.entries[:room]
+        self.sitemap_taken[site] = self.sitemap_taken.get(site, 0) + len(entries)
+        yield from self.discovered(entries)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         yield from self.discovered(parse_feed(response.body, response.url))

@@ -9,6 +9,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from crawler.items import Recheck, Skipped, check_types
+from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.urls import is_web_url
 
 PAGE_COMPRESSION = 1  # zlib level of the page bytes in the stream: fast, about a quarter of size
@@ -16,7 +17,7 @@ ITEM_KINDS = ("article", "recheck", "skipped")  # entries that carry an item for
 EVENT_KINDS = ("run", "opened", "closed", "lost")  # entries that tell the run's provenance
 # Bytes a page may inflate to: DOWNLOAD_MAXSIZE, the most a worker could have fetched; a
 # larger one is a forged entry (a zlib bomb of 1 GiB is 1 MiB in the stream).
-MAX_PAGE_BYTES = 16 * 1024 * 1024
+MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
 # The JSON types of each record's fields, by the dataclass that makes the record.
 _TYPES = {"str": str, "int": int, "str | None": (str, type(None))}
 RECORDS = {kind: {f.name: _TYPES[str(f.type)] for f in dataclass_fields(cls)}

@@ -111,7 +111,7 @@ def schema_problem(kind: str, data: dict[str, Any]) -> str | None:
         if isinstance(value, int) and not -(2 ** 63) <= value < 2 ** 63:
             return f"{name} is out of SQLite's integer range"
     if kind == "article":
-        for name in ("url", "site", "fetched_at"):
+        for name in ("url", "site"):  # what the archive files a version under
             if not isinstance(data.get(name), str) or not data[name]:
                 return f"no {name}"
         if not is_web_url(data["url"]):

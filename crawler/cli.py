@@ -10,9 +10,10 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -46,8 +47,47 @@ def archive_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except ArchiveError as error:
             raise click.ClickException(str(error)) from None
+        except OverflowError:  # SQLite integers are 64-bit
+            raise click.ClickException(
+                f"a number given is larger than SQLite can take ({SQLITE_MAX_INT})") from None
 
     return wrapper
+
+
+SQLITE_MAX_INT = 2 ** 63 - 1
+# Characters that make a spreadsheet read a cell as a formula (CWE-1236), when they start it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading formula character is quoted with '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of CSV cells, each spreadsheet-safe."""
+    return {key: spreadsheet_safe(value) for key, value in row.items()}
+
+
+def checked_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A URL argument that urllib can read (host and port), else one `Error:` line."""
+    try:
+        urlsplit(value).port  # noqa: B018 (reading the port checks it)
+    except ValueError as error:
+        raise click.ClickException(f"{value} is not a URL: {error}") from None
+    return value
+
+
+@contextlib.contextmanager
+def output_file_errors(output: str) -> Iterator[None]:
+    """Turn a failure to write the output (no such folder, a full disk) into one line."""
+    try:
+        yield
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write {output}: {error.strerror or error}") from None
 
 
 def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str]) -> None:
@@ -59,7 +99,7 @@ def emit(rows: Iterable[dict[str, Any]], as_json: bool, as_csv: bool, columns: l
     elif as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     else:
         click.echo(text_table(rows, columns, table_width()))
 
@@ -147,7 +187,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", callback=checked_url)
 @db_option
 @output_options
 @archive_errors
@@ -171,7 +211,7 @@ def history(url: str, db_path: str, as_json: bool, as_csv: bool) -> None:
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", callback=checked_url)
 @click.option("--from", "from_version", type=int, help="Older version (default: one before --to).")
 @click.option("--to", "to_version", type=int, help="Newer version (default: the latest).")
 @click.option("--words", "style", flag_value="words", help="Word-level: [-old-]{+new+}.")
@@ -224,7 +264,7 @@ def search(query: str, site: str | None, section: str | None, since: str | None,
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", callback=checked_url)
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Least estimated share of word shingles in common.")
 @db_option
@@ -284,7 +324,7 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, output: str, bar: Any) 
             if fmt == "jsonl":
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
-                writer.writerow(as_text(row))
+                writer.writerow(safe_row(as_text(row)))
             if bar:
                 bar.update(1)
 
@@ -317,7 +357,7 @@ def export(fmt: str, all_versions: bool, output: str, db_path: str) -> None:
     crawl as WARC records (warcinfo, request, response, and revisit for fetches that found no
     change), for replay in web-archive tools (pywb, ReplayWeb.page).
     """
-    with Archive.open(db_path, readonly=True) as archive:
+    with Archive.open(db_path, readonly=True) as archive, output_file_errors(output):
         if fmt == "warc":
             counts = write_warc(archive, output)
             click.echo(f"Wrote {sum(counts.values())} WARC records to {output}: "
@@ -410,15 +450,40 @@ def canonical_link(html: str) -> str | None:
     return None
 
 
+def read_page_file(path: Path) -> bytes:
+    """A saved page's bytes, gunzipped when gzip; one `Error:` line past the crawl's size cap."""
+    import gzip
+    import zlib
+
+    from crawler.settings import DOWNLOAD_MAXSIZE
+
+    try:
+        with path.open("rb") as file:
+            if file.read(2) != b"\x1f\x8b":
+                file.seek(0)
+                data = file.read(DOWNLOAD_MAXSIZE + 1)
+            else:
+                file.seek(0)
+                with gzip.GzipFile(fileobj=file) as inflated:
+                    data = inflated.read(DOWNLOAD_MAXSIZE + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise click.ClickException(f"cannot read {path}: {error}") from None
+    if len(data) > DOWNLOAD_MAXSIZE:
+        raise click.ClickException(
+            f"{path} is larger than a crawl takes (DOWNLOAD_MAXSIZE, {DOWNLOAD_MAXSIZE} bytes)")
+    return data
+
+
 @cli.command()
-@click.option("--url", help="The page's URL (default: the file's canonical link, if any).")
+@click.option("--url", callback=lambda ctx, param, value: value and checked_url(ctx, param, value),
+              help="The page's URL (default: the file's canonical link, if any).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def extract(url: str | None, files: tuple[str, ...]) -> None:
     """Extract saved pages (.html or .html.gz) with the crawl's own code; one JSON line each.
 
     Example: crawler extract --url https://example.com/story page.html
     """
-    import gzip
+
 
     from crawler.extraction import read_page
     from crawler.extraction.html import decode_page
@@ -426,9 +491,7 @@ def extract(url: str | None, files: tuple[str, ...]) -> None:
 
     for name in files:
         path = Path(name)
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
+        data = read_page_file(path)
         html, _ = decode_page(data, None)
         page_url = url or canonical_link(html) or path.resolve().as_uri()
         profile = profile_for_url(page_url)

@@ -410,6 +410,27 @@ def register_plugin() -> None:
         pm.register(crawler.web, name="crawler.web")
 
 
+URI_SPECIAL = set("?#%")  # characters of a path a SQLite file: URI must percent-encode
+
+
+def quoted_path_database(datasette: Any, path: str) -> Any:
+    """A Datasette database of a file whose path has ?, # or %: opened by its quoted URI."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from datasette.database import Database
+
+    class QuotedPathDatabase(Database):
+        def connect(self, write: bool = False) -> sqlite3.Connection:
+            query = "" if write else "?mode=ro" + ("&nolock=1" if self.ds.nolock else "")
+            conn = sqlite3.connect(f"file:{quote(self.path)}{query}", uri=True,
+                                   check_same_thread=False)
+            self._all_file_connections.append(conn)
+            return conn
+
+    return QuotedPathDatabase(datasette, path=path, is_mutable=True)
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,
           open_browser: bool = False) -> None:
     """Serve the archive read-only with Datasette until interrupted."""
@@ -429,6 +450,9 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,
         options["metadata"], options["config"] = split_config(options["metadata"])
     register_plugin()
     datasette = Datasette([str(path)], settings=DATASETTE_SETTINGS, **options)
+    if set(str(path)) & URI_SPECIAL:  # Datasette would read them as the URI's query/fragment
+        datasette.remove_database(path.stem)
+        datasette.add_database(quoted_path_database(datasette, str(path)), name=path.stem)
     asyncio.run(datasette.invoke_startup())
     if open_browser:
         webbrowser.open(f"http://{host}:{port}{datasette.urls.table(path.stem, 'latest')}")

@@ -7,6 +7,7 @@ DTDs or network access, and gzip bodies are inflated only up to a fixed cap.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zlib
@@ -21,6 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.clock import format_time
+from crawler.extraction.bounds import bounded_markup
 from crawler.urls import is_web_url
 
 # Media types of a <link rel="alternate"> that advertises a feed.
@@ -39,6 +41,8 @@ RSS_LINK_TAGS = ("origlink", "link")
 
 # Decompressed size past which a gzip body is refused: the sitemap protocol's own limit.
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
+# URLs one sitemap may list (the protocol's limit); more are counted as dropped.
+MAX_SITEMAP_ENTRIES = 50_000
 # Bytes inflated per step: what inflating holds in memory before the size is known.
 INFLATE_STEP = 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
@@ -61,6 +65,8 @@ W3C_DATETIME = re.compile(
 )
 # A robots.txt "Sitemap:" line; the value stops at whitespace or a comment.
 ROBOTS_SITEMAP = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*([^\s#]+)", re.IGNORECASE | re.MULTILINE)
+# A robots.txt rule line.
+ROBOTS_RULE = re.compile(rb"^[ \t]*(?:dis)?allow[ \t]*:", re.IGNORECASE | re.MULTILINE)
 # A path word naming a Google News sitemap (news-sitemap.xml, sitemap_googlenews.xml.gz).
 NEWS_SITEMAP_WORD = re.compile(r"(?<![a-z])(?:google)?news(?![a-z])", re.IGNORECASE)
 
@@ -89,6 +95,7 @@ class Sitemap:
     kind: SitemapKind = "unknown"
     entries: list[Entry] = field(default_factory=list)
     sitemaps: list[Entry] = field(default_factory=list)
+    dropped: int = 0  # entries past the cap on entries per sitemap
 
 
 def iso_date(value: str | None) -> str | None:
@@ -186,24 +193,67 @@ def parse_feed(data: bytes, base_url: str) -> list[Entry]:
     return _unique_entries(entry for entry in entries if entry)
 
 
-def parse_sitemap(data: bytes, base_url: str) -> Sitemap:
-    """A sitemap in XML (urlset or sitemapindex, gzip or not) or plain text (one URL a line)."""
+def parse_sitemap(data: bytes, base_url: str, max_entries: int = MAX_SITEMAP_ENTRIES) -> Sitemap:
+    """A sitemap in XML (urlset or sitemapindex, gzip or not) or plain text (one URL a line).
+
+    The XML is parsed as a stream, each entry dropped from memory once read; entries past
+    `max_entries` (the protocol's 50,000) are counted in `dropped`, not kept.
+    """
     body = _inflate(data)
     if body is None:
         return Sitemap()
     if _first_byte(body) != b"<" and not body.startswith(UTF16_BOMS):
-        return _text_sitemap(body)
-    root = _parse_xml(body, base_url)
-    if root is None:
-        return Sitemap()
-    kind = _local(root)
+        return _text_sitemap(body, max_entries)
+    kind: str | None = None
+    found: dict[str, Entry] = {}
+    dropped = 0
+    depth = 0
+    try:
+        for event, element in etree.iterparse(
+                io.BytesIO(body[_start(body):]), events=("start", "end"), resolve_entities=False,
+                no_network=True, huge_tree=False, recover=True, load_dtd=False,
+                remove_comments=True, remove_pis=True):
+            if event == "start":
+                depth += 1
+                if kind is None:
+                    kind = _local(element)
+                    if kind not in ("urlset", "sitemapindex"):
+                        return Sitemap()
+                continue
+            depth -= 1
+            if depth != 1:
+                continue
+            if _local(element) in ("url", "sitemap"):
+                if len(found) >= max_entries:
+                    dropped += 1  # counted, not read
+                elif entry := (_url_entry if kind == "urlset" else _sitemap_entry)(
+                        element, base_url):
+                    found.setdefault(entry.url, entry)
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]  # what was read: a stream of a million entries stays small
+    except (etree.LxmlError, ValueError):
+        pass  # broken markup: keep what parsed before the break
+    entries = list(found.values())
     if kind == "urlset":
-        entries = (_url_entry(url) for url in _children(root, "url"))
-        return Sitemap("urlset", entries=_unique_entries(e for e in entries if e))
+        return Sitemap("urlset", entries=entries, dropped=dropped)
     if kind == "sitemapindex":
-        sitemaps = (_sitemap_entry(sitemap) for sitemap in _children(root, "sitemap"))
-        return Sitemap("sitemapindex", sitemaps=_unique_entries(s for s in sitemaps if s))
+        return Sitemap("sitemapindex", sitemaps=entries, dropped=dropped)
     return Sitemap()
+
+
+def bounded_robots_txt(body: bytes, max_bytes: int, max_rules: int) -> bytes:
+    """The whole lines of a robots.txt within its first `max_bytes` and its first `max_rules`
+    Allow/Disallow rules (RFC 9309: a crawler may stop reading after 500 KiB)."""
+    if len(body) > max_bytes:
+        body = body[: body.rfind(b"\n", 0, max_bytes + 1) + 1 or max_bytes]
+    if body.count(b"llow") <= max_rules:  # the words Allow and Disallow: a cheap upper bound
+        return body
+    for rules, match in enumerate(ROBOTS_RULE.finditer(body), 1):
+        if rules > max_rules:
+            return body[: match.start()]
+    return body
 
 
 def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
@@ -303,7 +353,7 @@ def _parse_xml(data: bytes | bytearray, base_url: str) -> etree._Element | None:
 def _parse_html(html: str) -> etree._Element | None:
     parser = lxml_html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
     try:
-        return etree.fromstring(html.encode("utf-8", "replace"), parser)
+        return etree.fromstring(bounded_markup(html).encode("utf-8", "replace"), parser)
     except (etree.LxmlError, ValueError):
         return None
 
@@ -430,8 +480,8 @@ def _json_str(item: dict[str, object], key: str) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
-def _url_entry(url: etree._Element) -> Entry | None:
-    location = _location(url)
+def _url_entry(url: etree._Element, base_url: str | None = None) -> Entry | None:
+    location = _location(url, base_url)
     if location is None:
         return None
     modified = _first_date(url, ("lastmod",))
@@ -442,27 +492,29 @@ def _url_entry(url: etree._Element) -> Entry | None:
     return Entry(location, published, modified, _title(news))
 
 
-def _sitemap_entry(sitemap: etree._Element) -> Entry | None:
-    location = _location(sitemap)
+def _sitemap_entry(sitemap: etree._Element, base_url: str | None = None) -> Entry | None:
+    location = _location(sitemap, base_url)
     if location is None:
         return None
     return Entry(location, modified=_first_date(sitemap, ("lastmod",)))
 
 
-def _location(element: etree._Element) -> str | None:
+def _location(element: etree._Element, base_url: str | None = None) -> str | None:
     for loc in _children(element, "loc"):
-        if url := absolute_web_url(_url_text(loc), loc.base):
+        if url := absolute_web_url(_url_text(loc), loc.base or base_url):
             return url
     return None
 
 
-def _text_sitemap(data: bytes | bytearray) -> Sitemap:
+def _text_sitemap(data: bytes | bytearray, max_entries: int) -> Sitemap:
     # the protocol asks for absolute URLs, and only they tell a URL list from any other text
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")
     lines = (line.strip() for line in text.splitlines())
     urls = (line for line in lines if is_web_url(line) and len(line.split()) == 1)
     entries = _unique_entries(Entry(url) for url in urls)
-    return Sitemap("urlset", entries=entries) if entries else Sitemap()
+    kept = entries[:max_entries]
+    return Sitemap("urlset", entries=kept, dropped=len(entries) - len(kept)) if entries else (
+        Sitemap())
 
 
 def _unique(urls: Iterable[str]) -> list[str]:

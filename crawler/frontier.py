@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from crawler import settings as defaults
 from crawler.archive import Archive
 from crawler.clock import format_time, parse_time
 from crawler.discovery import Entry
@@ -29,11 +30,17 @@ SECONDARY_LISTING = re.compile(
 class Bounds:
     """How far a crawl may go, from the NEWS_* settings."""
 
-    max_pages: int = 2000  # pagination pages in one listing chain
-    max_hops: int = 3  # listing hops from a start URL on a first crawl or backfill
-    recrawl_hops: int = 1  # listing hops on a site the archive already holds
-    max_dry: int = 1  # listing pages in a row without a new article before paging stops
-    max_listings: int = 20000  # listing pages per crawl
+    # the defaults are the settings' (crawler/settings.py says what each bounds)
+    max_pages: int = defaults.NEWS_MAX_PAGES
+    max_hops: int = defaults.NEWS_MAX_HOPS
+    recrawl_hops: int = defaults.NEWS_RECRAWL_MAX_HOPS
+    max_dry: int = defaults.NEWS_MAX_DRY_PAGES
+    max_listings: int = defaults.NEWS_MAX_LISTINGS
+    sitemap_depth: int = defaults.NEWS_SITEMAP_MAX_DEPTH
+    sitemap_entries: int = defaults.NEWS_SITEMAP_MAX_ENTRIES
+    sitemap_site_entries: int = defaults.NEWS_SITEMAP_MAX_PER_SITE
+    robots_bytes: int = defaults.ROBOTSTXT_MAX_BYTES
+    robots_rules: int = defaults.ROBOTSTXT_MAX_RULES
 
 
 class Frontier:

@@ -7,6 +7,8 @@ COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` that reports bad argument
 
 # Politeness
 ROBOTSTXT_OBEY = True  # never fetch what a site's robots.txt forbids
+ROBOTSTXT_MAX_BYTES = 500 * 1024  # bytes of a robots.txt read and obeyed (RFC 9309's minimum)
+ROBOTSTXT_MAX_RULES = 20000  # Allow/Disallow rules kept of one robots.txt: the matcher's memory
 USER_AGENT = "news-archive-crawler/0.1"  # names the project; add your contact with -s USER_AGENT=
 CONCURRENT_REQUESTS = 16  # requests in flight over all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # requests in flight to one site
@@ -20,11 +22,18 @@ RETRY_TIMES = 2  # retries of a failed request (5xx, 429, timeouts)
 RETRY_AFTER_MAX = 60  # seconds at most a 429/503's Retry-After is waited for before a retry
 COOKIES_ENABLED = False  # news pages need no session; cookies only make responses vary
 TELNETCONSOLE_ENABLED = False  # no open port on the crawling machine
+REMOTE_CONTROL_ENABLED = False  # nor Scrapy's remote control server's
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprint algorithm
 LOG_LEVEL = "INFO"  # DEBUG shows every dropped item and skipped link
 
+# What a crawl may reach (see the README's "Security")
+SCOPE_ALLOW_PRIVATE = False  # True lets links reach loopback/private/link-local addresses
+SCOPE_RESOLVER = "crawler.middlewares.system_addresses"  # host name -> IP addresses function
+TWISTED_DNS_RESOLVER = "crawler.middlewares.ScopeResolver"  # connects where the scope checked
+
 # Components
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ScopeMiddleware": 40,  # first: off-site and private addresses refused
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours:
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,  # every waiting request gets the rules
     "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)
@@ -49,6 +58,9 @@ NEWS_MAX_HOPS = 3  # non-pagination link hops from a start URL (home -> section 
 NEWS_RECRAWL_MAX_HOPS = 1  # the same on a site already archived (unless -a backfill=1)
 NEWS_MAX_DRY_PAGES = 1  # listing pages in a row without a new article before paging stops
 NEWS_MAX_LISTINGS = 20000  # listing pages fetched per crawl over all sites
+NEWS_SITEMAP_MAX_DEPTH = 2  # sitemap indexes followed below robots.txt's (the protocol: 1)
+NEWS_SITEMAP_MAX_ENTRIES = 50000  # URLs read from one sitemap (the protocol's limit)
+NEWS_SITEMAP_MAX_PER_SITE = 200000  # sitemap URLs taken per site in one crawl
 
 # Cleaning
 CLEAN_MIN_BODY_CHARS = 200  # items whose clean body is shorter are dropped as not articles
@@ -62,4 +74,5 @@ DISTRIBUTED_PREFIX = "crawler"  # first part of every Redis key (`crawler seed -
 DISTRIBUTED_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
 DISTRIBUTED_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as dead
 DISTRIBUTED_IDLE_CLOSE = 5.0  # seconds the whole run must be idle before a worker exits (0: never)
+SCHEDULER_SERIALIZER = "crawler.distributed.serializer"  # queued requests as JSON, never pickle
 DISTRIBUTED_KEEP = 86400  # seconds a done run's keys (frontier, filters) stay in Redis

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -74,6 +76,33 @@ def site_of(url: str) -> str:
 def same_site(url: str, sites: set[str] | frozenset[str]) -> bool:
     """True when the URL is http(s) and belongs to one of the given sites."""
     return is_web_url(url) and site_of(url) in sites
+
+
+def ip_literal(host: str) -> str | None:
+    """The host as a normalised IP address when it is one (127.1 and [::1] included), else None."""
+    text = host.strip("[]").split("%")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    if re.fullmatch(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}", text, re.IGNORECASE):
+        try:  # the short and hexadecimal IPv4 forms that resolvers accept (127.1, 0x7f000001)
+            return socket.inet_ntoa(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
+def is_public_address(address: str) -> bool:
+    """True for a global unicast IP address: not loopback, private, link-local (the cloud
+    metadata service), shared, reserved, multicast or unspecified."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 def _is_tracking(name: str) -> bool:

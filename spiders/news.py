@@ -16,7 +16,14 @@ from twisted.python.failure import Failure
 
 from crawler import extractor_version
 from crawler.archive import Archive
-from crawler.discovery import Entry, feed_links, parse_feed, parse_sitemap, sitemaps_from_robots
+from crawler.discovery import (
+    Entry,
+    bounded_robots_txt,
+    feed_links,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 from crawler.extraction import Reading, read_page
 from crawler.extraction.classify import Links
 from crawler.extraction.html import decode_page, header_charset, looks_binary
@@ -45,6 +52,7 @@ class NewsSpider(Spider):
         self.reader: Archive | None = None  # read-only: the pipeline is the one writer
         self._frontier: Frontier | None = None  # made at start, when the archive can be read
         self.answered: set[str] = set()  # sites that answered at least one request
+        self.sitemap_taken: dict[str, int] = {}  # sitemap entries taken per site in this run
 
     @classmethod
     def check_arguments(cls, require_start: bool = True, **kwargs: Any) -> CrawlPlan:
@@ -75,6 +83,11 @@ class NewsSpider(Spider):
                     recrawl_hops=settings.getint("NEWS_RECRAWL_MAX_HOPS"),
                     max_dry=settings.getint("NEWS_MAX_DRY_PAGES"),
                     max_listings=settings.getint("NEWS_MAX_LISTINGS"),
+                    sitemap_depth=settings.getint("NEWS_SITEMAP_MAX_DEPTH"),
+                    sitemap_entries=settings.getint("NEWS_SITEMAP_MAX_ENTRIES"),
+                    sitemap_site_entries=settings.getint("NEWS_SITEMAP_MAX_PER_SITE"),
+                    robots_bytes=settings.getint("ROBOTSTXT_MAX_BYTES"),
+                    robots_rules=settings.getint("ROBOTSTXT_MAX_RULES"),
                 ),
                 "clock": settings.get("CRAWL_CLOCK") or None,
                 "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
@@ -254,19 +267,37 @@ class NewsSpider(Spider):
             yield self.request(url, hops=hops, page=page + 1, dry=dry, chain=chain)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemaps_from_robots(response.text, response.url):
+        bounds = self.plan.bounds
+        text = bounded_robots_txt(response.body, bounds.robots_bytes, bounds.robots_rules).decode(
+            response.encoding, "replace")
+        for url in sitemaps_from_robots(text, response.url):
             if site_of(url) in self.sites:
-                yield Request(url, self.parse_sitemap, errback=self.failed)
+                yield Request(url, self.parse_sitemap, errback=self.failed,
+                              meta={"sitemap_depth": 0})
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemap = parse_sitemap(response.body, response.url)
+        stats = self.crawler.stats
+        bounds = self.plan.bounds
+        sitemap = parse_sitemap(response.body, response.url, bounds.sitemap_entries)
         if sitemap.kind == "unknown":  # robots.txt may list a feed as a sitemap
             yield from self.discovered(parse_feed(response.body, response.url))
             return
+        if sitemap.dropped:
+            stats.inc_value("bounds/sitemap_entries_dropped", sitemap.dropped)
+        depth = response.meta.get("sitemap_depth", 0)
         for child in sitemap.sitemaps:
-            if self.frontier.follow_sitemap(child):
-                yield Request(child.url, self.parse_sitemap, errback=self.failed)
-        yield from self.discovered(sitemap.entries)
+            if depth >= bounds.sitemap_depth:  # the protocol allows no index in an index
+                stats.inc_value("bounds/sitemaps_too_deep")
+            elif self.frontier.follow_sitemap(child):
+                yield Request(child.url, self.parse_sitemap, errback=self.failed,
+                              meta={"sitemap_depth": depth + 1})
+        site = site_of(response.url)
+        room = max(0, bounds.sitemap_site_entries - self.sitemap_taken.get(site, 0))
+        if len(sitemap.entries) > room:
+            stats.inc_value("bounds/sitemap_entries_dropped", len(sitemap.entries) - room)
+        entries = sitemap.entries[:room]
+        self.sitemap_taken[site] = self.sitemap_taken.get(site, 0) + len(entries)
+        yield from self.discovered(entries)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         yield from self.discovered(parse_feed(response.body, response.url))

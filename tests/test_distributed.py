@@ -177,7 +177,8 @@ def content(archive: ArchiveReader) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_entries_carry_an_article_with_its_page_bytes() -> None:
-    item = {"url": "https://example.com/a/", "title": "Ünïcode", "page": b"\x00<html>" * 50,
+    item = {"url": "https://example.com/a/", "site": "example.com", "title": "Ünïcode",
+            "page": b"\x00<html>" * 50,
             "headers": {"ETag": '"1"'}}
     kind, run, worker, data = decode(encode_item("article", "r1", item, "w1"))
     assert (kind, run, worker) == ("article", "r1", "w1")

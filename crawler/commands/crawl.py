@@ -30,6 +30,13 @@ def fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
+# What a crawl left out at its bounds (crawler/settings.py), as the summary names it.
+BOUNDS_DROPPED = (
+    ("bounds/sitemap_entries_dropped", "sitemap entries dropped at their bounds"),
+    ("bounds/sitemaps_too_deep", "nested sitemap indexes not followed"),
+)
+
+
 def summary(stats: dict[str, Any]) -> str:
     """The one-line summary of a crawl."""
     counts = crawl_counts(stats)
@@ -38,7 +45,7 @@ def summary(stats: dict[str, Any]) -> str:
         f"{counts['pages_fetched']} pages, {counts['articles_new']} new articles, "
         f"{counts['versions_new']} new versions, {counts['unchanged']} unchanged, "
         f"{counts['removed']} removed, {counts['errors']} errors"
-    )
+    ) + "".join(f", {stats[key]} {what}" for key, what in BOUNDS_DROPPED if stats.get(key))
 
 
 class Command(ScrapyCrawl):

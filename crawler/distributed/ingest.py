@@ -36,6 +36,14 @@ FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount",
             "closespider_timeout", "closespider_errorcount")
 
 
+DEAD_LETTERS_KEPT = 10000  # bad entries the dead-letter stream keeps, the newest
+
+
+def dead_letter_key(stream: str) -> str:
+    """The stream where the ingester moves the entries of a stream it cannot apply."""
+    return f"{stream}:dead"
+
+
 class IngestError(Exception):
     """The ingester cannot go on, said in one line."""
 
@@ -116,6 +124,8 @@ class Ingester:
         self.runs: dict[str, Run] = {}
         self.totals: Counter = Counter()
         self.acknowledged: list[str] = []  # ids of the last batch acknowledged
+        self.dead_stream = dead_letter_key(self.stream)
+        self.dead: list[dict[bytes, bytes]] = []  # the batch's bad entries, with their reasons
 
     def open(self) -> None:
         """Take the archive's writer lock, open it, and join (or create) the consumer group."""
@@ -188,6 +198,7 @@ class Ingester:
         """Apply a batch in one transaction, then acknowledge and delete its entries."""
         ids = [entry_id.decode() for entry_id, _ in entries]
         db = self.archive.db
+        self.dead = []  # a batch rolled back and read again finds its bad entries again
         try:
             with db.atomic():
                 self.forget_acknowledged()
@@ -203,6 +214,9 @@ class Ingester:
         except ArchiveError as error:
             raise IngestError(str(error)) from None
         pipe = self.server.pipeline()
+        for fields in self.dead:
+            pipe.xadd(self.dead_stream, fields, maxlen=DEAD_LETTERS_KEPT, approximate=True)
+        self.dead = []
         pipe.xack(self.stream, self.group, *ids)
         pipe.xdel(self.stream, *ids)
         pipe.execute()
@@ -218,12 +232,18 @@ class Ingester:
     def applied(self, ids: Iterable[str]) -> set[str]:
         return self.archive.applied_entries(self.stream, ids)
 
+    def dead_letter(self, entry_id: str, fields: dict[bytes, bytes], reason: str) -> None:
+        """Set a bad entry aside, with why, for the dead-letter stream (written with the ack)."""
+        self.totals["unreadable"] += 1
+        logger.error("Moved stream entry %s to %s: %s", entry_id, self.dead_stream, reason)
+        self.dead.append({**fields, b"entry_id": entry_id.encode(),
+                          b"reason": reason.encode("utf-8", "replace")})
+
     def apply_entry(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
         try:
             kind, run_name, worker, data = decode(fields)
         except EntryError as error:
-            self.totals["unreadable"] += 1
-            logger.error("Skipped stream entry %s: %s", entry_id, error)
+            self.dead_letter(entry_id, fields, str(error))
             return
         run = self.run_of(run_name, data if kind == "run" else None)
         if kind == "run":
@@ -234,10 +254,9 @@ class Ingester:
         try:
             with self.archive.db.atomic():
                 outcome = self.apply_item(run, kind, data)
-        except (KeyError, TypeError, ValueError, ArticleNotFound) as error:
-            self.totals["unreadable"] += 1
+        except (KeyError, TypeError, ValueError, AttributeError, ArticleNotFound) as error:
             run.counts["error"] += 1
-            logger.error("Skipped stream entry %s (%s): %s", entry_id, kind, error)
+            self.dead_letter(entry_id, fields, f"{kind}: {error!r}")
             return
         run.counts[str(outcome)] += 1
         run.dirty = True

@@ -13,9 +13,12 @@ import logging
 from typing import Any
 
 from scrapy import Request
+from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
+
+from crawler.distributed import serializer as json_requests
 
 logger = logging.getLogger(__name__)
 TOKEN = "distributed_token"  # request meta key: which in-flight entry a request is
@@ -25,7 +28,11 @@ class ReliableQueue(Base):
     """A last-in first-out queue (Scrapy's default order) with per-worker in-flight lists."""
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
-        super().__init__(server, spider, key, serializer)
+        # Pickle (scrapy-redis's default) would run code from anyone who can write to Redis.
+        if serializer is not None and serializer is not json_requests:
+            raise UsageError(f"SCHEDULER_SERIALIZER must be {json_requests.__name__}, "
+                             f"not {getattr(serializer, '__name__', serializer)}")
+        super().__init__(server, spider, key, json_requests)
         self.worker = spider.plan.run  # the run the spider's plan is a worker of
 
     def __len__(self) -> int:
@@ -40,12 +47,21 @@ class ReliableQueue(Base):
         pipe.execute()
 
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self.server.lmove(self.key, self.worker.inflight_key, "LEFT", "LEFT")
-        if data is None:
-            return None
-        request = self._decode_request(data)
-        request.meta[TOKEN] = self.worker.hold(data)
-        return request
+        while True:
+            data = self.server.lmove(self.key, self.worker.inflight_key, "LEFT", "LEFT")
+            if data is None:
+                return None
+            token = self.worker.hold(data)
+            try:
+                request = self._decode_request(data)
+            except (ValueError, TypeError, AttributeError) as error:
+                # Not a request of ours (another writer's, or forged): drop it, run nothing.
+                self.worker.forget(token)
+                self.spider.crawler.stats.inc_value("distributed/bad_requests")
+                logger.warning("Dropped a queued entry that is not a request: %s", error)
+                continue
+            request.meta[TOKEN] = token
+            return request
 
 
 class Scheduler(RedisScheduler):

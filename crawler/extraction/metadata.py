@@ -46,6 +46,20 @@ _LINKS = etree.XPath("//link[@rel][@href]")
 _JSONLD = etree.XPath("//script[@type][contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# JSON-LD nested deeper than this is refused unparsed: the JSON parser recurses per level, and
+# Python's recursion limit (1000) would lose the whole page. Real markup nests under 20 levels.
+JSONLD_MAX_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > JSONLD_MAX_DEPTH:
+            return True
+    return False
 
 
 def _loads(text: str) -> Any:
@@ -55,6 +69,8 @@ def _loads(text: str) -> Any:
     if text.endswith("-->"):
         text = text[:-3]
     text = text.strip().rstrip(";")
+    if _too_deep(text):
+        return None
     try:
         return json.loads(text, strict=False)
     except ValueError:

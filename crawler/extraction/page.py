@@ -12,6 +12,7 @@ from lxml import etree
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import element_text, extract_body, parse_html
+from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
@@ -155,7 +156,7 @@ class Page:
     def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
         self.url = url or ""
         self.profile = profile
-        self.tree = parse_html(html)
+        self.tree = parse_html(bounded_markup(html))
         self.index = TreeIndex(self.tree)
         self.meta = Metadata.from_tree(self.tree)
 

@@ -57,8 +57,11 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         if not WriterLock.held_here(self.path):
-            raise ArchiveError(f"not writing to {self.path} without its writer lock: "
-                               "start crawls with `scrapy crawl`, which takes it")
+            # `scrapy parse`, `runspider`: no crawl command took the lock, so nothing is written
+            # (a crawl of the same archive may be running, and its row must not look killed).
+            logger.warning("Not archiving to %s: only `scrapy crawl` takes its writer lock",
+                           self.path)
+            return
         self.archive = Archive.open(self.path)
         stale = self.archive.close_stale_crawls()
         if stale:
@@ -69,6 +72,10 @@ class ArchivePipeline:
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
 
     def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
+        if self.archive is None:  # not archiving: see open_spider
+            if not isinstance(item, Article):
+                raise DropItem(f"not archived: {item.url}", "DEBUG")
+            return item
         try:
             if isinstance(item, Skipped):
                 self.archive.record_skip(item.url, item.reason, item.fetched_at)

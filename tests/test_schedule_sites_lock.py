@@ -208,6 +208,7 @@ def test_crawl_refuses_a_planted_lock_in_one_line_and_leaves_it(
 def test_held_here_tells_whether_this_process_owns_the_lock(tmp_path: Path) -> None:
     archive = tmp_path / "archive.db"
     assert not WriterLock.held_here(archive)
+    assert not (tmp_path / "archive.db.lock").exists()  # asking makes no lock file
     lock = WriterLock.acquire(archive)
     assert WriterLock.held_here(archive)
     assert WriterLock.held_here(archive)  # asking does not give the lock back
@@ -224,12 +225,15 @@ def test_held_here_tells_whether_this_process_owns_the_lock(tmp_path: Path) -> N
         holder.stdout.close()
 
 
-def test_a_crawl_without_the_crawl_command_writes_nothing(
+def test_a_crawl_without_the_crawl_command_writes_no_archive(
         tmp_path: Path, digest_server: RunningServer) -> None:
     archive = tmp_path / "archive.db"
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "runspider", "spiders/news.py",
-         "-a", f"start_urls={digest_server.url('/')}", "-s", f"ARCHIVE_PATH={archive}"],
+         "-a", f"start_urls={digest_server.url('/')}", "-s", f"ARCHIVE_PATH={archive}",
+         "-s", "CLOSESPIDER_ITEMCOUNT=2", "-s", "DOWNLOAD_DELAY=0"],
         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=60)
-    assert "without its writer lock" in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"Not archiving to {archive}: only `scrapy crawl` takes its writer lock" in proc.stderr
+    assert "'item_scraped_count'" in proc.stderr  # the crawl ran, its items went nowhere
     assert not archive.exists()

@@ -20,13 +20,16 @@ def test_scrapy_list_names_every_spider() -> None:
     assert done.returncode == 0 and done.stdout.split() == ["arabdailydigital", "news"]
 
 
-def test_scrapy_parse_shows_the_item(digest_server) -> None:
+def test_scrapy_parse_shows_the_item_and_writes_no_archive(digest_server, tmp_path) -> None:
     site = digest_server.site
     story = site.live_stories()[0]
-    done = scrapy("parse", "--spider", "news", site.url(story), "-s", "LOG_LEVEL=ERROR")
+    archive = tmp_path / "archive.db"
+    done = scrapy("parse", "--spider", "news", site.url(story), "-s", "LOG_LEVEL=ERROR",
+                  "-s", f"ARCHIVE_PATH={archive}")
     assert done.returncode == 0, done.stderr
     assert "Scraped Items" in done.stdout and repr(story.title)[1:-1] in done.stdout
     assert "Traceback" not in done.stderr
+    assert not archive.exists(), "scrapy parse recorded a crawl in the archive"
 
 
 def test_feed_export_beside_the_archive(digest_server, archive_path, archive_db, run_crawl,

@@ -60,8 +60,8 @@ class WriterLock:
     def held_here(archive_path: str | Path) -> bool:
         """Whether this process holds the archive's writer lock (through its one owner)."""
         try:
-            fd = open_lock_file(lock_path(archive_path))
-        except ArchiveError:
+            fd = open_lock_file(lock_path(archive_path), create=False)
+        except ArchiveError:  # no lock file (nobody ever locked), or not a lock file at all
             return False
         try:
             # A lock of this process's owner is on another open file: this one cannot take it.
@@ -88,14 +88,16 @@ def lock_path(archive_path: str | Path) -> Path:
     return Path(f"{Path(archive_path).resolve()}.lock")
 
 
-def open_lock_file(path: Path) -> int:
-    """The lock file's descriptor, created if missing; ArchiveError when the path holds
-    anything but a regular file of its own (a link, a FIFO, a folder, a device)."""
+def open_lock_file(path: Path, create: bool = True) -> int:
+    """The lock file's descriptor, created if missing unless not `create`; ArchiveError when it
+    cannot be opened or holds anything but a regular file of its own (a link, a FIFO, a folder,
+    a device)."""
     refused = ArchiveError(f"the writer lock {path} is not a regular file: "
                            "remove it, or put the archive elsewhere")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, OPEN_FLAGS, 0o644)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, OPEN_FLAGS if create else OPEN_FLAGS & ~os.O_CREAT, 0o644)
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
             raise refused from None

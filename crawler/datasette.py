@@ -62,7 +62,6 @@ VERSION_COLUMNS = {
                    "versions archived before kinds were recorded.",
     "page_id": "The stored page this version was read from (pages.id).",
     "extractor": DESCRIPTIONS["extractor"],
-    "profile": "The site profile the page was extracted with; empty for none.",
 }
 
 LATEST_COLUMNS = {
@@ -71,7 +70,9 @@ LATEST_COLUMNS = {
         "url", "site", "first_seen", "last_seen", "last_changed_at", "removed_at")},
     "version_id": "The newest version's id (versions.id, the rowid latest_fts indexes).",
     "version": "Number of the newest version: how many versions the story has.",
-    **{name: VERSION_COLUMNS[name] for name in ("fetched_at", "content_hash", *VERSION_FIELDS)},
+    # the view shows a version's text and dates; the profile it was read with is in versions
+    **{name: VERSION_COLUMNS[name] for name in ("fetched_at", "content_hash", *VERSION_FIELDS)
+       if name != "profile"},
 }
 
 CRAWL_COLUMNS = {

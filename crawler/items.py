@@ -61,7 +61,8 @@ FIELDS: tuple[Field, ...] = (
           False),
     Field("status", int, "HTTP status of the fetch.", 200, False),
     Field("fetched_at", str, "When the page was fetched (ISO 8601 UTC).", "", False),
-    Field("profile", str, "The site profile that sharpened the extraction.", version=True),
+    Field("profile", str, "The site profile the page was extracted with; empty for none.",
+          version=True),
     Field("etag", str, "The ETag of the answer, sent back as If-None-Match."),
     Field("last_modified", str, "The Last-Modified of the answer, sent back as "
           "If-Modified-Since."),

@@ -14,6 +14,7 @@ from lxml import etree
 
 from crawler.archive import Archive
 from crawler.archive.diff import content_hash
+from crawler.archive.exports import ARCHIVE_COLUMNS, KEY_COLUMNS
 from crawler.cli import cli
 from crawler.datasette import metadata
 from crawler.extraction import (
@@ -165,8 +166,7 @@ def test_export_columns_are_the_registrys(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     header = next(csv.reader(io.StringIO(result.output)))
     assert set(EXPORT_FIELDS) <= set(header)
-    assert not set(header) - set(EXPORT_FIELDS) - {"version", "fetched_at", "first_seen",
-                                                    "last_seen"}
+    assert not set(header) - set(EXPORT_FIELDS) - set(KEY_COLUMNS) - set(ARCHIVE_COLUMNS)
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(versions)")}
     assert set(VERSION_FIELDS) <= columns
     row = sqlite3.connect(path).execute("SELECT title, body FROM versions").fetchone()

@@ -38,9 +38,7 @@ WARC_DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length
 
 
 def _select() -> str:
-    item = [f"a.{c}" if c in _ARTICLE_COLUMNS else f"v.{c}" for c in EXPORT_FIELDS]
-    archive = [f"a.{c}" if c in _ARTICLE_COLUMNS else f"v.{c}" for c in ARCHIVE_COLUMNS]
-    return ", ".join(["v.article_id", "v.version", "v.crawl_id", *item, *archive])
+    return ", ".join(f"a.{c}" if c in _ARTICLE_COLUMNS else f"v.{c}" for c in EXPORT_COLUMNS)
 
 
 def export_rows(conn: sqlite3.Connection,

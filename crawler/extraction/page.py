@@ -13,7 +13,7 @@ from lxml import etree
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import element_text, extract_body, parse_html
 from crawler.extraction.css import Rules, TreeIndex
-from crawler.extraction.dates import parse_date
+from crawler.extraction.dates import best_date, is_zoned, parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.text import (
     clean_authors,
@@ -89,6 +89,11 @@ LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINES = 4
 # A dateline or byline found by its class word is a short line.
 MAX_LINE_CHARS = 80
+# Dates read per field before choosing: enough to find the zoned twin of a naive time.
+MAX_DATE_VALUES = 12
+# Text lines read after the headline for a dateline, and before it (a date above the headline).
+HEADLINE_LINES_AFTER = 40
+HEADLINE_LINES_BEFORE = 6
 
 _BASE_HREF = etree.XPath("//base/@href")
 # A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
@@ -119,6 +124,28 @@ def _date_of(el: etree._Element) -> str | None:
         if value and any(ch.isdigit() for ch in value):
             return value
     return normalize_space(element_text(el)) or None
+
+
+_FOLLOWING_TEXT = etree.XPath(
+    "following::text()[not(ancestor::script or ancestor::style)]"
+    f"[position() <= {4 * HEADLINE_LINES_AFTER}]"
+)
+_PRECEDING_TEXT = etree.XPath(
+    "preceding::text()[not(ancestor::script or ancestor::style)]"
+    f"[position() <= {4 * HEADLINE_LINES_BEFORE}]"
+)
+
+
+def _short_lines(texts: Iterator[str] | list[str]) -> list[str]:
+    """The non-blank texts short enough to be a dateline, up to HEADLINE_LINES_AFTER."""
+    lines = []
+    for text in texts:
+        text = normalize_space(text)
+        if text and len(text) <= MAX_LINE_CHARS:
+            lines.append(text)
+            if len(lines) >= HEADLINE_LINES_AFTER:
+                break
+    return lines
 
 
 def _site(url: str | None) -> str:
@@ -387,6 +414,9 @@ class Page:
             value = _date_of(el)
             if value and not sel.UPDATE_LABEL.match(value):
                 yield value
+        # the visible dateline of a theme no selector names, then a date only in the <title>
+        yield from (line for line in self._headline_lines if not sel.UPDATE_LABEL.match(line))
+        yield _first_text(sel.PAGE_TITLE.select(self.index))
 
     def _date(
         self,
@@ -396,21 +426,35 @@ class Page:
         markup: Rules,
         guess: bool = False,
     ) -> str | None:
-        """The first date the page gives, with the time of day a later source adds to it."""
+        """The first date the page gives, made exact by later sources that name the same day."""
         lang = self.lang
-        found = None
+        found: list[str] = []
         for value in self._date_values(field, json_keys, meta, markup, guess):
             parsed = parse_date(value, lang)
-            if not parsed:
+            if not parsed or parsed in found:
                 continue
-            if found is None:
-                found = parsed
-                if "T" in found:
-                    return found
-            elif parsed.startswith(found + "T"):
-                # a date-only meta tag beside the story's <time datetime>: the same day, timed
-                return parsed
-        return found
+            found.append(parsed)
+            if is_zoned(found[0]) or len(found) >= MAX_DATE_VALUES:
+                break
+        return best_date(found)
+
+    @cached_property
+    def _headline_lines(self) -> list[str]:
+        """Short text lines right after the headline, then right before it: where datelines sit.
+
+        Each line comes with the next one, since a dateline often splits its date and time
+        ("<span>25.04.24</span> | <span>14:07 Uhr</span>").
+        """
+        headline = sel.HEADLINES.first(self.index)
+        if headline is None:
+            h1s = sel.ANY_H1.select(self.index)
+            headline = h1s[0] if len(h1s) == 1 else None
+        if headline is None:
+            return []
+        after = _short_lines(_FOLLOWING_TEXT(headline))
+        before = _short_lines(reversed(_PRECEDING_TEXT(headline)))[:HEADLINE_LINES_BEFORE]
+        lines = [" ".join(after[i : i + 2]) for i in range(len(after))]
+        return lines + [" ".join(before[i : i + 2][::-1]) for i in range(len(before))]
 
     @cached_property
     def published(self) -> str | None:

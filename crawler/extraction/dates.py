@@ -164,10 +164,29 @@ ZONE_NAMES = {
     "pt": "America/Los_Angeles",
 }
 
+# The zone of languages written in one time zone only (or in zones that keep the same clock):
+# a naive time on a page in one of these languages is read in that zone.
+LANGUAGE_ZONES = {
+    "ja": "Asia/Tokyo",
+    "ko": "Asia/Seoul",
+    "zh": "Asia/Shanghai",
+    "de": "Europe/Berlin",
+    "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague",
+    "el": "Europe/Athens",
+    "it": "Europe/Rome",
+    "nl": "Europe/Amsterdam",
+    "hu": "Europe/Budapest",
+    "ro": "Europe/Bucharest",
+    "tr": "Europe/Istanbul",
+    "uk": "Europe/Kyiv",
+    "en-gb": "Europe/London",
+}
+
 _ISO = re.compile(
     r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
     r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
-    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?",
+    r"\s*(?P<tz>Z|UTC|GMT|[+-](?:\d{2}:?\d{2}|\d{3}|\d{1,2})(?!\d))?)?",
     re.IGNORECASE,
 )
 _COMPACT = re.compile(
@@ -215,7 +234,8 @@ _TIME = re.compile(
 )
 # A time this many characters after a date (or before it) belongs to it: "5 June 2025 at 14:30".
 TIME_GAP = 16
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+−-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+# "+02:00", "+0200", "-500" (a CMS's -05:00), "GMT+2"
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+−-])\s*(\d{1,2}?)(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 def _fold(word: str) -> str:
@@ -259,11 +279,7 @@ def _tz(value: str | None, when: tuple[int, int, int, int, int] | None = None) -
     if not match:
         return None
     sign, hours_text, minutes_text = match.groups()
-    digits = hours_text + (minutes_text or "")
-    if len(hours_text) == 1 or not minutes_text:
-        hours, minutes = int(hours_text), int(minutes_text or 0)
-    else:
-        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    hours, minutes = int(hours_text), int(minutes_text or 0)
     if hours > 14 or minutes > 59:
         return None
     offset = timedelta(hours=hours, minutes=minutes)
@@ -467,3 +483,40 @@ def best_date(values: list[str]) -> str | None:
 def is_zoned(value: str | None) -> bool:
     """True when an ISO value carries a time and its offset."""
     return bool(value) and _has_zone(value)
+
+
+def _zone_of(value: str) -> tzinfo | None:
+    try:
+        return datetime.fromisoformat(value).tzinfo
+    except ValueError:
+        return None
+
+
+def language_zone(lang: str | None) -> tzinfo | None:
+    """The time zone of a language spoken in one zone only (ja, pl, en-GB), else None."""
+    tag = (lang or "").lower().replace("_", "-")
+    name = LANGUAGE_ZONES.get(tag) or LANGUAGE_ZONES.get(tag.split("-")[0])
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def with_zone(value: str | None, others: list[str], lang: str | None = None) -> str | None:
+    """A naive time given the zone the page writes its other times in, else its language's.
+
+    A page writes all its times in one zone: the offset of another of its dates is the
+    offset of this one. Dates and zoned times come back unchanged.
+    """
+    if not value or not _has_time(value) or _has_zone(value):
+        return value
+    zone = next((_zone_of(v) for v in others if _has_zone(v)), None) or language_zone(lang)
+    if zone is None:
+        return value
+    try:
+        moment = datetime.fromisoformat(value).replace(tzinfo=zone)
+    except ValueError:
+        return value
+    return moment.astimezone(timezone(moment.utcoffset() or timedelta())).isoformat()

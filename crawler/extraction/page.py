@@ -13,7 +13,7 @@ from lxml import etree
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import element_text, extract_body, parse_html
 from crawler.extraction.css import Rules, TreeIndex
-from crawler.extraction.dates import best_date, is_zoned, parse_date
+from crawler.extraction.dates import best_date, is_zoned, parse_date, with_zone
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.text import (
     clean_authors,
@@ -436,7 +436,7 @@ class Page:
             found.append(parsed)
             if is_zoned(found[0]) or len(found) >= MAX_DATE_VALUES:
                 break
-        return best_date(found)
+        return with_zone(best_date(found), found, lang)
 
     @cached_property
     def _headline_lines(self) -> list[str]:

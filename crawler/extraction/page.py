@@ -18,6 +18,9 @@ from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
+    comparable,
+    is_credit,
+    is_organisation,
     join_paragraphs,
     looks_like_person,
     normalize_space,
@@ -79,6 +82,10 @@ DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.
 TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
 LANG_META = ("content-language", "og:locale", "language", "dc.language")
+# JSON-LD types of an author that is no person.
+ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+# Elements between the first byline and a co-author's: further on, bylines are teasers'.
+BYLINE_SPAN = 40
 # JSON-LD types whose name is the site's name.
 PUBLISHER_TYPES = frozenset({"website", "organization", "newsmediaorganization"})
 # A standfirst shorter than this is a label, longer than this is a paragraph of the body.
@@ -146,6 +153,24 @@ def _short_lines(texts: Iterator[str] | list[str]) -> list[str]:
             if len(lines) >= HEADLINE_LINES_AFTER:
                 break
     return lines
+
+
+def _is_organisation_object(obj: dict) -> bool:
+    return bool(types_of(obj) & ORGANISATION_TYPES)
+
+
+def _credited(value: str | None) -> list[str]:
+    """The names a picture credit gives ("Photography by Jane Doe" -> Jane Doe)."""
+    text = re.sub(r"^.*?\b(?:by|:)\s*", "", value or "", count=1, flags=re.IGNORECASE)
+    return clean_authors([text])
+
+
+def _near_first(elements: list[etree._Element], index: TreeIndex) -> list[etree._Element]:
+    """The bylines that stand by the first one: later matches are related stories' cards."""
+    if not elements:
+        return elements
+    start = index.order.get(elements[0], 0)
+    return [el for el in elements if index.order.get(el, 0) - start <= BYLINE_SPAN]
 
 
 def _site(url: str | None) -> str:
@@ -322,29 +347,60 @@ class Page:
 
     @cached_property
     def authors(self) -> list[str]:
-        """The authors' names."""
+        """The authors' names: the page's declared authors as its visible byline confirms them.
+
+        A person in the byline is preferred over an organisation or the site's own name in
+        the metadata; of several declared names, those the byline shows are kept (a publisher
+        listed as author is not); picture and styling credits are no authors.
+        """
         profile = self._profile_values("authors")
         if profile:
             names = clean_authors(_value_of(el) for el in profile)
             if names:
                 return names
-        names = clean_authors(names_of(self.meta.article_value("author", "creator")))
+        declared = self._declared_authors
+        visible, credits = self._byline_authors
+        keys = {comparable(n) for n in visible}
+        confirmed = [n for n in declared if comparable(n) in keys]
+        if confirmed:
+            return confirmed
+        sites = self.site_names
+        people = [n for n in visible if not is_organisation(n, sites) and looks_like_person(n)]
+        if people and all(is_organisation(n, sites) for n in declared):
+            return people
+        declared = [n for n in declared if comparable(n) not in credits]
+        return declared or visible
+
+    @cached_property
+    def _declared_authors(self) -> list[str]:
+        """The authors the page's JSON-LD, else its meta tags, name (people before bodies)."""
+        value = self.meta.article_value("author", "creator")
+        entries = value if isinstance(value, list) else [value]
+        people = [e for e in entries if not (isinstance(e, dict) and _is_organisation_object(e))]
+        names = clean_authors(names_of(people or entries))
         if names:
             return names
         meta = [v for v in self.meta.all(*AUTHOR_META) if not is_web_url(v) and "/" not in v]
-        names = clean_authors(meta)
-        if names:
-            return names
+        return clean_authors(meta)
+
+    @cached_property
+    def _byline_authors(self) -> tuple[list[str], set[str]]:
+        """The names in the story's visible byline, and the names it credits for pictures."""
+        credits: set[str] = set()
         for matches in sel.BYLINES.each_in_order(self.index):
-            found = [el for el in matches[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)]
-            names = clean_authors(_value_of(el) for el in found)
+            found = _near_first(
+                [el for el in matches[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)], self.index
+            )
+            values = [_value_of(el) for el in found]
+            credits.update(comparable(n) for v in values if is_credit(v) for n in _credited(v))
+            names = clean_authors(values)
             if names:
-                return names
+                return names, credits
         for el in self._near_headline(sel.BYLINE_WORDS, sel.NOT_BYLINE_WORDS)[:MAX_BYLINES]:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
-                return names
-        return []
+                return names, credits
+        return [], credits
 
     @cached_property
     def _headline_position(self) -> int:

@@ -84,6 +84,8 @@ SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-titl
 LANG_META = ("content-language", "og:locale", "language", "dc.language")
 # JSON-LD types of an author that is no person.
 ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+# Characters of a byline's text compared with the declared authors' names.
+MAX_BYLINE_TEXT = 400
 # Elements between the first byline and a co-author's: further on, bylines are teasers'.
 BYLINE_SPAN = 40
 # JSON-LD types whose name is the site's name.
@@ -360,16 +362,30 @@ class Page:
                 return names
         declared = self._declared_authors
         visible, credits = self._byline_authors
-        keys = {comparable(n) for n in visible}
-        confirmed = [n for n in declared if comparable(n) in keys]
-        if confirmed:
-            return confirmed
         sites = self.site_names
         people = [n for n in visible if not is_organisation(n, sites) and looks_like_person(n)]
-        if people and all(is_organisation(n, sites) for n in declared):
-            return people
+        if not declared:
+            return visible
+        shown = self._byline_text
+        confirmed = [n for n in declared if comparable(n) in shown]
+        if confirmed:
+            declared = confirmed
         declared = [n for n in declared if comparable(n) not in credits]
-        return declared or visible
+        persons = [n for n in declared if not is_organisation(n, sites)]
+        if not persons and people:
+            return people
+        return persons or declared or visible
+
+    @cached_property
+    def _byline_text(self) -> str:
+        """The text of every byline on the page, reduced to compare names with it."""
+        elements = {el for matches in sel.BYLINES.each_in_order(self.index) for el in matches}
+        for table in (self.index.by_class, self.index.by_id):
+            for token, found in table.items():
+                if sel.BYLINE_WORDS.search(token) and not sel.NOT_BYLINE_WORDS.search(token):
+                    elements.update(found)
+        texts = (comparable(_value_of(el))[:MAX_BYLINE_TEXT] for el in elements)
+        return "|".join(sorted(t for t in texts if t))
 
     @cached_property
     def _declared_authors(self) -> list[str]:

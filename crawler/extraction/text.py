@@ -171,10 +171,19 @@ _PLACE_SUFFIX = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"[@<>{}=\d]|https?:|www\.|\.com\b", re.IGNORECASE)
 _TRAILING_JUNK = re.compile(r"^[\s:,.;|–—-]+|[\s:,.;|–—-]+$")
+# A conjunction left at the edge of a part: "Travis Andersen and" (the next name in its own tag).
+_EDGE_CONJUNCTION = re.compile(
+    rf"^(?:{_WORD_CONJUNCTIONS}|&)\s+|\s+(?:{_WORD_CONJUNCTIONS}|&)$", re.IGNORECASE
+)
 # One capitalised word ("Frankfurt", "Politik"): beside a full name in a byline, a place or
 # a section, not a second author.
 _ONE_WORD = re.compile(r"^(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)$")
 MAX_AUTHOR_WORDS = 6
+# Words that fill an author field when it names nobody.
+NOT_NAMES = frozenset(
+    {"author", "authors", "publisher", "admin", "administrator", "editor", "anonymous", "guest"}
+    | {"unknown", "updated", "redaktion", "redazione", "rédaction", "redacción", "autor"}
+)
 
 
 def is_credit(text: str | None) -> bool:
@@ -211,7 +220,10 @@ def clean_authors(values: Iterable[str | None]) -> list[str]:
         if not text or is_credit(text):
             continue
         text = _BY_PREFIX.sub("", _URL.sub(" ", text))
-        parts = [_TRAILING_JUNK.sub("", _BRACKETED.sub("", p)) for p in _AUTHOR_SPLIT.split(text)]
+        parts = [
+            _EDGE_CONJUNCTION.sub("", _TRAILING_JUNK.sub("", _BRACKETED.sub("", p)))
+            for p in _AUTHOR_SPLIT.split(text)
+        ]
         parts = [_BY_PREFIX.sub("", p) for p in parts if p and not is_credit(p)]
         people = [p for p in parts if p and not _JOB_TITLE.search(p)]
         if not people and len(parts) == 1 and parts[0]:
@@ -222,6 +234,7 @@ def clean_authors(values: Iterable[str | None]) -> list[str]:
             name = _fix_case(_TRAILING_JUNK.sub("", _PLACE_SUFFIX.sub("", part)))
             if (
                 not name
+                or name.casefold() in NOT_NAMES
                 or _NOT_A_NAME.search(name)
                 or len(name.split()) > MAX_AUTHOR_WORDS
                 or len(name) > 60

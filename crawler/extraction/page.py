@@ -19,11 +19,13 @@ from crawler.extraction.text import (
     clean_authors,
     clean_title,
     comparable,
+    is_byline_word,
     is_credit,
     is_organisation,
     join_paragraphs,
     looks_like_person,
     normalize_space,
+    starts_byline,
 )
 from crawler.urls import canonical_url, is_web_url, site_of
 
@@ -416,7 +418,7 @@ class Page:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
                 return names, credits
-        return [], credits
+        return self._byline_by_headline(), credits
 
     @cached_property
     def _headline_position(self) -> int:
@@ -511,22 +513,41 @@ class Page:
         return with_zone(best_date(found), found, lang)
 
     @cached_property
-    def _headline_lines(self) -> list[str]:
-        """Short text lines right after the headline, then right before it: where datelines sit.
-
-        Each line comes with the next one, since a dateline often splits its date and time
-        ("<span>25.04.24</span> | <span>14:07 Uhr</span>").
-        """
+    def _lines_by_headline(self) -> tuple[list[str], list[str]]:
+        """Short text lines right after the headline, and right before it (nearest first)."""
         headline = sel.HEADLINES.first(self.index)
         if headline is None:
             h1s = sel.ANY_H1.select(self.index)
             headline = h1s[0] if len(h1s) == 1 else None
         if headline is None:
-            return []
+            return [], []
         after = _short_lines(_FOLLOWING_TEXT(headline))
         before = _short_lines(reversed(_PRECEDING_TEXT(headline)))[:HEADLINE_LINES_BEFORE]
+        return after, before
+
+    @cached_property
+    def _headline_lines(self) -> list[str]:
+        """The lines by the headline where datelines sit: after it first, then before it.
+
+        Each line comes with the next one, since a dateline often splits its date and time
+        ("<span>25.04.24</span> | <span>14:07 Uhr</span>").
+        """
+        after, before = self._lines_by_headline
         lines = [" ".join(after[i : i + 2]) for i in range(len(after))]
         return lines + [" ".join(before[i : i + 2][::-1]) for i in range(len(before))]
+
+    def _byline_by_headline(self) -> list[str]:
+        """The names of a byline line ("By Jane Doe", "Von Anna Schmidt") by the headline."""
+        after, before = self._lines_by_headline
+        lines = after[:HEADLINE_LINES_BEFORE * 2] + before
+        for i, line in enumerate(lines):
+            if is_byline_word(line) and i + 1 < len(lines):  # "By" in a tag of its own
+                line = f"{line} {lines[i + 1]}"
+            if starts_byline(line):
+                names = [n for n in clean_authors([line]) if looks_like_person(n)]
+                if names:
+                    return names
+        return []
 
     @cached_property
     def published(self) -> str | None:

@@ -152,6 +152,8 @@ _BY_PREFIX = re.compile(
     r"|^\s*[^\W\d_]{2,12}\s*:\s+|^\s*(?-i:(?:[Bb]y\s*)+(?=[A-Z]))",
     re.IGNORECASE,
 )
+_BYLINE_START = re.compile(rf"^(?:{_BYLINE_WORD})\s*:?\s+(?-i:[^\W\d_])", re.IGNORECASE)
+_BYLINE_ALONE = re.compile(rf"^(?:{_BYLINE_WORD})\s*:?$", re.IGNORECASE)
 _CREDIT = re.compile(rf"^\W*(?:{CREDIT_WORDS})\b\s*(?:by\b|:)", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(
     rf"\s+(?:{_WORD_CONJUNCTIONS}|&)\s+|\s+(?-i:{_LOWER_CONJUNCTIONS})\s+"
@@ -184,6 +186,16 @@ NOT_NAMES = frozenset(
     {"author", "authors", "publisher", "admin", "administrator", "editor", "anonymous", "guest"}
     | {"unknown", "updated", "redaktion", "redazione", "rédaction", "redacción", "autor"}
 )
+
+
+def starts_byline(text: str | None) -> bool:
+    """True when a line opens with a byline word and a name: "By Jane Doe", "Par Marie Roy"."""
+    return bool(text and _BYLINE_START.match(text))
+
+
+def is_byline_word(text: str | None) -> bool:
+    """True when a line is a byline word alone ("By", "Von"), its name in the next tag."""
+    return bool(text and _BYLINE_ALONE.match(text))
 
 
 def is_credit(text: str | None) -> bool:

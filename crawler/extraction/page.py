@@ -20,12 +20,14 @@ from crawler.extraction.text import (
     clean_title,
     comparable,
     is_byline_word,
+    is_chrome_title,
     is_credit,
     is_organisation,
     join_paragraphs,
     looks_like_person,
     normalize_space,
     starts_byline,
+    strip_kicker,
 )
 from crawler.urls import canonical_url, is_web_url, site_of
 
@@ -313,21 +315,27 @@ class Page:
 
     @cached_property
     def title(self) -> str | None:
-        """The headline, without the site name."""
+        """The headline, without the site name, a kicker or page chrome."""
         names = self.site_names
         h1s = sel.ANY_H1.select(self.index)
+        declared = (
+            text_of(self.meta.article_value("headline", "name")),
+            self.meta.first(*TITLE_META),
+        )
+        others = [clean_title(v, names) for v in declared]
+        fallback = None
         for value in (
             _first_text(self._profile_values("title")),
             _first_text(sel.HEADLINES.select(self.index)),
-            text_of(self.meta.article_value("headline", "name")),
-            self.meta.first(*TITLE_META),
+            *declared,
             _first_text(h1s) if len(h1s) == 1 else None,
             _first_text(sel.PAGE_TITLE.select(self.index)),
         ):
             cleaned = clean_title(value, names)
-            if cleaned:
-                return cleaned
-        return None
+            if cleaned and not is_chrome_title(cleaned, names):
+                return strip_kicker(cleaned, others)
+            fallback = fallback or cleaned
+        return fallback  # every source says the same chrome: the site names itself so
 
     @cached_property
     def standfirst(self) -> str | None:

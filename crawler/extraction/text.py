@@ -100,6 +100,71 @@ def clean_title(title: str | None, site_names: Iterable[str] = ()) -> str | None
     return rebuilt.strip() or title
 
 
+# Page chrome that themes put where the headline goes, by language.
+CHROME_TITLES = frozenset(
+    {"article detail", "article details", "article", "news", "home", "homepage", "story"}
+    | {"original text", "custom", "press release", "news release", "untitled", "blog"}
+    | {"artikel", "artikeldetail", "artikelansicht", "nachrichten", "meldung"}
+    | {"détail de l'article", "article détaillé", "actualités", "actualité"}
+    | {"detalle de la noticia", "noticia", "noticias", "detalle", "notizia", "dettaglio"}
+    | {"wiadomości", "artykuł", "aktualności", "nieuws", "artikeldetails"}
+)
+_KICKER_COLON = ":;,"
+_LABEL_OPENERS = "|–—-·•([/"
+# Words a kicker or a label adds before or after the headline: at most this many.
+MAX_KICKER_WORDS = 3
+
+
+def is_chrome_title(title: str, site_names: Iterable[str] = ()) -> bool:
+    """True when a headline candidate is page chrome or only the site's name ("TopSpeed")."""
+    key = comparable(title)
+    if not key or title.casefold().strip(" .:") in CHROME_TITLES:
+        return True
+    return any(key == comparable(name) for name in site_names if name)
+
+
+def _cut_to(text: str, key: str, from_end: bool) -> str | None:
+    """The part of text (its end, or its start) whose comparable form is key."""
+    if from_end:
+        for i in range(len(text)):
+            if comparable(text[i:]) == key:
+                return text[i:]
+    else:
+        for i in range(len(text), 0, -1):
+            if comparable(text[:i]) == key:
+                return text[:i]
+    return None
+
+
+def strip_kicker(title: str, others: Iterable[str | None]) -> str:
+    """A headline without the kicker or label another source of it lacks.
+
+    "Opinion | Let kids be kids" (or "OpinionLet kids be kids", the kicker in a tag of its
+    own) becomes "Let kids be kids" where og:title or JSON-LD says so; "... (video)" too.
+    """
+    key = comparable(title)
+    for other in others:
+        short = comparable(other)
+        if not short or short == key or len(short) * 2 < len(key):
+            continue
+        for from_end in (True, False):
+            if not (key.endswith(short) if from_end else key.startswith(short)):
+                continue
+            kept = _cut_to(title, short, from_end)
+            if kept is None:
+                continue
+            extra = (title[: len(title) - len(kept)] if from_end else title[len(kept) :]).strip()
+            if not extra or len(extra.split()) > MAX_KICKER_WORDS:
+                continue
+            # a kicker ends with a separator or stands in a tag of its own; a label after
+            # the headline opens with one: "| Opinion", "(video)", "[Watch]"
+            if (from_end and extra[-1] not in _KICKER_COLON) or (
+                not from_end and extra[0] in _LABEL_OPENERS
+            ):
+                return kept.strip(" |:–—-·•") or title
+    return title
+
+
 # --- Authors ----------------------------------------------------------------------------------
 
 # Words that open a byline, by language: "By", "Von", "Par", "Por", "Door", "Przez", "Av" ...

@@ -537,12 +537,12 @@ class Page:
     def _headline_lines(self) -> list[str]:
         """The lines by the headline where datelines sit: after it first, then before it.
 
-        Each line comes with the next one, since a dateline often splits its date and time
+        Each line comes with the next two, since a dateline often splits its date and time
         ("<span>25.04.24</span> | <span>14:07 Uhr</span>").
         """
         after, before = self._lines_by_headline
-        lines = [" ".join(after[i : i + 2]) for i in range(len(after))]
-        return lines + [" ".join(before[i : i + 2][::-1]) for i in range(len(before))]
+        lines = [" ".join(after[i : i + 3]) for i in range(len(after))]
+        return lines + [" ".join(before[i : i + 3][::-1]) for i in range(len(before))]
 
     def _byline_by_headline(self) -> list[str]:
         """The names of a byline line ("By Jane Doe", "Von Anna Schmidt") by the headline."""

@@ -124,13 +124,13 @@ def is_chrome_title(title: str, site_names: Iterable[str] = ()) -> bool:
 
 
 def _cut_to(text: str, key: str, from_end: bool) -> str | None:
-    """The part of text (its end, or its start) whose comparable form is key."""
+    """The shortest end (or start) of text whose comparable form is key."""
     if from_end:
-        for i in range(len(text)):
+        for i in range(len(text), -1, -1):
             if comparable(text[i:]) == key:
                 return text[i:]
     else:
-        for i in range(len(text), 0, -1):
+        for i in range(len(text) + 1):
             if comparable(text[:i]) == key:
                 return text[:i]
     return None
@@ -169,14 +169,14 @@ def strip_kicker(title: str, others: Iterable[str | None]) -> str:
 
 # Words that open a byline, by language: "By", "Von", "Par", "Por", "Door", "Przez", "Av" ...
 BYLINE_WORDS = {
-    "en": ("by", "written by", "posted by", "words by", "reporting by", "analysis by"),
-    "de": ("von", "text von", "ein beitrag von"),
-    "fr": ("par",),
-    "es_pt": ("por",),
-    "it": ("di", "a cura di"),
+    "en": ("by", "written by", "posted by", "words by", "reporting by", "analysis by", "author"),
+    "de": ("von", "text von", "ein beitrag von", "autor", "autorin", "text"),
+    "fr": ("par", "auteur", "autrice"),
+    "es_pt": ("por", "texto"),
+    "it": ("di", "a cura di", "autore"),
     "nl": ("door",),
-    "pl": ("przez",),
-    "nordic": ("av", "af"),
+    "pl_cs": ("przez", "tekst", "napisał", "napisała"),
+    "nordic": ("av", "af", "tekst"),
     "el": ("από", "του", "της"),
 }
 # Words that join two names in a byline, by language ("Jane Doe und John Roe").

@@ -128,7 +128,8 @@ def test_with_zone(value: str, others: list[str], lang: str | None, expected: st
         (["Kari Nordmann og Ola Nordmann"], ["Kari Nordmann", "Ola Nordmann"]),
         (["Jan Kowalski i Anna Nowak"], ["Jan Kowalski", "Anna Nowak"]),
         (["Door Sanne de Vries en Pieter Bakker"], ["Sanne de Vries", "Pieter Bakker"]),
-        (["Jane Doe and John Roe & Sam Poe, Ann Lee"], ["Jane Doe", "John Roe", "Sam Poe", "Ann Lee"]),
+        (["Jane Doe and John Roe & Sam Poe, Ann Lee"],
+         ["Jane Doe", "John Roe", "Sam Poe", "Ann Lee"]),
         # an initial is no conjunction
         (["Robert E Moffit"], ["Robert E Moffit"]),
         (["Fiona Leishman", "(Image: Getty Images)"], ["Fiona Leishman"]),
@@ -196,7 +197,8 @@ def test_is_chrome_title(title: str, expected: bool) -> None:
         ("El puerto reabre [Vídeo]", ["El puerto reabre"], "El puerto reabre"),
         # a headline's own words stay: no separator before them, or a colon after them
         ("Story of a man who saved children is heartbreaking",
-         ["Story of a man who saved children"], "Story of a man who saved children is heartbreaking"),
+         ["Story of a man who saved children"],
+         "Story of a man who saved children is heartbreaking"),
         ("Grandi Classici Rivisitati: Cucina moderna", ["Cucina moderna"],
          "Grandi Classici Rivisitati: Cucina moderna"),
         ("Sea wall plan approved", [None, "Sea wall"], "Sea wall plan approved"),
@@ -210,7 +212,8 @@ def test_strip_kicker(title: str, others: list[str | None], expected: str) -> No
 
 
 def _page(lang: str, head: str, body: str) -> str:
-    return f'<html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
+    head = f'<head><meta charset="utf-8">{head}</head>'
+    return f'<html lang="{lang}">{head}<body>{body}</body></html>'
 
 
 def _story(paragraphs: int = 6) -> str:

@@ -139,17 +139,11 @@ def _date_of(el: etree._Element) -> str | None:
     return normalize_space(element_text(el)) or None
 
 
-_FOLLOWING_TEXT = etree.XPath(
-    "following::text()[not(ancestor::script or ancestor::style)]"
-    f"[position() <= {4 * HEADLINE_LINES_AFTER}]"
-)
-_PRECEDING_TEXT = etree.XPath(
-    "preceding::text()[not(ancestor::script or ancestor::style)]"
-    f"[position() <= {4 * HEADLINE_LINES_BEFORE}]"
-)
+# Elements whose text is never shown.
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-def _short_lines(texts: Iterator[str] | list[str]) -> list[str]:
+def _short_lines(texts: list[str | None]) -> list[str]:
     """The non-blank texts short enough to be a dateline, up to HEADLINE_LINES_AFTER."""
     lines = []
     for text in texts:
@@ -371,8 +365,10 @@ class Page:
             if names:
                 return names
         declared = self._declared_authors
-        visible, credits = self._byline_authors
         sites = self.site_names
+        if len(declared) == 1 and not is_organisation(declared[0], sites):
+            return declared  # one person declared: nothing to confirm or prefer
+        visible, credits = self._byline_authors
         people = [n for n in visible if not is_organisation(n, sites) and looks_like_person(n)]
         if not declared:
             return visible
@@ -529,9 +525,16 @@ class Page:
             headline = h1s[0] if len(h1s) == 1 else None
         if headline is None:
             return [], []
-        after = _short_lines(_FOLLOWING_TEXT(headline))
-        before = _short_lines(reversed(_PRECEDING_TEXT(headline)))[:HEADLINE_LINES_BEFORE]
-        return after, before
+        elements = list(self.index.order)
+        start = self.index.order.get(headline, 0)
+        end = start + sum(1 for _ in headline.iter(etree.Element))  # past its descendants
+        after = [headline.tail]
+        for el in elements[end : end + 2 * HEADLINE_LINES_AFTER]:
+            after += (None if el.tag in _NO_TEXT_TAGS else el.text, el.tail)
+        before = []
+        for el in reversed(elements[max(0, start - 2 * HEADLINE_LINES_BEFORE) : start]):
+            before += (el.tail, None if el.tag in _NO_TEXT_TAGS else el.text)
+        return _short_lines(after), _short_lines(before)[:HEADLINE_LINES_BEFORE]
 
     @cached_property
     def _headline_lines(self) -> list[str]:

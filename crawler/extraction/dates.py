@@ -73,7 +73,7 @@ MONTH_NAMES: dict[str, dict[str, int]] = {
     },
     "ro": {
         "ianuarie": 1, "februarie": 2, "martie": 3, "aprilie": 4, "iunie": 6, "iulie": 7,
-        "noiembrie": 11, "decembrie": 12,
+        "septembrie": 9, "octombrie": 10, "noiembrie": 11, "decembrie": 12,
     },
     "tr": {
         "ocak": 1, "subat": 2, "mart": 3, "nisan": 4, "mayis": 5, "haziran": 6, "temmuz": 7,

@@ -319,3 +319,15 @@ def test_declared_publisher_dropped_when_byline_confirms_the_person() -> None:
         f"{_story()}</article>",
     )
     assert _fields(html, "https://harbour.example/news/wall")["authors"] == ["Jane Doe"]
+
+
+def test_shown_headline_beats_a_social_og_title() -> None:
+    html = _page(
+        "de",
+        "<title>Der Deich wird höher | Hafenblatt</title>"
+        "<meta property='og:title' content='Warum der Deich jetzt höher wird – alles zum Plan'>",
+        f"<div><h1>Der Deich wird höher</h1>{_story()}</div>",
+    )
+    assert _fields(html, "https://hafenblatt.example/politik/deich")["title"] == (
+        "Der Deich wird höher"
+    )

@@ -317,13 +317,19 @@ class Page:
             self.meta.first(*TITLE_META),
         )
         others = [clean_title(v, names) for v in declared]
+        only_h1 = _first_text(h1s) if len(h1s) == 1 else None
+        page_title = _first_text(sel.PAGE_TITLE.select(self.index))
+        # the page's one <h1>, where its <title> repeats it, is the headline readers see;
+        # og:title and JSON-LD often carry a social or SEO variant
+        shown = only_h1 if only_h1 and comparable(only_h1) in comparable(page_title) else None
         fallback = None
         for value in (
             _first_text(self._profile_values("title")),
             _first_text(sel.HEADLINES.select(self.index)),
+            shown,
             *declared,
-            _first_text(h1s) if len(h1s) == 1 else None,
-            _first_text(sel.PAGE_TITLE.select(self.index)),
+            only_h1,
+            page_title,
         ):
             cleaned = clean_title(value, names)
             if cleaned and not is_chrome_title(cleaned, names):

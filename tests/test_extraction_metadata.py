@@ -46,6 +46,7 @@ from crawler.extraction.text import (
         ("2024. április 12.", "hu", "2024-04-12"),
         ("5 Kasım 2024", "tr", "2024-11-05"),
         ("Unica.md, 20 septembrie 2020 16:20", "ro", "2020-09-20T16:20:00"),
+        ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", "ar", "2020-04-24T21:22:00"),
         ("5. juni 2025 kl. 10:00", "da", "2025-06-05T10:00:00"),
         # zones written after the time, with summer time where the zone has it
         ("11/28/2016 04:23 pm ET", "en-US", "2016-11-28T16:23:00-05:00"),

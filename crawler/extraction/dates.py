@@ -213,10 +213,11 @@ _MONTH_DAY_YEAR = re.compile(
 _YEAR_MONTH_DAY = re.compile(
     rf"(?<!\d)(?P<y>\d{{4}})\.?\s+{_WORD}\s+(?P<d>\d{{1,2}})(?![\d:])", re.IGNORECASE
 )
+_ARABIC_MONTH = "|".join(sorted(map(re.escape, ARABIC_MONTHS), key=len, reverse=True))
+# "24 أبريل 2020", and both names of a month as Levantine pages write it: "24 نيسان / أبريل 2020"
 _ARABIC_DAY_MONTH_YEAR = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})\s+(?P<mon>"
-    + "|".join(sorted(map(re.escape, ARABIC_MONTHS), key=len, reverse=True))
-    + r")(?!\w)\s*[،,]?\s*(?P<y>\d{4})(?!\d)"
+    rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<mon>{_ARABIC_MONTH})(?:\s*/\s*(?:{_ARABIC_MONTH}))?"
+    r"(?!\w)\s*[،,]?\s*(?P<y>\d{4})(?!\d)"
 )
 # Chinese, Japanese and Korean dates: 2025年10月6日 14時30分, 2025년 10월 6일 14시 30분.
 _CJK_DATE = re.compile(
@@ -227,7 +228,7 @@ _CJK_DATE = re.compile(
 # "08:34 PM EDT", "10:00 (GMT+2)".
 _TIME = re.compile(
     r"(?<![\d.])(?P<H>\d{1,2})(?:[:.]|\s?h\s?)(?P<M>\d{2})(?::(?P<S>\d{2}))?(?!\d)"
-    r"\s*(?P<ampm>[ap]\.?\s?m\.?|[صم](?!\w))?(?:\s*(?:uhr|hrs?|h)\b\.?)?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?|مساءً?|صباحاً?|[صم](?!\w))?(?:\s*(?:uhr|hrs?|h)\b\.?)?"
     r"(?:\s*\(?(?P<tz>(?:utc|gmt)\s*[+−-]\s*\d{1,2}(?::?\d{2})?|[+−-]\d{2}:?\d{2}|"
     r"[a-z]{1,5})\)?(?![\w+−-]))?",
     re.IGNORECASE,
@@ -314,8 +315,9 @@ _NO_CLOCK: Clock = (None, None, None, None)
 
 def _clock(match: re.Match) -> Clock:
     hh, mm = int(match["H"]), int(match["M"])
-    # Arabic pages write م (evening) and ص (morning) after the time
-    ampm = {"م": "pm", "ص": "am"}.get(match["ampm"] or "", (match["ampm"] or "").lower())
+    # Arabic pages write م or مساءً (evening) and ص or صباحاً (morning) after the time
+    marker = match["ampm"] or ""
+    ampm = "pm" if marker[:1] == "م" else "am" if marker[:1] == "ص" else marker.lower()
     ampm = ampm.replace(".", "").replace(" ", "")
     if ampm == "pm" and hh < 12:
         hh += 12

@@ -159,10 +159,13 @@ def _is_organisation_object(obj: dict) -> bool:
     return bool(types_of(obj) & ORGANISATION_TYPES)
 
 
+# The role before the names in a credit: "Photography by", "Foto:".
+_CREDIT_ROLE = re.compile(r"^.*?\b(?:by|:)\s*", re.IGNORECASE)
+
+
 def _credited(value: str | None) -> list[str]:
     """The names a picture credit gives ("Photography by Jane Doe" -> Jane Doe)."""
-    text = re.sub(r"^.*?\b(?:by|:)\s*", "", value or "", count=1, flags=re.IGNORECASE)
-    return clean_authors([text])
+    return clean_authors([_CREDIT_ROLE.sub("", value or "", count=1)])
 
 
 def _near_first(elements: list[etree._Element], index: TreeIndex) -> list[etree._Element]:

@@ -168,7 +168,7 @@ def strip_kicker(title: str, others: Iterable[str | None]) -> str:
 # --- Authors ----------------------------------------------------------------------------------
 
 # Words that open a byline, by language: "By", "Von", "Par", "Por", "Door", "Przez", "Av" ...
-BYLINE_WORDS = {
+BYLINE_OPENERS = {
     "en": ("by", "written by", "posted by", "words by", "reporting by", "analysis by", "author"),
     "de": ("von", "text von", "ein beitrag von", "autor", "autorin", "text"),
     "fr": ("par", "auteur", "autrice"),
@@ -210,7 +210,7 @@ _WORD_CONJUNCTIONS = "|".join(
     w for words in NAME_CONJUNCTIONS.values() for w in words if len(w) > 1
 )
 _BYLINE_WORD = "|".join(
-    sorted((re.escape(w) for words in BYLINE_WORDS.values() for w in words), key=len, reverse=True)
+    sorted((re.escape(w) for words in BYLINE_OPENERS.values() for w in words), key=len, reverse=True)
 )
 _BY_PREFIX = re.compile(
     rf"^\s*(?:[^\W\d_]+\s+){{0,2}}by\s*:?\s+|^\s*(?:{_BYLINE_WORD})\s*:?\s+(?=\S+\s+\S)"

@@ -210,7 +210,9 @@ _WORD_CONJUNCTIONS = "|".join(
     w for words in NAME_CONJUNCTIONS.values() for w in words if len(w) > 1
 )
 _BYLINE_WORD = "|".join(
-    sorted((re.escape(w) for words in BYLINE_OPENERS.values() for w in words), key=len, reverse=True)
+    sorted(
+        (re.escape(w) for words in BYLINE_OPENERS.values() for w in words), key=len, reverse=True
+    )
 )
 _BY_PREFIX = re.compile(
     rf"^\s*(?:[^\W\d_]+\s+){{0,2}}by\s*:?\s+|^\s*(?:{_BYLINE_WORD})\s*:?\s+(?=\S+\s+\S)"

@@ -110,7 +110,7 @@ CHROME_TITLES = frozenset(
     | {"wiadomości", "artykuł", "aktualności", "nieuws", "artikeldetails"}
 )
 _KICKER_COLON = ":;,"
-_LABEL_OPENERS = "|–—-·•([/"
+_LABEL_OPENERS = "|(["
 # Words a kicker or a label adds before or after the headline: at most this many.
 MAX_KICKER_WORDS = 3
 

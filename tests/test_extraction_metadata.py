@@ -332,3 +332,14 @@ def test_shown_headline_beats_a_social_og_title() -> None:
     assert _fields(html, "https://hafenblatt.example/politik/deich")["title"] == (
         "Der Deich wird höher"
     )
+
+
+def test_visible_byline_beats_an_editor_declared_in_json_ld() -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Max Mustermann"}}
+    html = _page(
+        "de",
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>",
+        "<article><h1>Der Deich wird höher</h1><p>Von Anna Schmidt</p>"
+        f"{_story()}<footer><p>Redaktion: Max Mustermann</p></footer></article>",
+    )
+    assert _fields(html, "https://hafenblatt.example/politik/deich")["authors"] == ["Anna Schmidt"]

@@ -376,7 +376,12 @@ class Page:
         declared = self._declared_authors
         sites = self.site_names
         if len(declared) == 1 and not is_organisation(declared[0], sites):
-            return declared  # one person declared: nothing to confirm or prefer
+            # one person declared: the story's unless the byline under the headline names
+            # another and no byline on the page shows the declared one (an editor's name)
+            by_headline = self._byline_by_headline()
+            if by_headline and comparable(declared[0]) not in self._byline_text:
+                return by_headline
+            return declared
         visible, credits = self._byline_authors
         people = [n for n in visible if not is_organisation(n, sites) and looks_like_person(n)]
         if not declared:

@@ -324,7 +324,10 @@ class Page:
         page_title = _first_text(sel.PAGE_TITLE.select(self.index))
         # the page's one <h1>, where its <title> repeats it, is the headline readers see;
         # og:title and JSON-LD often carry a social or SEO variant
-        shown = only_h1 if only_h1 and comparable(only_h1) in comparable(page_title) else None
+        h1_key, title_key = comparable(only_h1), comparable(page_title)
+        # ... as the larger part of it: a blog's name in the <h1> is the smaller one
+        repeated = bool(h1_key) and h1_key in title_key and 2 * len(h1_key) >= len(title_key)
+        shown = only_h1 if repeated else None
         fallback = None
         for value in (
             _first_text(self._profile_values("title")),

@@ -343,3 +343,15 @@ def test_visible_byline_beats_an_editor_declared_in_json_ld() -> None:
         f"{_story()}<footer><p>Redaktion: Max Mustermann</p></footer></article>",
     )
     assert _fields(html, "https://hafenblatt.example/politik/deich")["authors"] == ["Anna Schmidt"]
+
+
+def test_blog_name_in_the_h1_is_no_headline() -> None:
+    html = _page(
+        "de",
+        "<title>Hafenblog: Der Deich wird höher und teurer als geplant</title>"
+        "<meta property='og:title' content='Der Deich wird höher und teurer als geplant'>",
+        f"<div><h1>Hafenblog</h1>{_story()}</div>",
+    )
+    assert _fields(html, "https://hafenblog.example/2025/deich")["title"] == (
+        "Der Deich wird höher und teurer als geplant"
+    )

@@ -41,7 +41,8 @@ LISTING_TYPES = frozenset(
     {"collectionpage", "itemlist", "searchresultspage", "profilepage", "blog", "mediagallery"}
 )
 
-_META = etree.XPath("//meta[@content]")
+# Some CMSs (and pages saved by some tools) write a meta tag's value in `value`, not `content`.
+_META = etree.XPath("//meta[@content or @value]")
 _LINKS = etree.XPath("//link[@rel][@href]")
 _JSONLD = etree.XPath("//script[@type][contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
@@ -158,7 +159,7 @@ class Metadata:
         found = cls()
         for el in _META(tree):
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-            content = el.get("content")
+            content = el.get("content") or el.get("value")
             if key and content and content.strip():
                 found.meta.setdefault(key.strip().lower(), []).append(unescape(content.strip()))
         for el in _LINKS(tree):

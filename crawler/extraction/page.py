@@ -14,14 +14,21 @@ from crawler.extraction import selectors as sel
 from crawler.extraction.body import element_text, extract_body, parse_html
 from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
-from crawler.extraction.dates import parse_date
+from crawler.extraction.dates import best_date, is_zoned, parse_date, with_zone
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
+    comparable,
+    is_byline_word,
+    is_chrome_title,
+    is_credit,
+    is_organisation,
     join_paragraphs,
     looks_like_person,
     normalize_space,
+    starts_byline,
+    strip_kicker,
 )
 from crawler.urls import canonical_url, is_web_url, site_of
 
@@ -80,6 +87,12 @@ DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.
 TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
 LANG_META = ("content-language", "og:locale", "language", "dc.language")
+# JSON-LD types of an author that is no person.
+ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+# Characters of a byline's text compared with the declared authors' names.
+MAX_BYLINE_TEXT = 400
+# Elements between the first byline and a co-author's: further on, bylines are teasers'.
+BYLINE_SPAN = 40
 # JSON-LD types whose name is the site's name.
 PUBLISHER_TYPES = frozenset({"website", "organization", "newsmediaorganization"})
 # A standfirst shorter than this is a label, longer than this is a paragraph of the body.
@@ -90,6 +103,11 @@ LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINES = 4
 # A dateline or byline found by its class word is a short line.
 MAX_LINE_CHARS = 80
+# Dates read per field before choosing: enough to find the zoned twin of a naive time.
+MAX_DATE_VALUES = 12
+# Text lines read after the headline for a dateline, and before it (a date above the headline).
+HEADLINE_LINES_AFTER = 40
+HEADLINE_LINES_BEFORE = 6
 
 _BASE_HREF = etree.XPath("//base/@href")
 # A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
@@ -120,6 +138,43 @@ def _date_of(el: etree._Element) -> str | None:
         if value and any(ch.isdigit() for ch in value):
             return value
     return normalize_space(element_text(el)) or None
+
+
+# Elements whose text is never shown.
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def _short_lines(texts: list[str | None]) -> list[str]:
+    """The non-blank texts short enough to be a dateline, up to HEADLINE_LINES_AFTER."""
+    lines = []
+    for text in texts:
+        text = normalize_space(text)
+        if text and len(text) <= MAX_LINE_CHARS:
+            lines.append(text)
+            if len(lines) >= HEADLINE_LINES_AFTER:
+                break
+    return lines
+
+
+def _is_organisation_object(obj: dict) -> bool:
+    return bool(types_of(obj) & ORGANISATION_TYPES)
+
+
+# The role before the names in a credit: "Photography by", "Foto:".
+_CREDIT_ROLE = re.compile(r"^.*?\b(?:by|:)\s*", re.IGNORECASE)
+
+
+def _credited(value: str | None) -> list[str]:
+    """The names a picture credit gives ("Photography by Jane Doe" -> Jane Doe)."""
+    return clean_authors([_CREDIT_ROLE.sub("", value or "", count=1)])
+
+
+def _near_first(elements: list[etree._Element], index: TreeIndex) -> list[etree._Element]:
+    """The bylines that stand by the first one: later matches are related stories' cards."""
+    if not elements:
+        return elements
+    start = index.order.get(elements[0], 0)
+    return [el for el in elements if index.order.get(el, 0) - start <= BYLINE_SPAN]
 
 
 def _site(url: str | None) -> str:
@@ -258,21 +313,36 @@ class Page:
 
     @cached_property
     def title(self) -> str | None:
-        """The headline, without the site name."""
+        """The headline, without the site name, a kicker or page chrome."""
         names = self.site_names
         h1s = sel.ANY_H1.select(self.index)
+        declared = (
+            text_of(self.meta.article_value("headline", "name")),
+            self.meta.first(*TITLE_META),
+        )
+        others = [clean_title(v, names) for v in declared]
+        only_h1 = _first_text(h1s) if len(h1s) == 1 else None
+        page_title = _first_text(sel.PAGE_TITLE.select(self.index))
+        # the page's one <h1>, where its <title> repeats it, is the headline readers see;
+        # og:title and JSON-LD often carry a social or SEO variant
+        h1_key, title_key = comparable(only_h1), comparable(page_title)
+        # ... as the larger part of it: a blog's name in the <h1> is the smaller one
+        repeated = bool(h1_key) and h1_key in title_key and 2 * len(h1_key) >= len(title_key)
+        shown = only_h1 if repeated else None
+        fallback = None
         for value in (
             _first_text(self._profile_values("title")),
             _first_text(sel.HEADLINES.select(self.index)),
-            text_of(self.meta.article_value("headline", "name")),
-            self.meta.first(*TITLE_META),
-            _first_text(h1s) if len(h1s) == 1 else None,
-            _first_text(sel.PAGE_TITLE.select(self.index)),
+            shown,
+            *declared,
+            only_h1,
+            page_title,
         ):
             cleaned = clean_title(value, names)
-            if cleaned:
-                return cleaned
-        return None
+            if cleaned and not is_chrome_title(cleaned, names):
+                return strip_kicker(cleaned, others)
+            fallback = fallback or cleaned
+        return fallback  # every source says the same chrome: the site names itself so
 
     @cached_property
     def standfirst(self) -> str | None:
@@ -296,29 +366,81 @@ class Page:
 
     @cached_property
     def authors(self) -> list[str]:
-        """The authors' names."""
+        """The authors' names: the page's declared authors as its visible byline confirms them.
+
+        A person in the byline is preferred over an organisation or the site's own name in
+        the metadata; of several declared names, those the byline shows are kept (a publisher
+        listed as author is not); picture and styling credits are no authors.
+        """
         profile = self._profile_values("authors")
         if profile:
             names = clean_authors(_value_of(el) for el in profile)
             if names:
                 return names
-        names = clean_authors(names_of(self.meta.article_value("author", "creator")))
+        declared = self._declared_authors
+        sites = self.site_names
+        if len(declared) == 1 and not is_organisation(declared[0], sites):
+            # one person declared: the story's unless the byline under the headline names
+            # another and no byline on the page shows the declared one (an editor's name)
+            by_headline = self._byline_by_headline()
+            if by_headline and comparable(declared[0]) not in self._byline_text:
+                return by_headline
+            return declared
+        visible, credits = self._byline_authors
+        people = [n for n in visible if not is_organisation(n, sites) and looks_like_person(n)]
+        if not declared:
+            return visible
+        shown = self._byline_text
+        confirmed = [n for n in declared if comparable(n) in shown]
+        if confirmed:
+            declared = confirmed
+        declared = [n for n in declared if comparable(n) not in credits]
+        persons = [n for n in declared if not is_organisation(n, sites)]
+        if not persons and people:
+            return people
+        return persons or declared or visible
+
+    @cached_property
+    def _byline_text(self) -> str:
+        """The text of every byline on the page, reduced to compare names with it."""
+        elements = {el for matches in sel.BYLINES.each_in_order(self.index) for el in matches}
+        for table in (self.index.by_class, self.index.by_id):
+            for token, found in table.items():
+                if sel.BYLINE_WORDS.search(token) and not sel.NOT_BYLINE_WORDS.search(token):
+                    elements.update(found)
+        texts = (comparable(_value_of(el))[:MAX_BYLINE_TEXT] for el in elements)
+        return "|".join(sorted(t for t in texts if t))
+
+    @cached_property
+    def _declared_authors(self) -> list[str]:
+        """The authors the page's JSON-LD, else its meta tags, name (people before bodies)."""
+        value = self.meta.article_value("author", "creator")
+        entries = value if isinstance(value, list) else [value]
+        people = [e for e in entries if not (isinstance(e, dict) and _is_organisation_object(e))]
+        names = clean_authors(names_of(people or entries))
         if names:
             return names
         meta = [v for v in self.meta.all(*AUTHOR_META) if not is_web_url(v) and "/" not in v]
-        names = clean_authors(meta)
-        if names:
-            return names
+        return clean_authors(meta)
+
+    @cached_property
+    def _byline_authors(self) -> tuple[list[str], set[str]]:
+        """The names in the story's visible byline, and the names it credits for pictures."""
+        credits: set[str] = set()
         for matches in sel.BYLINES.each_in_order(self.index):
-            found = [el for el in matches[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)]
-            names = clean_authors(_value_of(el) for el in found)
+            found = _near_first(
+                [el for el in matches[:MAX_BYLINES] if not sel.NOT_BYLINE_BOXES(el)], self.index
+            )
+            values = [_value_of(el) for el in found]
+            credits.update(comparable(n) for v in values if is_credit(v) for n in _credited(v))
+            names = clean_authors(values)
             if names:
-                return names
+                return names, credits
         for el in self._near_headline(sel.BYLINE_WORDS, sel.NOT_BYLINE_WORDS)[:MAX_BYLINES]:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
-                return names
-        return []
+                return names, credits
+        return self._byline_by_headline(), credits
 
     @cached_property
     def _headline_position(self) -> int:
@@ -388,6 +510,9 @@ class Page:
             value = _date_of(el)
             if value and not sel.UPDATE_LABEL.match(value):
                 yield value
+        # the visible dateline of a theme no selector names, then a date only in the <title>
+        yield from (line for line in self._headline_lines if not sel.UPDATE_LABEL.match(line))
+        yield _first_text(sel.PAGE_TITLE.select(self.index))
 
     def _date(
         self,
@@ -397,21 +522,61 @@ class Page:
         markup: Rules,
         guess: bool = False,
     ) -> str | None:
-        """The first date the page gives, with the time of day a later source adds to it."""
+        """The first date the page gives, made exact by later sources that name the same day."""
         lang = self.lang
-        found = None
+        found: list[str] = []
         for value in self._date_values(field, json_keys, meta, markup, guess):
             parsed = parse_date(value, lang)
-            if not parsed:
+            if not parsed or parsed in found:
                 continue
-            if found is None:
-                found = parsed
-                if "T" in found:
-                    return found
-            elif parsed.startswith(found + "T"):
-                # a date-only meta tag beside the story's <time datetime>: the same day, timed
-                return parsed
-        return found
+            found.append(parsed)
+            if is_zoned(found[0]) or len(found) >= MAX_DATE_VALUES:
+                break
+        return with_zone(best_date(found), found, lang)
+
+    @cached_property
+    def _lines_by_headline(self) -> tuple[list[str], list[str]]:
+        """Short text lines right after the headline, and right before it (nearest first)."""
+        headline = sel.HEADLINES.first(self.index)
+        if headline is None:
+            h1s = sel.ANY_H1.select(self.index)
+            headline = h1s[0] if len(h1s) == 1 else None
+        if headline is None:
+            return [], []
+        elements = list(self.index.order)
+        start = self.index.order.get(headline, 0)
+        end = start + sum(1 for _ in headline.iter(etree.Element))  # past its descendants
+        after = [headline.tail]
+        for el in elements[end : end + 2 * HEADLINE_LINES_AFTER]:
+            after += (None if el.tag in _NO_TEXT_TAGS else el.text, el.tail)
+        before = []
+        for el in reversed(elements[max(0, start - 2 * HEADLINE_LINES_BEFORE) : start]):
+            before += (el.tail, None if el.tag in _NO_TEXT_TAGS else el.text)
+        return _short_lines(after), _short_lines(before)[:HEADLINE_LINES_BEFORE]
+
+    @cached_property
+    def _headline_lines(self) -> list[str]:
+        """The lines by the headline where datelines sit: after it first, then before it.
+
+        Each line comes with the next two, since a dateline often splits its date and time
+        ("<span>25.04.24</span> | <span>14:07 Uhr</span>").
+        """
+        after, before = self._lines_by_headline
+        lines = [" ".join(after[i : i + 3]) for i in range(len(after))]
+        return lines + [" ".join(before[i : i + 3][::-1]) for i in range(len(before))]
+
+    def _byline_by_headline(self) -> list[str]:
+        """The names of a byline line ("By Jane Doe", "Von Anna Schmidt") by the headline."""
+        after, before = self._lines_by_headline
+        lines = after[:HEADLINE_LINES_BEFORE * 2] + before
+        for i, line in enumerate(lines):
+            if is_byline_word(line) and i + 1 < len(lines):  # "By" in a tag of its own
+                line = f"{line} {lines[i + 1]}"
+            if starts_byline(line):
+                names = [n for n in clean_authors([line]) if looks_like_person(n)]
+                if names:
+                    return names
+        return []
 
     @cached_property
     def published(self) -> str | None:

@@ -100,13 +100,135 @@ def clean_title(title: str | None, site_names: Iterable[str] = ()) -> str | None
     return rebuilt.strip() or title
 
 
+# Page chrome that themes put where the headline goes, by language.
+CHROME_TITLES = frozenset(
+    {"article detail", "article details", "article", "news", "home", "homepage", "story"}
+    | {"original text", "custom", "press release", "news release", "untitled", "blog"}
+    | {"artikel", "artikeldetail", "artikelansicht", "nachrichten", "meldung"}
+    | {"détail de l'article", "article détaillé", "actualités", "actualité"}
+    | {"detalle de la noticia", "noticia", "noticias", "detalle", "notizia", "dettaglio"}
+    | {"wiadomości", "artykuł", "aktualności", "nieuws", "artikeldetails"}
+)
+_KICKER_COLON = ":;,"
+_LABEL_OPENERS = "|(["
+# Words a kicker or a label adds before or after the headline: at most this many.
+MAX_KICKER_WORDS = 3
+
+
+def is_chrome_title(title: str, site_names: Iterable[str] = ()) -> bool:
+    """True when a headline candidate is page chrome or only the site's name ("TopSpeed")."""
+    key = comparable(title)
+    if not key or title.casefold().strip(" .:") in CHROME_TITLES:
+        return True
+    return any(key == comparable(name) for name in site_names if name)
+
+
+def _cut_to(text: str, key: str, from_end: bool) -> str | None:
+    """The shortest end (or start) of text whose comparable form is key."""
+    if from_end:
+        for i in range(len(text), -1, -1):
+            if comparable(text[i:]) == key:
+                return text[i:]
+    else:
+        for i in range(len(text) + 1):
+            if comparable(text[:i]) == key:
+                return text[:i]
+    return None
+
+
+def strip_kicker(title: str, others: Iterable[str | None]) -> str:
+    """A headline without the kicker or label another source of it lacks.
+
+    "Opinion | Let kids be kids" (or "OpinionLet kids be kids", the kicker in a tag of its
+    own) becomes "Let kids be kids" where og:title or JSON-LD says so; "... (video)" too.
+    """
+    key = comparable(title)
+    for other in others:
+        short = comparable(other)
+        if not short or short == key or len(short) * 2 < len(key):
+            continue
+        for from_end in (True, False):
+            if not (key.endswith(short) if from_end else key.startswith(short)):
+                continue
+            kept = _cut_to(title, short, from_end)
+            if kept is None:
+                continue
+            extra = (title[: len(title) - len(kept)] if from_end else title[len(kept) :]).strip()
+            if not extra or len(extra.split()) > MAX_KICKER_WORDS:
+                continue
+            # a kicker ends with a separator or stands in a tag of its own; a label after
+            # the headline opens with one: "| Opinion", "(video)", "[Watch]"
+            if (from_end and extra[-1] not in _KICKER_COLON) or (
+                not from_end and extra[0] in _LABEL_OPENERS
+            ):
+                return kept.strip(" |:–—-·•") or title
+    return title
+
+
 # --- Authors ----------------------------------------------------------------------------------
 
+# Words that open a byline, by language: "By", "Von", "Par", "Por", "Door", "Przez", "Av" ...
+BYLINE_OPENERS = {
+    "en": ("by", "written by", "posted by", "words by", "reporting by", "analysis by", "author"),
+    "de": ("von", "text von", "ein beitrag von", "autor", "autorin", "text"),
+    "fr": ("par", "auteur", "autrice"),
+    "es_pt": ("por", "texto"),
+    "it": ("di", "a cura di", "autore"),
+    "nl": ("door",),
+    "pl_cs": ("przez", "tekst", "napisał", "napisała"),
+    "nordic": ("av", "af", "tekst"),
+    "el": ("από", "του", "της"),
+}
+# Words that join two names in a byline, by language ("Jane Doe und John Roe").
+NAME_CONJUNCTIONS = {
+    "en": ("and",),
+    "de_nl_nordic": ("und", "en", "og", "och", "ja"),
+    "fr": ("et",),
+    "es_it_pt_pl_ca": ("y", "e", "i", "ed"),
+    "ru_el_hu_cs": ("и", "και", "és", "a"),
+}
+# Bylines that credit pictures or styling, not text: "Photography by Jane Doe", "Foto: dpa".
+CREDIT_WORDS = (
+    r"photo(?:graph(?:y|s)?|s)?|pictures?|images?|illustrations?|video|styl(?:ed|ing)|"
+    r"graphics?|foto(?:s|grafie|grafía|grafia)?|bild(?:er)?|credit|crédit|quelle|source"
+)
+# Words that mark an organisation rather than a person in an author field.
+ORGANISATION_WORDS = frozenset(
+    {"inc", "ltd", "llc", "gmbh", "ag", "plc", "corp", "co", "sa", "srl", "spa", "bv"}
+    | {"staff", "news", "newsroom", "desk", "team", "press", "agency", "media", "network"}
+    | {"magazine", "journal", "times", "post", "daily", "gazette", "telegraph", "telegram"}
+    | {"tribune", "herald", "channel", "tv", "radio", "wire", "service", "editorial", "group"}
+    | {"redaktion", "redazione", "rédaction", "redacción", "redação", "redactie", "redakcja"}
+    | {"nachrichten", "agentur", "zeitung", "agence", "agencia", "agenzia", "agencja"}
+    | {"ap", "afp", "dpa", "reuters", "apa", "sda", "ansa", "efe", "pap", "upi", "kna", "epd"}
+    | {"university", "institute", "universität", "université", "universidad", "society"}
+)
+_LOWER_CONJUNCTIONS = "|".join(
+    w for words in NAME_CONJUNCTIONS.values() for w in words if len(w) == 1
+)
+_WORD_CONJUNCTIONS = "|".join(
+    w for words in NAME_CONJUNCTIONS.values() for w in words if len(w) > 1
+)
+_BYLINE_WORD = "|".join(
+    sorted(
+        (re.escape(w) for words in BYLINE_OPENERS.values() for w in words), key=len, reverse=True
+    )
+)
 _BY_PREFIX = re.compile(
-    r"^\s*(?:[^\W\d_]+\s+){0,2}by\s*:?\s+|^\s*[^\W\d_]{2,12}\s*:\s+",
+    rf"^\s*(?:[^\W\d_]+\s+){{0,2}}by\s*:?\s+|^\s*(?:{_BYLINE_WORD})\s*:?\s+(?=\S+\s+\S)"
+    r"|^\s*[^\W\d_]{2,12}\s*:\s+|^\s*(?-i:(?:[Bb]y\s*)+(?=[A-Z]))",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(r"\s+(?:and|&|und|et|y|e)\s+|\s*[,;|/\n•·]\s*|\s+-\s+", re.IGNORECASE)
+_BYLINE_START = re.compile(rf"^(?:{_BYLINE_WORD})\s*:?\s+(?-i:[^\W\d_])", re.IGNORECASE)
+_BYLINE_ALONE = re.compile(rf"^(?:{_BYLINE_WORD})\s*:?$", re.IGNORECASE)
+_CREDIT = re.compile(rf"^\W*(?:{CREDIT_WORDS})\b\s*(?:by\b|:)", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(
+    rf"\s+(?:{_WORD_CONJUNCTIONS}|&)\s+|\s+(?-i:{_LOWER_CONJUNCTIONS})\s+"
+    r"|\s*[,;|/\n•·]\s*|\s+-\s+",
+    re.IGNORECASE,
+)
+# A note in brackets after a name: "(obe)", "(Bruxelles)", "(Image: Getty Images)".
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*(?:[)\]]|$)")
 _JOB_TITLE = re.compile(
     r"\b(?:editor|editors|correspondent|reporter|writer|journalist|columnist|contributor|"
     r"contributing|staff|producer|analyst|chief|senior|deputy|director|manager|head|bureau|"
@@ -118,7 +240,48 @@ _PLACE_SUFFIX = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"[@<>{}=\d]|https?:|www\.|\.com\b", re.IGNORECASE)
 _TRAILING_JUNK = re.compile(r"^[\s:,.;|–—-]+|[\s:,.;|–—-]+$")
+# A conjunction left at the edge of a part: "Travis Andersen and" (the next name in its own tag).
+_EDGE_CONJUNCTION = re.compile(
+    rf"^(?:{_WORD_CONJUNCTIONS}|&)\s+|\s+(?:{_WORD_CONJUNCTIONS}|&)$", re.IGNORECASE
+)
+# One capitalised word ("Frankfurt", "Politik"): beside a full name in a byline, a place or
+# a section, not a second author.
+_ONE_WORD = re.compile(r"^(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)$")
 MAX_AUTHOR_WORDS = 6
+# Words that fill an author field when it names nobody.
+NOT_NAMES = frozenset(
+    {"author", "authors", "publisher", "admin", "administrator", "editor", "anonymous", "guest"}
+    | {"unknown", "updated", "redaktion", "redazione", "rédaction", "redacción", "autor"}
+)
+
+
+def starts_byline(text: str | None) -> bool:
+    """True when a line opens with a byline word and a name: "By Jane Doe", "Par Marie Roy"."""
+    return bool(text and _BYLINE_START.match(text))
+
+
+def is_byline_word(text: str | None) -> bool:
+    """True when a line is a byline word alone ("By", "Von"), its name in the next tag."""
+    return bool(text and _BYLINE_ALONE.match(text))
+
+
+def is_credit(text: str | None) -> bool:
+    """True when a byline credits pictures or styling, not the text ("Photos by Jane Doe")."""
+    return bool(text and _CREDIT.search(text))
+
+
+def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
+    """True when an author name is an organisation, the site itself or a handle, not a person."""
+    words = re.findall(r"[^\W_]+", name.casefold())
+    if not words or any(w in ORGANISATION_WORDS for w in words):
+        return True
+    key = comparable(name)
+    for site in site_names:
+        other = comparable(site)
+        if other and (key == other or (len(other) >= 4 and other in key)):
+            return True
+    # "mikecason", "gg83": a login, not a name (scripts without case or spaces pass)
+    return len(words) == 1 and name == name.lower() and name.isascii()
 
 
 def _fix_case(name: str) -> str:
@@ -128,23 +291,29 @@ def _fix_case(name: str) -> str:
 
 
 def clean_authors(values: Iterable[str | None]) -> list[str]:
-    """Clean author names: no "By", no job titles or places, no duplicates, in page order."""
+    """Clean author names: no "By", no job titles, places or notes, no duplicates, page order."""
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
         text = normalize_space(value)
-        if not text:
+        if not text or is_credit(text):
             continue
         text = _BY_PREFIX.sub("", _URL.sub(" ", text))
-        parts = [_TRAILING_JUNK.sub("", p) for p in _AUTHOR_SPLIT.split(text)]
-        parts = [_BY_PREFIX.sub("", p) for p in parts if p]
+        parts = [
+            _EDGE_CONJUNCTION.sub("", _TRAILING_JUNK.sub("", _BRACKETED.sub("", p)))
+            for p in _AUTHOR_SPLIT.split(text)
+        ]
+        parts = [_BY_PREFIX.sub("", p) for p in parts if p and not is_credit(p)]
         people = [p for p in parts if p and not _JOB_TITLE.search(p)]
         if not people and len(parts) == 1 and parts[0]:
             people = parts  # "Staff Reporter" is the whole byline: keep it
+        if any(len(p.split()) > 1 for p in people):
+            people = [p for p in people if not _ONE_WORD.match(p)]
         for part in people:
             name = _fix_case(_TRAILING_JUNK.sub("", _PLACE_SUFFIX.sub("", part)))
             if (
                 not name
+                or name.casefold() in NOT_NAMES
                 or _NOT_A_NAME.search(name)
                 or len(name.split()) > MAX_AUTHOR_WORDS
                 or len(name) > 60

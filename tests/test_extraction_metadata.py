@@ -1,0 +1,357 @@
+"""Table tests of the metadata fields across languages: dates, authors and titles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extraction import clean_item, extract
+from crawler.extraction.dates import best_date, month_number, parse_date, with_zone
+from crawler.extraction.text import (
+    clean_authors,
+    is_chrome_title,
+    is_organisation,
+    strip_kicker,
+)
+
+# --- Dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        # dotted and worded dates in visible text
+        ("28.04.2023", "de", "2023-04-28"),
+        ("Do 25.04.24 | 14:07 Uhr", "de", "2024-04-25T14:07:00"),
+        ("01. April 2025, 15:25", "de", "2025-04-01T15:25:00"),
+        ("Stand: 17.06.2025 18:24 Uhr", "de", "2025-06-17T18:24:00"),
+        ("14:07 Uhr, 25.04.2024", "de", "2024-04-25T14:07:00"),
+        ("2025-04-28 14:07 MESZ", "de", "2025-04-28T14:07:00+02:00"),
+        ("3. März 2025", "de", "2025-03-03"),
+        ("5 juin 2025", "fr", "2025-06-05"),
+        ("le 5 juin 2025 à 14h30", "fr", "2025-06-05T14:30:00"),
+        ("1er février 2025", "fr", "2025-02-01"),
+        ("5 de junio de 2025", "es", "2025-06-05"),
+        ("5 de junio de 2025 a las 14:30 CEST", "es", "2025-06-05T14:30:00+02:00"),
+        ("12 maggio 2024, 10:15", "it", "2024-05-12T10:15:00"),
+        ("5 de março de 2025", "pt", "2025-03-05"),
+        ("5 d’abril de 2025", "ca", "2025-04-05"),
+        ("12 mei 2024 14:30", "nl", "2024-05-12T14:30:00"),
+        ("12 kwietnia 2024 r., 14:30", "pl", "2024-04-12T14:30:00"),
+        ("3 października 2024", "pl", "2024-10-03"),
+        ("12. října 2024", "cs", "2024-10-12"),
+        ("12 апреля 2024, 14:30", "ru", "2024-04-12T14:30:00"),
+        ("12 Απριλίου 2024", "el", "2024-04-12"),
+        ("2024. április 12.", "hu", "2024-04-12"),
+        ("5 Kasım 2024", "tr", "2024-11-05"),
+        ("Unica.md, 20 septembrie 2020 16:20", "ro", "2020-09-20T16:20:00"),
+        ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", "ar", "2020-04-24T21:22:00"),
+        ("5. juni 2025 kl. 10:00", "da", "2025-06-05T10:00:00"),
+        # zones written after the time, with summer time where the zone has it
+        ("11/28/2016 04:23 pm ET", "en-US", "2016-11-28T16:23:00-05:00"),
+        ("06/28/2016 04:23 pm ET", "en-US", "2016-06-28T16:23:00-04:00"),
+        ("on 1 June 2019 at 08:34 PM EDT", "en", "2019-06-01T20:34:00-04:00"),
+        ("Updated: Oct 9, 2019, 11:05 IST", "en", "2019-10-09T11:05:00+05:30"),
+        ("10:00 GMT+2, 5 June 2025", "en", "2025-06-05T10:00:00+02:00"),
+        ("2018-10-29T10:15-500", None, "2018-10-29T10:15:00-05:00"),
+        # not dates
+        ("version 1.2.24", "en", None),
+        ("The 5 biggest 2025", "en", None),
+        ("Sat 12 Things 2025", "en", None),
+    ],
+)
+def test_parse_date_languages(raw: str, lang: str | None, expected: str | None) -> None:
+    assert parse_date(raw, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "month"),
+    [("Février", 2), ("MÄRZ", 3), ("czerwca", 6), ("Μαΐου", 5), ("июля", 7), ("ago", 8),
+     ("Sept.", 9), ("Oktober", 10), ("listopada", 11), ("dezembro", 12), ("Monday", None)],
+)
+def test_month_number(word: str, month: int | None) -> None:
+    assert month_number(word) == month
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], None),
+        (["2025-06-05"], "2025-06-05"),
+        # a date-only value takes the time of a later source naming the same day, zoned first
+        (["2025-06-05", "2025-06-05T14:30:00", "2025-06-05T14:30:00+02:00"],
+         "2025-06-05T14:30:00+02:00"),
+        (["2025-06-05", "2025-06-06T14:30:00+02:00"], "2025-06-05"),
+        # a naive visible time yields to a zoned value of the same day
+        (["2016-11-28T16:23:00", "2016-11-28T21:23:00+00:00"], "2016-11-28T21:23:00+00:00"),
+        (["2016-11-28T16:23:00", "2016-11-29T21:23:00+00:00"], "2016-11-28T16:23:00"),
+        # one minute in both: the naive one's seconds, the zoned one's offset
+        (["2022-10-17T16:01:26", "2022-10-17T16:01:00-04:00"], "2022-10-17T16:01:26-04:00"),
+        (["2022-10-17T16:01:26+02:00", "2022-10-17T16:01:00"], "2022-10-17T16:01:26+02:00"),
+    ],
+)
+def test_best_date(values: list[str], expected: str | None) -> None:
+    assert best_date(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "others", "lang", "expected"),
+    [
+        ("2025-06-05T14:30:00", ["2025-06-01T09:00:00-04:00"], "en", "2025-06-05T14:30:00-04:00"),
+        ("2025-06-05T14:30:00", [], "de", "2025-06-05T14:30:00+02:00"),
+        ("2025-01-05T14:30:00", [], "pl-PL", "2025-01-05T14:30:00+01:00"),
+        ("2019-04-04T09:00:00", [], "ja", "2019-04-04T09:00:00+09:00"),
+        ("2025-06-05T14:30:00", [], "en-GB", "2025-06-05T14:30:00+01:00"),
+        # many zones: left naive
+        ("2025-06-05T14:30:00", [], "en-US", "2025-06-05T14:30:00"),
+        ("2025-06-05T14:30:00", [], "es", "2025-06-05T14:30:00"),
+        ("2025-06-05", [], "de", "2025-06-05"),
+        ("2025-06-05T14:30:00+00:00", [], "de", "2025-06-05T14:30:00+00:00"),
+    ],
+)
+def test_with_zone(value: str, others: list[str], lang: str | None, expected: str) -> None:
+    assert with_zone(value, others, lang) == expected
+
+
+# --- Authors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["Von Anna Schmidt | Frankfurt"], ["Anna Schmidt"]),
+        (["Anna Schmidt und Jonas Weber"], ["Anna Schmidt", "Jonas Weber"]),
+        (["Hans Meier (obe)"], ["Hans Meier"]),
+        (["Par Marie Dupont et Jean Martin"], ["Marie Dupont", "Jean Martin"]),
+        (["Cécile Ducourtieux(Bruxelles"], ["Cécile Ducourtieux"]),
+        (["Por Ana García y Luis Pérez"], ["Ana García", "Luis Pérez"]),
+        (["Di Mario Rossi e Luca Bianchi"], ["Mario Rossi", "Luca Bianchi"]),
+        (["Kari Nordmann og Ola Nordmann"], ["Kari Nordmann", "Ola Nordmann"]),
+        (["Jan Kowalski i Anna Nowak"], ["Jan Kowalski", "Anna Nowak"]),
+        (["Door Sanne de Vries en Pieter Bakker"], ["Sanne de Vries", "Pieter Bakker"]),
+        (["Jane Doe and John Roe & Sam Poe, Ann Lee"],
+         ["Jane Doe", "John Roe", "Sam Poe", "Ann Lee"]),
+        # an initial is no conjunction
+        (["Robert E Moffit"], ["Robert E Moffit"]),
+        (["Fiona Leishman", "(Image: Getty Images)"], ["Fiona Leishman"]),
+        (["Photography by Whitney Hayes"], []),
+        (["Foto: Markus Braun"], []),
+        (["ByVan Sias"], ["Van Sias"]),
+        (["Byby Josh Haskell"], ["Josh Haskell"]),
+        (["Byron Smith"], ["Byron Smith"]),
+        (["Travis Andersen and", "Adam Sennott"], ["Travis Andersen", "Adam Sennott"]),
+        (["Author"], []),
+        (["Redaktion"], []),
+    ],
+)
+def test_clean_authors_languages(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw) == expected
+    assert clean_authors(clean_authors(raw)) == expected  # clean_item runs it again
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("The Associated Press", True),
+        ("Chicago Tribune staff", True),
+        ("TC Redazione", True),
+        ("dpa", True),
+        ("Agence France-Presse", True),
+        ("Usa Today", True),  # the site's own name, below
+        ("mikecason", True),
+        ("Anna Schmidt", False),
+        ("Marie-Claire Dupont", False),
+        ("小暮ひさのり", False),
+    ],
+)
+def test_is_organisation(name: str, expected: bool) -> None:
+    assert is_organisation(name, ("USA TODAY", "usatoday.com")) is expected
+
+
+# --- Titles -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Article detail", True),
+        ("Artikeldetail", True),
+        ("Détail de l'article", True),
+        ("TopSpeed", True),
+        ("Sea wall plan approved", False),
+        ("TopSpeed names its car of the year", False),
+    ],
+)
+def test_is_chrome_title(title: str, expected: bool) -> None:
+    assert is_chrome_title(title, ("TopSpeed", "topspeed.com")) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "others", "expected"),
+    [
+        ("Opinion | Let kids be kids", ["Let kids be kids"], "Let kids be kids"),
+        ("OpinionLet kids be kids", ["Let kids be kids"], "Let kids be kids"),
+        ("Meinung Der Deich muss höher werden", ["Der Deich muss höher werden"],
+         "Der Deich muss höher werden"),
+        ("Le port rouvre ses quais (vidéo)", ["Le port rouvre ses quais"],
+         "Le port rouvre ses quais"),
+        ("El puerto reabre [Vídeo]", ["El puerto reabre"], "El puerto reabre"),
+        # a headline's own words stay: no separator before them, or a colon after them
+        ("Story of a man who saved children is heartbreaking",
+         ["Story of a man who saved children"],
+         "Story of a man who saved children is heartbreaking"),
+        ("Grandi Classici Rivisitati: Cucina moderna", ["Cucina moderna"],
+         "Grandi Classici Rivisitati: Cucina moderna"),
+        ("Sea wall plan approved", [None, "Sea wall"], "Sea wall plan approved"),
+    ],
+)
+def test_strip_kicker(title: str, others: list[str | None], expected: str) -> None:
+    assert strip_kicker(title, others) == expected
+
+
+# --- Whole pages, in several languages ----------------------------------------------------------
+
+
+def _page(lang: str, head: str, body: str) -> str:
+    head = f'<head><meta charset="utf-8">{head}</head>'
+    return f'<html lang="{lang}">{head}<body>{body}</body></html>'
+
+
+def _story(paragraphs: int = 6) -> str:
+    text = "Der Stadtrat hat am Abend über den neuen Deich am Hafen beraten und lange gestritten. "
+    return "".join(f"<p>{text * 2}</p>" for _ in range(paragraphs))
+
+
+def _fields(html: str, url: str) -> dict:
+    return clean_item(extract(html, url))
+
+
+def test_german_dateline_and_byline_without_meta() -> None:
+    html = _page(
+        "de",
+        "<title>Der Deich wird höher | Hafenblatt</title>",
+        "<article><h1>Der Deich wird höher</h1>"
+        "<div class='meta'><span>Do 25.04.24</span> | <span>14:07 Uhr</span></div>"
+        "<div class='zeile'>Von Anna Schmidt | Frankfurt</div>"
+        f"{_story()}</article>",
+    )
+    fields = _fields(html, "https://hafenblatt.example/politik/deich")
+    assert fields["published"] == "2024-04-25T14:07:00+02:00"
+    assert fields["authors"] == ["Anna Schmidt"]
+    assert fields["title"] == "Der Deich wird höher"
+
+
+def test_french_zoned_meta_beats_naive_json_ld_and_person_beats_publisher() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Le port rouvre ses quais",
+        "datePublished": "2025-06-05T14:30:00",
+        "author": {"@type": "Organization", "name": "Le Journal du Port"},
+    }
+    html = _page(
+        "fr",
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+        "<meta property='og:site_name' content='Le Journal du Port'>"
+        "<meta property='article:published_time' content='2025-06-05T14:30:00+02:00'>",
+        "<article><h1>Le port rouvre ses quais</h1>"
+        "<p class='signature'>Par Marie Dupont et Jean Martin</p>"
+        f"{_story()}</article>",
+    )
+    fields = _fields(html, "https://journal-du-port.example/2025/port")
+    assert fields["published"] == "2025-06-05T14:30:00+02:00"
+    assert fields["authors"] == ["Marie Dupont", "Jean Martin"]
+
+
+def test_spanish_date_only_in_title_and_kicker_cut() -> None:
+    html = _page(
+        "es",
+        "<title>Crónica del 5 de junio de 2025: el puerto reabre | Diario Sur</title>"
+        "<meta property='og:title' content='El puerto reabre sus muelles'>",
+        "<div><h1><span class='antetitulo'>Opinión</span>El puerto reabre sus muelles</h1>"
+        f"{_story()}</div>",
+    )
+    fields = _fields(html, "https://diariosur.example/opinion/puerto")
+    assert fields["published"] == "2025-06-05"
+    assert fields["title"] == "El puerto reabre sus muelles"
+
+
+def test_polish_site_name_headline_and_organisation_author() -> None:
+    html = _page(
+        "pl",
+        "<meta property='og:site_name' content='Gazeta Portowa'>"
+        "<meta property='og:title' content='Nowy falochron w porcie'>"
+        "<meta name='author' content='Redakcja Gazeta Portowa'>",
+        "<h1 itemprop='headline'>Gazeta Portowa</h1>"
+        "<article><p class='autor'>Autor: Jan Kowalski i Anna Nowak</p>"
+        "<p>12 kwietnia 2024 r., 14:30</p>"
+        f"{_story()}</article>",
+    )
+    fields = _fields(html, "https://gazetaportowa.example/wiadomosci/falochron")
+    assert fields["title"] == "Nowy falochron w porcie"
+    assert fields["authors"] == ["Jan Kowalski", "Anna Nowak"]
+
+
+def test_related_cards_bylines_and_chrome_headline() -> None:
+    cards = "".join(
+        f"<div class='card'><h3><a href='/s/{i}'>Other story {i}</a></h3>"
+        f"<span class='byline'>By Someone Else{i}</span></div>"
+        for i in range(3)
+    )
+    html = _page(
+        "en",
+        "<meta property='og:title' content='Harbour wall approved after long debate'>",
+        "<div class='page'><h1 class='headline'>Article detail</h1>"
+        "<div class='byline'>By Jane Doe</div>"
+        f"{_story(30)}<section class='more'>{cards}</section></div>",
+    )
+    fields = _fields(html, "https://harbour.example/news/wall")
+    assert fields["title"] == "Harbour wall approved after long debate"
+    assert fields["authors"] == ["Jane Doe"]
+
+
+def test_declared_publisher_dropped_when_byline_confirms_the_person() -> None:
+    html = _page(
+        "en",
+        "<meta name='author' content='Harbour Media Holdings'>"
+        "<meta name='author' content='Jane Doe'>",
+        "<article><h1>Harbour wall approved</h1><p class='byline'>By Jane Doe</p>"
+        f"{_story()}</article>",
+    )
+    assert _fields(html, "https://harbour.example/news/wall")["authors"] == ["Jane Doe"]
+
+
+def test_shown_headline_beats_a_social_og_title() -> None:
+    html = _page(
+        "de",
+        "<title>Der Deich wird höher | Hafenblatt</title>"
+        "<meta property='og:title' content='Warum der Deich jetzt höher wird – alles zum Plan'>",
+        f"<div><h1>Der Deich wird höher</h1>{_story()}</div>",
+    )
+    assert _fields(html, "https://hafenblatt.example/politik/deich")["title"] == (
+        "Der Deich wird höher"
+    )
+
+
+def test_visible_byline_beats_an_editor_declared_in_json_ld() -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Max Mustermann"}}
+    html = _page(
+        "de",
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>",
+        "<article><h1>Der Deich wird höher</h1><p>Von Anna Schmidt</p>"
+        f"{_story()}<footer><p>Redaktion: Max Mustermann</p></footer></article>",
+    )
+    assert _fields(html, "https://hafenblatt.example/politik/deich")["authors"] == ["Anna Schmidt"]
+
+
+def test_blog_name_in_the_h1_is_no_headline() -> None:
+    html = _page(
+        "de",
+        "<title>Hafenblog: Der Deich wird höher und teurer als geplant</title>"
+        "<meta property='og:title' content='Der Deich wird höher und teurer als geplant'>",
+        f"<div><h1>Hafenblog</h1>{_story()}</div>",
+    )
+    assert _fields(html, "https://hafenblog.example/2025/deich")["title"] == (
+        "Der Deich wird höher und teurer als geplant"
+    )

@@ -477,26 +477,39 @@ def read_page_file(path: Path) -> bytes:
 @cli.command()
 @click.option("--url", callback=lambda ctx, param, value: value and checked_url(ctx, param, value),
               help="The page's URL (default: the file's canonical link, if any).")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def extract(url: str | None, files: tuple[str, ...]) -> None:
-    """Extract saved pages (.html or .html.gz) with the crawl's own code; one JSON line each.
+@click.argument("pages", nargs=-1, required=True)
+def extract(url: str | None, pages: tuple[str, ...]) -> None:
+    """Extract pages with the crawl's own code: saved files (.html, .html.gz) or live URLs.
 
-    Example: crawler extract --url https://example.com/story page.html
+    Example: crawler extract https://example.com/2025/10/story/
+
+    A URL is fetched once, as the crawl would (robots.txt obeyed, redirects kept on the site,
+    the crawl's size cap); a file is read from disk. One JSON line per page.
     """
-
-
     from crawler.extraction import read_page
     from crawler.extraction.html import decode_page
+    from crawler.fetch import FetchError, fetch
     from crawler.profiles import profile_for_url
+    from crawler.urls import is_web_url
 
-    for name in files:
-        path = Path(name)
-        data = read_page_file(path)
-        html, _ = decode_page(data, None)
-        page_url = url or canonical_link(html) or path.resolve().as_uri()
-        profile = profile_for_url(page_url)
-        reading = read_page(html, page_url, profile)
-        click.echo(json.dumps({"file": name, **reading.article, "is_article": reading.is_article},
+    for name in pages:
+        if is_web_url(name):
+            checked_url(click.get_current_context(), None, name)  # type: ignore[arg-type]
+            try:
+                fetched = fetch(name)
+            except FetchError as error:
+                raise click.ClickException(str(error)) from None
+            html, _ = decode_page(fetched.body, fetched.charset)
+            page_url, origin = url or fetched.url, {"fetched_url": fetched.url}
+        else:
+            path = Path(name)
+            if not path.is_file():
+                raise click.ClickException(f"no such file: {name}")
+            html, _ = decode_page(read_page_file(path), None)
+            page_url = url or canonical_link(html) or path.resolve().as_uri()
+            origin = {"file": name}
+        reading = read_page(html, page_url, profile_for_url(page_url))
+        click.echo(json.dumps({**origin, **reading.article, "is_article": reading.is_article},
                               ensure_ascii=False))
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crawler.extraction import clean_item, extract
+from crawler.extraction import read_page
 from crawler.extraction.dates import best_date, month_number, parse_date, with_zone
 from crawler.extraction.text import (
     clean_authors,
@@ -224,7 +224,7 @@ def _story(paragraphs: int = 6) -> str:
 
 
 def _fields(html: str, url: str) -> dict:
-    return clean_item(extract(html, url))
+    return read_page(html, url).article
 
 
 def test_german_dateline_and_byline_without_meta() -> None:

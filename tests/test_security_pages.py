@@ -13,7 +13,7 @@ from conftest import REPO_ROOT, ArchiveReader, _env, run_crawl
 from security_site import Page, SecuritySite, article, serve_site
 
 from crawler.discovery import MAX_SITEMAP_ENTRIES, bounded_robots_txt
-from crawler.extraction import extract
+from crawler.extraction import read_page
 from crawler.extraction.bounds import MAX_ATTRIBUTES, bounded_markup
 
 BOMB_ATTRIBUTES = 250_000
@@ -35,7 +35,7 @@ def test_a_tag_is_cut_to_its_first_attributes_and_the_rest_of_the_page_is_kept()
     assert len(html) > 2_800_000
     started = time.monotonic()
     bounded = bounded_markup(html)
-    fields = extract(html, "http://news.test/2025/10/01/bomb/")
+    fields = read_page(html, "http://news.test/2025/10/01/bomb/").article
     assert time.monotonic() - started < 10
     assert f'a{MAX_ATTRIBUTES - 1}="x"' in bounded and f'a{MAX_ATTRIBUTES}="x"' not in bounded
     assert "after the bomb" in bounded and fields["title"] == "The bomb"
@@ -47,10 +47,10 @@ def test_a_tag_is_cut_to_its_first_attributes_and_the_rest_of_the_page_is_kept()
 def test_deep_json_ld_loses_neither_the_page_nor_its_links() -> None:
     links = '<a href="/2025/10/01/a-story/">A story</a><a href="/world/">World</a>'
     home = f"<html><head><title>Home</title>{deep_jsonld()}</head><body>{links}</body></html>"
-    fields = extract(home, "http://news.test/", None, {"news.test"})
-    assert fields["links"].articles == ["http://news.test/2025/10/01/a-story/"]
+    reading = read_page(home, "http://news.test/", None, frozenset({"news.test"}))
+    assert reading.links.articles == ["http://news.test/2025/10/01/a-story/"]
     story = article("Deep story", head=deep_jsonld())
-    assert extract(story, "http://news.test/2025/10/01/deep/")["title"] == "Deep story"
+    assert read_page(story, "http://news.test/2025/10/01/deep/").article["title"] == "Deep story"
 
 
 def test_a_crawl_of_five_pages_a_bomb_and_deep_json_ld_ends_within_a_minute(

@@ -8,11 +8,11 @@ import logging
 from typing import Any
 
 import redis
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from crawler.distributed.codec import encode_item
+from crawler.distributed.worker import worker_run_of
 from crawler.items import Article, Recheck, Skipped
-from crawler.plan import plan_of
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +49,7 @@ class StreamPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StreamPipeline:
-        if not crawler.settings.getbool("DISTRIBUTED"):
-            raise NotConfigured("DISTRIBUTED is off")
-        plan = plan_of(crawler)
-        if plan is None or plan.run is None:
-            raise NotConfigured("the spider is not a worker of a distributed run")
-        return cls(plan.run, crawler)
+        return cls(worker_run_of(crawler), crawler)
 
     def open_spider(self) -> None:
         self.send_once = self.worker.server.register_script(SEND_ONCE)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 from crawler.archive import Archive
 from crawler.archive.diff import text_blocks, word_diff
 from tests.browser import Browser
+from tests.test_datasette import free_port
 
 HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
 pytestmark = pytest.mark.skipif(not HAS_DATASETTE, reason="datasette is not installed")
@@ -88,12 +88,6 @@ def build(path: Path, beacon: str) -> None:
                       "fetched_at": "2026-11-30T11:00:00Z"}, crawl)
         archive.finish_crawl(crawl, "finished", {"pages_fetched": 4}, {},
                              finished_at="2026-11-30T14:01:00Z")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:

@@ -29,6 +29,16 @@ from crawler.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
 
+
+def worker_run_of(crawler: Any) -> WorkerRun:
+    """The distributed run a crawler's spider works for; NotConfigured when there is none."""
+    if not crawler.settings.getbool("DISTRIBUTED"):
+        raise NotConfigured("DISTRIBUTED is off")
+    plan = plan_of(crawler)
+    if plan is None or plan.run is None:
+        raise NotConfigured("the spider is not a worker of a distributed run")
+    return plan.run
+
 # Give the in-flight requests of workers silent for too long back to the queue, atomically (two
 # workers may find the same dead one), and tell the ingester that worker will never report.
 RECOVER = """
@@ -268,12 +278,7 @@ class InflightMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> InflightMiddleware:
-        if not crawler.settings.getbool("DISTRIBUTED"):
-            raise NotConfigured("DISTRIBUTED is off")
-        plan = plan_of(crawler)
-        if plan is None or plan.run is None:
-            raise NotConfigured("the spider is not a worker of a distributed run")
-        return cls(plan.run)
+        return cls(worker_run_of(crawler))
 
     def done(self, response: Response) -> None:
         self.worker.forget(response.meta.get(TOKEN))

@@ -230,3 +230,18 @@ def test_listing_golden_links() -> None:
     assert not any(
         u.endswith(("/feed/", "/wp-login.php", "/about/", "/privacy-policy/")) for u in everything
     )
+
+
+@pytest.mark.parametrize(("base", "href"), [
+    ("https://ex.com/a/b/c?q=1", "/x/../y?z#f"), ("https://ex.com", "/a"),
+    ("https://ex.com:8080/a/", "/b/./c"), ("https://u@ex.com/a", "/b"),
+    ("https://ex.com/a?b=/c", "/d"), ("https://ex.com?x=/y", "/d"), ("https://ex.com#/y", "/d"),
+    ("HTTPS://EX.com/a", "/d"), ("https://ex.com/a/b", "c/d"), ("https://ex.com/a/b", "//cdn.x/y"),
+    ("https://ex.com/a/b", "https://other.org/z"), ("https://ex.com/a/b", "?page=2"),
+])
+def test_remembered_joins_are_urljoins(base: str, href: str) -> None:
+    from urllib.parse import urljoin
+
+    from crawler.extraction.classify import _join
+
+    assert _join(base, href) == urljoin(base, href)

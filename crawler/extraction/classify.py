@@ -424,11 +424,25 @@ def classify_links(html: str | Selector, url: str, sites: frozenset[str]) -> Lin
     return links
 
 
+_ORIGIN = re.compile(r"https?://[^/?#]*", re.IGNORECASE)  # scheme and host of a web URL
+
+
 def _join(base: str, href: str) -> str:
-    """urljoin, remembered for absolute links (menus and sidebars repeat them on every page)."""
+    """urljoin, remembered for absolute and root-relative links (menus and sidebars repeat
+    them on every page, whose own URLs differ)."""
     if href.startswith(("http://", "https://")) and not href.startswith(("http:///", "https:///")):
         return _join_absolute(base[: base.find(":")], href)
+    if href.startswith("/") and not href.startswith("//"):
+        origin = _ORIGIN.match(base)
+        if origin:
+            return _join_rooted(origin.group(0), href)
     return urljoin(base, href)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _join_rooted(origin: str, href: str) -> str:
+    # a link from the site's root depends on the base's scheme and host only
+    return urljoin(origin + "/", href)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import re
+
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
@@ -10,12 +13,13 @@ from crawler.extraction.selectors import (
     ARTICLE_LANDMARKS,
     BLOCK_NOISE,
     BODY_CONTAINER,
+    COMMENTS,
     NOISE_WORDS,
     NON_TEXT,
     PAGE_NOISE,
     TEASER_LEAD,
 )
-from crawler.extraction.text import normalize_space
+from crawler.extraction.text import SENTENCE_END, normalize_space
 
 # Elements that start a new paragraph in the text.
 BLOCK_TAGS = frozenset(
@@ -64,6 +68,10 @@ BLOCK_TAGS = frozenset(
         "legend",
     ]
 )
+# Block elements after which a run of text is a paragraph of its own.
+BARE_TEXT_TAGS = ("br", "p", "hr")
+# Blocks whose own text is a paragraph on pages without any (div paragraphs, table cells).
+OWN_TEXT_TAGS = ("div", "td", "font", "span", "li")
 # A container must hold this many characters of paragraph text to be believed.
 MIN_CONTAINER_CHARS = 200
 # A repeated container holds the text in pieces of at least this many characters...
@@ -83,6 +91,17 @@ LINK_PARAGRAPH_DENSITY = 0.9
 # ...as is one mostly of links with a short label ("DON'T MISS", "Read more:", "[VIDEO]").
 TEASER_LINK_DENSITY = 0.7
 TEASER_LABEL_CHARS = 40
+# A noise match holding this many paragraphs of running text is the article's own text...
+STORY_PARAGRAPHS = 2
+# ...a paragraph of running text being this long and ending a sentence...
+STORY_PARAGRAPH_CHARS = 80
+# ...in a box with at most this share of link text (teaser cards link their excerpts).
+STORY_LINK_DENSITY = 0.2
+# A noise rule that removes the page's densest text block (a theme that puts its article
+# column in a "widget") is overruled when the block holds this much text and the body read
+# without it is under this share of it: the rule took the article.
+ANCHOR_CHARS = 400
+RESCUE_SHARE = 0.2
 # Blocks whose text is mostly links (menus, teaser lists) are dropped above this share.
 MAX_LINK_DENSITY = 0.6
 
@@ -91,6 +110,13 @@ MAX_LINK_DENSITY = 0.6
 _PARSER = etree.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8", no_network=True
 )
+# Non-text elements an unclosed tag lets the parser wrap around the page (a <button> left
+# open in the site header holds the whole article): they stay when they hold paragraphs.
+WRAPPING_NON_TEXT = frozenset(
+    {"button", "select", "dialog", "object", "map", "canvas", "video", "audio", "picture"}
+)
+# A <title> never closed: the parser reads the rest of the page as the title's text.
+_UNCLOSED_TITLE = re.compile(r"(<title\b[^>]*>[^<\n]*)", re.IGNORECASE)
 # An element's text, its descendants' included, as lxml.html's text_content() gives it.
 element_text = etree.XPath("string()", smart_strings=False)
 _EMPTY = b"<html><head></head><body></body></html>"
@@ -123,9 +149,22 @@ def parse_html(text: str | bytes | None) -> etree._Element:
             root = etree.fromstring(data, _PARSER)
         except (etree.Error, ValueError):
             root = None
+    if root is not None and isinstance(root.tag, str) and root.find("body") is None:
+        repaired = _close_title(data)
+        if repaired is not None:
+            root = etree.fromstring(repaired, _PARSER)
     if root is None or not isinstance(root.tag, str):
         root = etree.fromstring(_EMPTY, _PARSER)
     return root
+
+
+def _close_title(data: bytes) -> bytes | None:
+    """The page with an unclosed <title> closed at the end of its first line, or None."""
+    text = data.decode("utf-8", "replace")
+    if "</title" in text.lower():
+        return None
+    repaired, count = _UNCLOSED_TITLE.subn(r"\1</title>", text, count=1)
+    return repaired.encode("utf-8") if count else None
 
 
 class TextStats:
@@ -188,21 +227,61 @@ def _is_ancestor(el: etree._Element, of: etree._Element) -> bool:
     return False
 
 
-def _guarded_strip(index: TreeIndex, elements: list[etree._Element], stats: TextStats) -> None:
+def _strippable(index: TreeIndex, elements: list, stats: TextStats) -> list[etree._Element]:
     # Page-wide noise never takes the article with it: a match that holds most of the page's
     # text (a theme that calls its whole post "share-enabled") stays.
     total = stats.content(index.root) or 1
-    for el in elements:
-        if el.tag in ("html", "body") or not index.attached(el):
-            continue
-        if stats.content(el) > GUARD_SHARE * total:
-            continue
-        remove(el)
+    return [
+        el
+        for el in elements
+        if el.tag not in ("html", "body")
+        and index.attached(el)
+        and stats.content(el) <= GUARD_SHARE * total
+    ]
 
 
-def _strip_within(index: TreeIndex, container: etree._Element, elements: list) -> None:
+def _guarded_strip(index: TreeIndex, elements: list[etree._Element], stats: TextStats) -> None:
+    for el in _strippable(index, elements, stats):
+        if index.attached(el):
+            remove(el)
+
+
+def _rescue_copy(
+    index: TreeIndex, doomed: list[etree._Element], stats: TextStats
+) -> tuple[etree._Element, int] | None:
+    """A copy of the page's densest text block when a noise rule is about to remove it."""
+    anchor = _densest(index.root, stats)
+    if anchor is None or stats.content(anchor) < ANCHOR_CHARS:
+        return None
+    around = {anchor, *anchor.iterancestors()}
+    if not any(el in around for el in doomed):
+        return None
+    return copy.deepcopy(anchor), stats.content(anchor)
+
+
+def holds_story(el: etree._Element, stats: TextStats) -> bool:
+    """True when an element holds paragraphs of running text with few links: article text."""
+    if stats.link_density(el) > STORY_LINK_DENSITY:
+        return False
+    found = 0
+    for p in el.iter("p"):
+        if stats.content(p) >= STORY_PARAGRAPH_CHARS and element_text(p).rstrip().endswith(
+            SENTENCE_END
+        ):
+            found += 1
+            if found >= STORY_PARAGRAPHS:
+                return True
+    return False
+
+
+def _strip_within(
+    index: TreeIndex, container: etree._Element, elements: list, stats: TextStats | None = None
+) -> None:
+    # with stats, a match that holds paragraphs of running text is the article's, and stays
     for el in elements:
         if el is not container and index.attached(el, container):
+            if stats is not None and holds_story(el, stats):
+                continue
             remove(el)
 
 
@@ -222,6 +301,8 @@ def _strip_noise_words(index: TreeIndex, container: etree._Element, stats: TextS
         if el is container or not index.attached(el, container):
             continue
         if len(el) > 1 and stats.content(el) > GUARD_SHARE * total:
+            continue
+        if holds_story(el, stats):
             continue
         remove(el)
 
@@ -282,10 +363,17 @@ def _densest(root: etree._Element, stats: TextStats) -> etree._Element | None:
         length = stats.content(p)
         if length >= 25:
             credit(p.getparent(), length)
-    for br in root.iter("br"):  # text set off by line breaks, not paragraphs
-        tail = br.tail.strip() if br.tail else ""
-        if len(tail) >= 25:
-            credit(br.getparent(), len(tail))
+    # text not in paragraphs: runs set off by line breaks or empty paragraphs (<p></p>)
+    for el in root.iter(*BARE_TEXT_TAGS):
+        tail = el.tail.strip() if el.tail else ""
+        if len(tail) >= MIN_PIECE_CHARS:
+            credit(el.getparent(), len(tail))
+    if not scores or max(scores.values()) < MIN_CONTAINER_CHARS:
+        # no paragraphs at all: blocks that hold their text themselves (div paragraphs, cells)
+        for el in root.iter(*OWN_TEXT_TAGS):
+            own = el.text.strip() if el.text else ""
+            if len(own) >= MIN_PIECE_CHARS:
+                credit(el.getparent(), len(own))
     if not scores:
         return None
     best = max(scores, key=lambda el: scores[el] * (1 - stats.link_density(el)))
@@ -386,11 +474,26 @@ def extract_body(
 ) -> list[str]:
     """The article's paragraphs. Prunes the tree in place: read every other field first."""
     for el in NON_TEXT.select(index):
+        if el.tag in WRAPPING_NON_TEXT and el.find(".//p") is not None:
+            continue
         remove(el)
     stats = TextStats(index.root)
     if noise_xpath is not None:
         _guarded_strip(index, noise_xpath(index.root), stats)
-    _guarded_strip(index, PAGE_NOISE.select(index), stats)
+    # comment threads are long running text too: they go before the densest block is sought
+    _guarded_strip(index, COMMENTS.select(index), stats)
+    stats = TextStats(index.root)
+    doomed = _strippable(index, PAGE_NOISE.select(index), stats)
+    rescue = _rescue_copy(index, doomed, stats)
+    _guarded_strip(index, doomed, stats)
+    out = _read_text(index, body_xpaths)
+    if rescue is not None and sum(map(len, out)) < RESCUE_SHARE * rescue[1]:
+        out = _read_text(TreeIndex(rescue[0]))
+    return out
+
+
+def _read_text(index: TreeIndex, body_xpaths: tuple[etree.XPath, ...] = ()) -> list[str]:
+    """The paragraphs of the text block of a tree cleared of page noise."""
     stats = TextStats(index.root)
     container = find_container(index, body_xpaths, stats)
     if container is None:
@@ -400,8 +503,10 @@ def extract_body(
     )
     out: list[str] = []
     noise = BLOCK_NOISE.select(index)
+    comments = COMMENTS.select(index)
     for block in blocks:
-        _strip_within(index, block, noise)
+        _strip_within(index, block, comments)
+        _strip_within(index, block, noise, stats)
         _strip_noise_words(index, block, stats)
         _strip_link_lists(block, stats)
         out.extend(paragraphs(block))

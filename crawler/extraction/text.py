@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 
 PARAGRAPH_SEPARATOR = "\n\n"
+# Characters that end a sentence, closing quotes and brackets included.
+SENTENCE_END = tuple('.!?"”’»)…。！？')
 
 # Control characters and invisible marks dropped from text; a zero-width space separates words.
 _INVISIBLE = {

@@ -23,6 +23,7 @@ from crawler.extraction.page import Page
 from crawler.extraction.text import (
     clean_authors,
     comparable,
+    has_story_text,
     is_author_note,
     is_end_marker,
     is_noise_line,
@@ -165,8 +166,9 @@ def clean_body(
     for i, paragraph in enumerate(paragraphs):
         if is_end_marker(paragraph):
             # "Don't miss" boxes also sit inside a story: a heading ends the text unless
-            # the story's sentences go on after it (teasers are titles and cut excerpts)
-            if not _story_goes_on(paragraphs[i + 1 :]):
+            # the story's sentences go on after it (teasers are titles and cut excerpts),
+            # and one before any story text ("Up Next" above a video) ends nothing
+            if has_story_text(kept) and not _story_goes_on(paragraphs[i + 1 :]):
                 break
             continue
         if not (is_noise_line(paragraph, patterns) or is_own_rights_line(paragraph, site)):

@@ -19,7 +19,7 @@ from crawler.extraction.selectors import (
     PAGE_NOISE,
     TEASER_LEAD,
 )
-from crawler.extraction.text import SENTENCE_END, normalize_space
+from crawler.extraction.text import normalize_space
 
 # Elements that start a new paragraph in the text.
 BLOCK_TAGS = frozenset(
@@ -91,12 +91,6 @@ LINK_PARAGRAPH_DENSITY = 0.9
 # ...as is one mostly of links with a short label ("DON'T MISS", "Read more:", "[VIDEO]").
 TEASER_LINK_DENSITY = 0.7
 TEASER_LABEL_CHARS = 40
-# A noise match holding this many paragraphs of running text is the article's own text...
-STORY_PARAGRAPHS = 2
-# ...a paragraph of running text being this long and ending a sentence...
-STORY_PARAGRAPH_CHARS = 80
-# ...in a box with at most this share of link text (teaser cards link their excerpts).
-STORY_LINK_DENSITY = 0.2
 # A noise rule that removes the page's densest text block (a theme that puts its article
 # column in a "widget") is overruled when the block holds this much text and the body read
 # without it is under this share of it: the rule took the article.
@@ -259,29 +253,9 @@ def _rescue_copy(
     return copy.deepcopy(anchor), stats.content(anchor)
 
 
-def holds_story(el: etree._Element, stats: TextStats) -> bool:
-    """True when an element holds paragraphs of running text with few links: article text."""
-    if stats.link_density(el) > STORY_LINK_DENSITY:
-        return False
-    found = 0
-    for p in el.iter("p"):
-        if stats.content(p) >= STORY_PARAGRAPH_CHARS and element_text(p).rstrip().endswith(
-            SENTENCE_END
-        ):
-            found += 1
-            if found >= STORY_PARAGRAPHS:
-                return True
-    return False
-
-
-def _strip_within(
-    index: TreeIndex, container: etree._Element, elements: list, stats: TextStats | None = None
-) -> None:
-    # with stats, a match that holds paragraphs of running text is the article's, and stays
+def _strip_within(index: TreeIndex, container: etree._Element, elements: list) -> None:
     for el in elements:
         if el is not container and index.attached(el, container):
-            if stats is not None and holds_story(el, stats):
-                continue
             remove(el)
 
 
@@ -301,8 +275,6 @@ def _strip_noise_words(index: TreeIndex, container: etree._Element, stats: TextS
         if el is container or not index.attached(el, container):
             continue
         if len(el) > 1 and stats.content(el) > GUARD_SHARE * total:
-            continue
-        if holds_story(el, stats):
             continue
         remove(el)
 
@@ -506,7 +478,7 @@ def _read_text(index: TreeIndex, body_xpaths: tuple[etree.XPath, ...] = ()) -> l
     comments = COMMENTS.select(index)
     for block in blocks:
         _strip_within(index, block, comments)
-        _strip_within(index, block, noise, stats)
+        _strip_within(index, block, noise)
         _strip_noise_words(index, block, stats)
         _strip_link_lists(block, stats)
         out.extend(paragraphs(block))

@@ -68,6 +68,12 @@ BLOCK_TAGS = frozenset(
         "legend",
     ]
 )
+# A story's own headline, and its own date or byline, inside an <article>.
+_STORY_HEADLINE = etree.XPath("boolean(.//h1 | .//h2)")
+_STORY_STAMP = etree.XPath(
+    ".//time | .//*[@itemprop='datePublished' or @itemprop='author' or @rel='author'] | "
+    ".//*[contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'date')]"
+)
 # Block elements after which a run of text is a paragraph of its own.
 BARE_TEXT_TAGS = ("br", "p", "hr")
 # Blocks whose own text is a paragraph on pages without any (div paragraphs, table cells).
@@ -360,6 +366,24 @@ def _densest(root: etree._Element, stats: TextStats) -> etree._Element | None:
     return best
 
 
+def _is_story(el: etree._Element, stats: TextStats) -> bool:
+    """True when an <article> is a whole story: its own headline, date or byline, and text."""
+    return (
+        stats.content(el) >= MIN_CONTAINER_CHARS
+        and _STORY_HEADLINE(el)
+        and bool(_STORY_STAMP(el))
+    )
+
+
+def _first_story(container: etree._Element, stats: TextStats) -> etree._Element:
+    """The first story of a block that holds several (the next one appended by endless scroll)."""
+    stories = [el for el in container.iter("article") if el is not container]
+    outer = [el for el in stories if not any(_is_ancestor(o, el) for o in stories if o is not el)]
+    if len(outer) >= 2 and _is_story(outer[0], stats) and _is_story(outer[1], stats):
+        return outer[0]
+    return container
+
+
 def find_container(
     index: TreeIndex, xpaths: tuple[etree.XPath, ...] = (), stats: TextStats | None = None
 ) -> etree._Element | None:
@@ -470,6 +494,7 @@ def _read_text(index: TreeIndex, body_xpaths: tuple[etree.XPath, ...] = ()) -> l
     container = find_container(index, body_xpaths, stats)
     if container is None:
         return []
+    container = _first_story(container, stats)
     blocks = _siblings(
         container, [el for el in BODY_CONTAINER.select(index) if index.attached(el)], stats
     )

@@ -143,10 +143,13 @@ SENTENCE_CHARS = 80
 def _story_goes_on(following: list[str]) -> bool:
     """True when most of the text after a sidebar heading is whole sentences of a story.
 
-    Another sidebar heading further on says the modules have begun.
+    Only the text up to the next heading counts: "Back to top" links between the sections
+    of a long guide each end nothing when a section of sentences follows them.
     """
-    if any(is_end_marker(p) for p in following):
-        return False
+    for i, paragraph in enumerate(following):
+        if is_end_marker(paragraph):
+            following = following[:i]
+            break
     story = [p for p in following if len(p) >= SENTENCE_CHARS and p.endswith(_SENTENCE_END)]
     total = sum(len(p) for p in following)
     return len(story) >= 2 and sum(len(p) for p in story) * 2 >= total

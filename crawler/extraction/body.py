@@ -68,6 +68,12 @@ BLOCK_TAGS = frozenset(
         "legend",
     ]
 )
+# Stories appended below the first by endless scroll: each a whole story of this many
+# characters, a handful of them (a grid of teaser cards is no such thing), the first holding
+# this share of the block's text.
+STORY_CHARS = 400
+MAX_APPENDED_STORIES = 4
+FIRST_STORY_SHARE = 0.25
 # A story's own headline, and its own date or byline, inside an <article>.
 _STORY_HEADLINE = etree.XPath("boolean(.//h1 | .//h2)")
 _STORY_STAMP = etree.XPath(
@@ -369,7 +375,7 @@ def _densest(root: etree._Element, stats: TextStats) -> etree._Element | None:
 def _is_story(el: etree._Element, stats: TextStats) -> bool:
     """True when an <article> is a whole story: its own headline, date or byline, and text."""
     return (
-        stats.content(el) >= MIN_CONTAINER_CHARS
+        stats.content(el) >= STORY_CHARS
         and _STORY_HEADLINE(el)
         and bool(_STORY_STAMP(el))
     )
@@ -379,7 +385,12 @@ def _first_story(container: etree._Element, stats: TextStats) -> etree._Element:
     """The first story of a block that holds several (the next one appended by endless scroll)."""
     stories = [el for el in container.iter("article") if el is not container]
     outer = [el for el in stories if not any(_is_ancestor(o, el) for o in stories if o is not el)]
-    if len(outer) >= 2 and _is_story(outer[0], stats) and _is_story(outer[1], stats):
+    if (
+        2 <= len(outer) <= MAX_APPENDED_STORIES
+        and stats.content(outer[0]) >= FIRST_STORY_SHARE * stats.content(container)
+        and _is_story(outer[0], stats)
+        and _is_story(outer[1], stats)
+    ):
         return outer[0]
     return container
 

@@ -146,13 +146,16 @@ def _story_goes_on(following: list[str]) -> bool:
     Only the text up to the next heading counts: "Back to top" links between the sections
     of a long guide each end nothing when a section of sentences follows them.
     """
+    least = SENTENCE_CHARS
     for i, paragraph in enumerate(following):
         if is_end_marker(paragraph):
-            following = following[:i]
+            # between two headings, teaser excerpts are sentences too: ask for longer ones
+            following, least = following[:i], 2 * SENTENCE_CHARS
             break
     story = [p for p in following if len(p) >= SENTENCE_CHARS and p.endswith(_SENTENCE_END)]
     total = sum(len(p) for p in following)
-    return len(story) >= 2 and sum(len(p) for p in story) * 2 >= total
+    long_enough = bool(story) and sum(len(p) for p in story) >= least * len(story)
+    return len(story) >= 2 and long_enough and sum(len(p) for p in story) * 2 >= total
 
 
 def clean_body(

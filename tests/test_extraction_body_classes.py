@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction import clean_item, extract
+from crawler.extraction.body import second_reading
 from crawler.extraction.text import has_story_text, is_end_marker, is_noise_line
 
 GERMAN = [
@@ -281,3 +282,23 @@ def test_module_headings_in_many_languages(line: str, expected: bool) -> None:
 def test_story_text_needs_more_than_a_heading() -> None:
     assert not has_story_text(["Up Next"])
     assert has_story_text(GERMAN[:2])
+
+
+# --- A weak reading is read again --------------------------------------------------------------
+
+
+def test_weak_body_is_read_again_by_trafilatura() -> None:
+    story = GERMAN + FRENCH + SPANISH + ITALIAN
+    html = (
+        "<html><head><title>Markthalle</title></head><body><article><h1>Markthalle</h1>"
+        + paragraphs(story)
+        + "</article></body></html>"
+    )
+    again = second_reading(["Kurz."], html, "https://zeitung.example/stadt/markthalle")
+    assert GERMAN[0] in again and ITALIAN[2] in again
+
+
+def test_strong_body_is_kept_as_read() -> None:
+    mine = [*GERMAN, *FRENCH, *SPANISH]
+    html = "<html><body><article>" + paragraphs(ITALIAN * 10) + "</article></body></html>"
+    assert second_reading(mine, html, "https://zeitung.example/stadt/markthalle") == mine

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import element_text, extract_body, parse_html
+from crawler.extraction.body import element_text, extract_body, parse_html, second_reading
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
@@ -155,6 +155,7 @@ class Page:
     def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
         self.url = url or ""
         self.profile = profile
+        self.html = html  # kept for a second reading of a page whose body reads weak
         self.tree = parse_html(html)
         self.index = TreeIndex(self.tree)
         self.meta = Metadata.from_tree(self.tree)
@@ -494,7 +495,7 @@ class Page:
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
-        return join_paragraphs(paragraphs)
+        return join_paragraphs(second_reading(paragraphs, self.html, self.url))
 
 
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

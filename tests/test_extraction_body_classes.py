@@ -6,6 +6,8 @@ body must hold the story's sentences and none of the furniture around them.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from crawler.extraction import clean_item, extract
@@ -302,3 +304,20 @@ def test_strong_body_is_kept_as_read() -> None:
     mine = [*GERMAN, *FRENCH, *SPANISH]
     html = "<html><body><article>" + paragraphs(ITALIAN * 10) + "</article></body></html>"
     assert second_reading(mine, html, "https://zeitung.example/stadt/markthalle") == mine
+
+
+def test_json_ld_article_body_when_the_markup_holds_only_a_teaser() -> None:
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "El mercado reabre",
+        "articleBody": "\n".join(SPANISH + [t.replace("mercado", "puerto") for t in SPANISH]),
+    }
+    html = (
+        "<html><head><script type='application/ld+json'>" + json.dumps(article)
+        + "</script></head><body><div id='app'><h1>El mercado reabre</h1>"
+        "<div class='lead'>El ayuntamiento aprobó la rehabilitación.</div></div></body></html>"
+    )
+    body = body_of(html, "https://diario.example/ciudad/mercado")
+    assert_story(body, SPANISH)
+    assert "antiguo puerto" in body

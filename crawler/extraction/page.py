@@ -495,7 +495,8 @@ class Page:
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
-        return join_paragraphs(second_reading(paragraphs, self.html, self.url))
+        structured = self.meta.article_value("articleBody", "text")
+        return join_paragraphs(second_reading(paragraphs, self.html, self.url, structured))
 
 
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

@@ -463,6 +463,14 @@ def is_end_marker(text: str) -> bool:
 STORY_START_CHARS = 150
 
 
+# Characters that end a sentence of story text (a heading or a label ends with none).
+STORY_SENTENCE_END = tuple('.!?"”’»…。！？')
+
+
 def has_story_text(paragraphs: Iterable[str]) -> bool:
-    """True when the paragraphs read so far hold enough text for a module heading to end it."""
-    return sum(len(p) for p in paragraphs) >= STORY_START_CHARS
+    """True when the paragraphs read so far hold story text for a module heading to end:
+    a sentence, or enough characters."""
+    paragraphs = list(paragraphs)
+    return any(p.endswith(STORY_SENTENCE_END) for p in paragraphs) or (
+        sum(len(p) for p in paragraphs) >= STORY_START_CHARS
+    )

@@ -125,6 +125,9 @@ WRAPPING_NON_TEXT = frozenset(
 # when it is this many times longer (see second_reading).
 WEAK_BODY_CHARS = 1000
 SECOND_READING_RATIO = 3
+# Pages longer than this are not read again: a second tree of a huge page costs more memory
+# than its text is worth (news pages are well under it).
+SECOND_READING_MAX_CHARS = 1_000_000
 # A <title> never closed: the parser reads the rest of the page as the title's text.
 _UNCLOSED_TITLE = re.compile(r"(<title\b[^>]*>[^<\n]*)", re.IGNORECASE)
 # An element's text, its descendants' included, as lxml.html's text_content() gives it.
@@ -549,7 +552,7 @@ def second_reading(
     given = structured_paragraphs(structured)
     if sum(len(p) for p in given) > SECOND_READING_RATIO * max(mine, MIN_CONTAINER_CHARS):
         return given
-    if mine >= WEAK_BODY_CHARS or not html:
+    if mine >= WEAK_BODY_CHARS or not html or len(html) > SECOND_READING_MAX_CHARS:
         return paragraphs
     try:
         import trafilatura

@@ -127,7 +127,7 @@ WEAK_BODY_CHARS = 1000
 SECOND_READING_RATIO = 3
 # Pages longer than this are not read again: a second tree of a huge page costs more memory
 # than its text is worth (news pages are well under it).
-SECOND_READING_MAX_CHARS = 300_000
+SECOND_READING_MAX_CHARS = 1_000_000
 # A <title> never closed: the parser reads the rest of the page as the title's text.
 _UNCLOSED_TITLE = re.compile(r"(<title\b[^>]*>[^<\n]*)", re.IGNORECASE)
 # An element's text, its descendants' included, as lxml.html's text_content() gives it.

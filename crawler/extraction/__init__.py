@@ -24,6 +24,7 @@ from crawler.extraction.page import Page
 from crawler.extraction.text import (
     clean_authors,
     comparable,
+    has_story_text,
     is_author_note,
     is_end_marker,
     is_noise_line,
@@ -118,10 +119,11 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
         why = WHY_LISTING
     if not why or listing_body:
         _read(fields, "body", lambda: page.body, url)
-    # a page that says it is a story but holds no text is no article to archive
-    if not why and not fields["body"]:
+    cleaned = clean_item(fields, profile)
+    # a page that says it is a story but holds no text of its own is no article to archive
+    if not why and not cleaned["body"]:
         why = WHY_NO_TEXT
-    return Reading(clean_item(fields, profile), not why, links, why)
+    return Reading(cleaned, not why, links, why)
 
 
 # Paragraphs that end a sentence: story text, not a teaser's title or its cut excerpt.
@@ -133,13 +135,19 @@ SENTENCE_CHARS = 80
 def _story_goes_on(following: list[str]) -> bool:
     """True when most of the text after a sidebar heading is whole sentences of a story.
 
-    Another sidebar heading further on says the modules have begun.
+    Only the text up to the next heading counts: "Back to top" links between the sections
+    of a long guide each end nothing when a section of sentences follows them.
     """
-    if any(is_end_marker(p) for p in following):
-        return False
+    least = SENTENCE_CHARS
+    for i, paragraph in enumerate(following):
+        if is_end_marker(paragraph):
+            # between two headings, teaser excerpts are sentences too: ask for longer ones
+            following, least = following[:i], 2 * SENTENCE_CHARS
+            break
     story = [p for p in following if len(p) >= SENTENCE_CHARS and p.endswith(_SENTENCE_END)]
     total = sum(len(p) for p in following)
-    return len(story) >= 2 and sum(len(p) for p in story) * 2 >= total
+    long_enough = bool(story) and sum(len(p) for p in story) >= least * len(story)
+    return len(story) >= 2 and long_enough and sum(len(p) for p in story) * 2 >= total
 
 
 def clean_body(
@@ -156,8 +164,9 @@ def clean_body(
     for i, paragraph in enumerate(paragraphs):
         if is_end_marker(paragraph):
             # "Don't miss" boxes also sit inside a story: a heading ends the text unless
-            # the story's sentences go on after it (teasers are titles and cut excerpts)
-            if not _story_goes_on(paragraphs[i + 1 :]):
+            # the story's sentences go on after it (teasers are titles and cut excerpts),
+            # and one before any story text ("Up Next" above a video) ends nothing
+            if has_story_text(kept) and not _story_goes_on(paragraphs[i + 1 :]):
                 break
             continue
         if not (is_noise_line(paragraph, patterns) or is_own_rights_line(paragraph, site)):

@@ -340,6 +340,44 @@ def _body_paragraphs(body: str) -> int:
     return long if long >= STORY_SHARE * len(paragraphs) else 0
 
 
+# JSON-LD types of pages that are not stories: shop items, forum threads, services, about pages.
+NON_ARTICLE_TYPES = frozenset(
+    {
+        "product",
+        "productgroup",
+        "offer",
+        "aggregateoffer",
+        "discussionforumposting",
+        "qapage",
+        "localbusiness",
+        "service",
+        "aboutpage",
+        "contactpage",
+        "softwareapplication",
+    }
+)
+# og:type values of such pages.
+NON_ARTICLE_OG_TYPES = frozenset({"product", "product.item", "product.group", "ebay-objects:item"})
+# Path segments of such pages, in any site's URLs: "/products/", "/threads/", "/docs/".
+NON_ARTICLE_PATH = re.compile(
+    r"/(?:products?|shop|store|cart|itm|dp|threads?|forums?|topics?|docs?|documentation|"
+    r"about(?:-us)?|contact(?:-us)?|impressum|imprint|privacy|terms)(?:/|$|\.)",
+    re.IGNORECASE,
+)
+
+
+def _not_a_story(page: Page, url: str, types: set[str]) -> bool:
+    """True when a page says it is a product, forum thread, service or about page."""
+    if types & ARTICLE_TYPES and not types & {"discussionforumposting"}:
+        return False
+    og_type = (page.meta.first("og:type") or "").lower()
+    return bool(
+        types & NON_ARTICLE_TYPES
+        or og_type in NON_ARTICLE_OG_TYPES
+        or NON_ARTICLE_PATH.search(urlsplit(url).path or "")
+    )
+
+
 def is_article_page(page: Page | str, url: str) -> bool:
     """True when a page (a Page, or its HTML) is one story rather than a listing.
 
@@ -355,6 +393,8 @@ def is_article_page(page: Page | str, url: str) -> bool:
         if not isinstance(page, Page):
             page = Page(page, url)
         types = page.meta.types()
+        if _not_a_story(page, url, types):
+            return False
         paragraphs, teasers = page.structure
         paragraphs = max(paragraphs, _body_paragraphs(page.body))
         score = 0

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import element_text, extract_body, parse_html
+from crawler.extraction.body import element_text, extract_body, parse_html, second_reading
 from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import best_date, is_zoned, parse_date, with_zone
@@ -211,7 +211,9 @@ class Page:
     def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
         self.url = url or ""
         self.profile = profile
-        self.tree = parse_html(bounded_markup(html))
+        # kept, bounded, for a second reading of a page whose body reads weak
+        self.html = bounded_markup(html)
+        self.tree = parse_html(self.html)
         self.index = TreeIndex(self.tree)
         self.meta = Metadata.from_tree(self.tree)
 
@@ -659,7 +661,8 @@ class Page:
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
-        return join_paragraphs(paragraphs)
+        structured = self.meta.article_value("articleBody", "text")
+        return join_paragraphs(second_reading(paragraphs, self.html, self.url, structured))
 
 
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

@@ -432,6 +432,126 @@ NOISE_LINES = tuple(
         r"(?:\s+(?:updates|posts|events))?|showing\s+\d+\s+of\s+\d+(?:\s+\w+){0,2})$",
     )
 )
+# --- Module text in many languages, one vocabulary per concept ---------------------------------
+# Each is a regex alternation of words or phrases; a line matches a concept's pattern below.
+
+# Labels of a date line: "Stand: 17.06.2025 18:24 Uhr", "Mis à jour le 5 juin 2025 à 14h03".
+DATE_LABELS = (
+    r"stand|aktualisiert(?:\s+am)?|ver[öo]ffentlicht(?:\s+am)?|erstellt(?:\s+am)?|zuletzt\s+"
+    r"aktualisiert|publié(?:\s+le)?|mis\s+à\s+jour(?:\s+le)?|modifié(?:\s+le)?|actualizado"
+    r"(?:\s+el)?|publicado(?:\s+el)?|actualització|pubblicato(?:\s+il)?|aggiornato(?:\s+il)?|"
+    r"atualizado(?:\s+em)?|publicado\s+em|gepubliceerd(?:\s+op)?|bijgewerkt(?:\s+op)?|"
+    r"opublikowano|aktualizacja|publicerad|uppdaterad|opdateret|oppdatert|publisert|"
+    r"updated(?:\s+on)?|published(?:\s+on)?|posted(?:\s+on)?|last\s+updated|first\s+published"
+)
+# Words of an age: "Updated 3 hours ago", "vor 3 Stunden", "il y a 3 heures", "hace 3 horas".
+RELATIVE_TIMES = (
+    r"(?:updated\s+)?\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
+    r"(?:aktualisiert\s+)?vor\s+\d+\s*(?:sekunden|minuten|min\.?|stunden|std\.?|tagen|wochen)|"
+    r"(?:mis\s+à\s+jour\s+)?il\s+y\s+a\s+\d+\s*(?:secondes?|minutes?|min|heures?|h|jours?)|"
+    r"(?:actualizado\s+)?hace\s+\d+\s*(?:segundos?|minutos?|min|horas?|h|días?)|"
+    r"\d+\s*(?:minuti|ore|giorni)\s+fa|\d+\s*(?:minuten|uur|dagen)\s+geleden"
+)
+# Words that open a byline standing alone: "Von Jana Müller", "Par Jean Dupont", "Por Ana Gil".
+BYLINE_WORDS = r"by|von|par|por|di|door|av|af|przez|autor(?:in)?|auteur|written\s+by|text"
+# Reading-time lines: "Lesezeit: 3 Min.", "Temps de lecture : 4 min", "3 min de lectura".
+READING_TIMES = (
+    r"(?:lesezeit|lesedauer|temps\s+de\s+lecture|tiempo\s+de\s+lectura|lectura|"
+    r"tempo\s+di\s+lettura|lettura|leestijd|czas\s+czytania|reading\s+time|lestid|läsetid)"
+    r"\s*:?\s*(?:ca\.\s*)?\d+\s*(?:min(?:uten|utes|utos|uti)?\.?|minutes?)|"
+    r"\d+\s*(?:min(?:uten|utes|utos|uti)?\.?)\s*(?:lesezeit|lesedauer|de\s+lecture|de\s+lectura|"
+    r"di\s+lettura|leestijd|read|reading|czytania|läsning)"
+)
+# Paywall and registration notices: "Il vous reste 76% de cet article à lire".
+PAYWALL_NOTICES = (
+    r"il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article\s+à\s+lire|"
+    r"la\s+suite\s+est\s+réservée\s+aux\s+abonnés|réservé\s+aux\s+abonnés|"
+    r"(?:subscribe|sign\s+in|log\s+in|register)\s+to\s+(?:continue|keep)\s+reading|"
+    r"subscribe\s+to\s+continue|already\s+a\s+subscriber\??(?:\s+(?:log|sign)\s+in)?|"
+    r"this\s+(?:article|content)\s+is\s+(?:only\s+)?(?:available\s+)?(?:for|to)\s+subscribers|"
+    r"(?:dieser\s+artikel|dieser\s+inhalt)\s+ist\s+(?:nur\s+)?(?:für|exklusiv\s+für)\s+"
+    r"(?:abonnenten|abonnentinnen|abonnent\*innen)|jetzt\s+(?:weiterlesen|abonnieren|"
+    r"registrieren)|sie\s+sind\s+bereits\s+abonnent|"
+    r"contenido\s+(?:exclusivo\s+)?para\s+suscriptores|suscríbete\s+para\s+(?:seguir|continuar)"
+    r"\s+leyendo|ya\s+eres\s+suscriptor|articolo\s+riservato\s+agli\s+abbonati|"
+    r"continua\s+a\s+leggere|abbonati\s+per\s+continuare"
+)
+# Agencies and picture libraries named in an image credit: "STR/Getty Images", "Foto: dpa".
+PICTURE_AGENCIES = (
+    r"getty\s+images|afp|reuters|dpa|ap(?:\s+photo)?|epa(?:-efe)?|efe|keystone|imago(?:\s+images)?|"
+    r"picture[\s-]+alliance|shutterstock|istock(?:photo)?|alamy|ansa|anp|belga|xinhua|"
+    r"sipa|abaca|bloomberg|pa(?:\s+images|\s+wire)?|zuma(?:\s+press)?|nurphoto|"
+    r"afp\s+via\s+getty\s+images|\w+\s+via\s+getty\s+images"
+)
+# Labels of an image credit: "Foto:", "Bild:", "Photo :", "Crédit :", "Fotografía:".
+CREDIT_LABELS = (
+    r"foto|fotos|bild|bilder|photo|photos|crédits?(?:\s+photo)?|fotografía|imagen|immagine|"
+    r"zdjęcie|fot\.|image|picture|credit|quelle"
+)
+# Newsletter and app promos: "Abonnieren Sie unseren Newsletter", "Téléchargez l'application".
+PROMOS = (
+    r"(?:abonnieren|bestellen)\s+sie\s+(?:jetzt\s+)?(?:unseren|den)\s+.{0,30}newsletter|"
+    r"(?:inscrivez-vous|abonnez-vous)\s+à\s+(?:notre|la)\s+.{0,30}newsletter|"
+    r"suscríbete\s+a\s+(?:nuestro|nuestra)\s+.{0,30}(?:newsletter|boletín)|"
+    r"iscriviti\s+alla\s+(?:nostra\s+)?newsletter|"
+    r"(?:laden\s+sie|holen\s+sie\s+sich)\s+(?:jetzt\s+)?(?:unsere|die)\s+.{0,30}app|"
+    r"téléchargez\s+(?:notre|l['’])\s*app(?:lication)?|descarga\s+(?:nuestra|la)\s+app|"
+    r"(?:download|get)\s+(?:our|the)\s+.{0,30}app|"
+    r"folgen\s+sie\s+uns\s+(?:auf|bei)|suivez-nous\s+sur|síguenos\s+en|seguici\s+su"
+)
+# Consent text shown in place of embedded videos and posts.
+EMBED_CONSENT = (
+    r"(?:wir\s+brauchen|benötigen)\s+ihre\s+zustimmung|externer\s+inhalt|externe\s+inhalte\s+"
+    r"(?:anzeigen|laden|aktivieren)|ich\s+bin\s+damit\s+einverstanden,\s+dass\s+mir\s+externe|"
+    r"um\s+(?:diesen|den)\s+inhalt\s+(?:zu\s+sehen|anzuzeigen)|"
+    r"ce\s+contenu\s+(?:est\s+bloqué|n['’]est\s+pas\s+disponible)|"
+    r"(?:accepter|acceptez)\s+les\s+cookies|contenu\s+externe|"
+    r"este\s+contenido\s+(?:está\s+bloqueado|requiere)|activa(?:r)?\s+las\s+cookies|"
+    r"contenuto\s+esterno|"
+    r"this\s+(?:content|video|embed)\s+(?:is\s+provided\s+by|requires|is\s+hosted\s+by|"
+    r"may\s+be\s+using\s+cookies)|to\s+(?:view|see|display)\s+this\s+content|"
+    r"(?:accept|allow|enable)\s+(?:all\s+)?cookies\s+to\s+(?:view|see|watch|display)"
+)
+# Labels of a teaser for another story set inside the text: "Lesen Sie auch: ...", "Leggi anche".
+READ_ALSO_LABELS = (
+    r"lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|à\s+lire\s+aussi|lire\s+aussi|"
+    r"lee\s+también|leggi\s+anche|leia\s+também|veja\s+também|lees\s+ook|"
+    r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także)|читайте\s+также|смотрите\s+также|"
+    r"δείτε\s+επίσης|διαβάστε\s+επίσης"
+)
+# Headings of the modules after an article: "Mehr zum Thema", "Sur le même sujet".
+MODULE_HEADINGS = (
+    r"mehr\s+zum\s+thema|das\s+könnte\s+(?:sie|dich)\s+auch\s+interessieren|"
+    r"weitere\s+(?:artikel|nachrichten|meldungen|themen)|zum\s+thema|meistgelesen|"
+    r"sur\s+le\s+même\s+sujet|dans\s+la\s+même\s+rubrique|vous\s+aimerez\s+aussi|"
+    r"les\s+plus\s+lus|te\s+puede\s+interesar|más\s+noticias|noticias\s+relacionadas|"
+    r"lo\s+más\s+leído|potrebbe\s+interessarti|articoli\s+correlati|"
+    r"meer\s+over\s+dit\s+onderwerp"
+)
+_NAME_WORD = r"(?-i:[A-ZÀ-ÖØ-ÞĀ-ſ][\w.'’-]+)"
+_NAME_JOINER = r"(?:und|and|et|y|e|i|og|och|en|&|de|van|von|da|del|la|le|di|du|zu)"
+
+# Paragraphs that are module text in any language (see the vocabularies above).
+WORLD_NOISE_LINES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"^(?=.{{0,120}}$)(?:{DATE_LABELS})\s*:?\s*(?:\w{{2,10}}\.?,?\s+)?\d.{{0,80}}$",
+        rf"^(?:{RELATIVE_TIMES})\.?$",
+        rf"^(?:{BYLINE_WORDS})\s*:?\s+{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_NAME_JOINER})){{0,6}}"
+        r"(?:\s*[,|•·–-]\s*.{0,60})?$",
+        rf"^(?:{READING_TIMES})\.?$",
+        rf"^(?=.{{0,200}}$).{{0,40}}\b(?:{PAYWALL_NOTICES})\b.*$",
+        rf"^\(?(?:(?:{CREDIT_LABELS})\s*:\s*)?(?:[^\W\d][\w.'’ -]{{0,40}}\s*/\s*)?"
+        rf"(?:{PICTURE_AGENCIES})(?:\s*/\s*[^\W\d][\w.'’ -]{{0,40}})?\)?$",
+        rf"^\(?(?:{CREDIT_LABELS})\s*:\s*.{{0,60}}\)?$",
+        rf"^(?=.{{0,200}}$).{{0,40}}\b(?:{PROMOS})\b.*$",
+        rf"^(?=.{{0,300}}$).{{0,60}}\b(?:{EMBED_CONSENT})\b.*$",
+        # inline teasers: "Lesen Sie auch: ...", "À lire aussi : ...", or the label alone
+        rf"^(?=.{{0,240}}$)(?:{READ_ALSO_LABELS}|{MODULE_HEADINGS})\s*(?::|-|–|—|»|>|\|).*$",
+        rf"^(?:{READ_ALSO_LABELS})\s*[.:…]*$",
+    )
+)
+
 # Rights lines: "© 2025 Example Media Ltd. All rights reserved."
 RIGHTS_LINE = re.compile(
     r"^(?=.{0,300}$)(?:©|\(c\)|copyright\b).*\b(?:all\s+rights\s+reserved|may\s+not\s+be\s+"
@@ -460,6 +580,7 @@ END_MARKERS = tuple(
         r"related|read\s+next|up\s+next|what\s+to\s+read\s+next|recommended\s+for\s+you|"
         r"around\s+the\s+web|from\s+the\s+web|leave\s+a\s+(?:comment|reply)|comments|"
         r"about\s+the\s+author|you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
+        rf"^(?:{MODULE_HEADINGS})",
     )
 )
 
@@ -494,9 +615,31 @@ def is_own_rights_line(text: str, site: str | None) -> bool:
 
 def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:
     """True when a paragraph is module text (date bar, read time, share count, ad label ...)."""
-    return any(p.search(text) for p in NOISE_LINES) or any(p.search(text) for p in patterns)
+    return (
+        any(p.search(text) for p in NOISE_LINES)
+        or any(p.search(text) for p in WORLD_NOISE_LINES)
+        or any(p.search(text) for p in patterns)
+    )
 
 
 def is_end_marker(text: str) -> bool:
     """True when a paragraph is a heading of the modules that follow an article."""
     return len(text) <= 80 and any(p.search(text) for p in END_MARKERS)
+
+
+# Characters of article text read before a module heading for the heading to end the body:
+# a heading first ("Up Next" above a video) is the page's furniture, not the story's end.
+STORY_START_CHARS = 150
+
+
+# Characters that end a sentence of story text (a heading or a label ends with none).
+STORY_SENTENCE_END = tuple('.!?"”’»…。！？')
+
+
+def has_story_text(paragraphs: Iterable[str]) -> bool:
+    """True when the paragraphs read so far hold story text for a module heading to end:
+    a sentence, or enough characters."""
+    paragraphs = list(paragraphs)
+    return any(p.endswith(STORY_SENTENCE_END) for p in paragraphs) or (
+        sum(len(p) for p in paragraphs) >= STORY_START_CHARS
+    )

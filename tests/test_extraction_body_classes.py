@@ -1,0 +1,323 @@
+"""Body failure classes on pages of our own making: German, French, Spanish, Italian, no <p>.
+
+Each page reproduces one class of failure seen on real sites (never one site's markup): the
+body must hold the story's sentences and none of the furniture around them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extraction import read_page
+from crawler.extraction.body import second_reading
+from crawler.extraction.text import has_story_text, is_end_marker, is_noise_line
+
+GERMAN = [
+    "Der Stadtrat hat am Dienstagabend mit großer Mehrheit beschlossen, die alte Markthalle "
+    "am Flussufer zu sanieren und im kommenden Frühjahr wieder zu öffnen.",
+    "Die Kosten von rund zwölf Millionen Euro sollen zur Hälfte vom Land getragen werden, "
+    "teilte die Oberbürgermeisterin nach der Sitzung mit.",
+    "Händlerinnen und Händler hatten seit Jahren auf eine Entscheidung gewartet und zeigten "
+    "sich erleichtert über das Ergebnis der langen Debatte.",
+]
+FRENCH = [
+    "Le conseil municipal a voté mardi soir la rénovation complète de l'ancienne halle du "
+    "marché, fermée depuis trois ans pour des raisons de sécurité.",
+    "Les travaux, estimés à douze millions d'euros, commenceront au printemps et devraient "
+    "durer dix-huit mois selon la mairie.",
+    "Les commerçants, qui attendaient cette décision depuis longtemps, ont salué un vote "
+    "qu'ils jugent essentiel pour la vie du quartier.",
+]
+SPANISH = [
+    "El ayuntamiento aprobó el martes por la noche la rehabilitación del antiguo mercado "
+    "junto al río, cerrado desde hace tres años por motivos de seguridad.",
+    "Las obras costarán unos doce millones de euros y comenzarán en primavera, según "
+    "informó la alcaldesa al término de la sesión plenaria.",
+    "Los comerciantes, que llevaban años esperando una decisión, celebraron el resultado "
+    "de un debate que se ha prolongado durante meses.",
+]
+ITALIAN = [
+    "Il consiglio comunale ha approvato martedì sera il restauro del vecchio mercato "
+    "coperto sul lungofiume, chiuso da tre anni per motivi di sicurezza.",
+    "I lavori costeranno circa dodici milioni di euro e inizieranno in primavera, ha "
+    "spiegato la sindaca al termine della seduta.",
+    "I commercianti, che aspettavano da anni una decisione, hanno accolto con sollievo "
+    "l'esito del lungo dibattito in aula.",
+]
+
+
+# Text of a sidebar box: two of them hold more than the story, which is under half the page.
+ABOUT = " ".join(
+    ["Die Zeitung erscheint täglich außer sonntags im Verlag der Stadtmedien GmbH."] * 4
+)
+
+
+def body_of(html: str, url: str = "https://zeitung.example/stadt/markthalle-saniert") -> str:
+    """The body as the crawl stores it."""
+    return read_page(html, url).article["body"]
+
+
+def paragraphs(texts: list[str], tag: str = "p") -> str:
+    return "".join(f"<{tag}>{t}</{tag}>" for t in texts)
+
+
+def assert_story(body: str, story: list[str]) -> None:
+    for sentence in story:
+        assert sentence in body
+
+
+# --- Class 1: a noise rule must not take the article with it ----------------------------------
+
+
+def test_article_column_named_like_a_widget_is_kept() -> None:
+    html = (
+        "<html><head><title>Markthalle</title></head><body>"
+        "<nav><a href='/'>Start</a> <a href='/stadt'>Stadt</a></nav>"
+        "<section class='widget widget_text'><h1>Die Markthalle wird saniert</h1>"
+        f"{paragraphs(GERMAN)}</section>"
+        "<section class='widget'><h3>Meistgelesen</h3><ul><li><a href='/a'>Ein anderer "
+        "Artikel</a></li></ul></section>"
+        f"<section class='widget'><div>{ABOUT}</div></section>"
+        f"<section class='widget'><div>{ABOUT}</div></section></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, GERMAN)
+    assert "Ein anderer Artikel" not in body
+    assert "Stadtmedien" not in body
+
+
+# --- Class 2: no <p> --------------------------------------------------------------------------
+
+
+def test_bare_text_between_empty_paragraphs() -> None:
+    html = (
+        "<html><head><title>Mercado</title></head><body><div class='cabecera'>Portada</div>"
+        "<table><tr><td class='texto'>" + "<p></p>".join(SPANISH) + "</td></tr></table>"
+        "</body></html>"
+    )
+    assert_story(body_of(html, "https://diario.example/ciudad/mercado"), SPANISH)
+
+
+def test_div_paragraphs_without_any_p() -> None:
+    html = (
+        "<html><head><title>Halle</title></head><body><div class='kopf'>Nachrichten</div>"
+        "<div class='text'>" + paragraphs(GERMAN, "div") + "</div>"
+        "<div class='fuss'><a href='/impressum'>Impressum</a></div></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, GERMAN)
+    assert "Impressum" not in body
+
+
+def test_br_runs_in_a_table_cell() -> None:
+    html = (
+        "<html><body><table><tr><td><a href='/'>Accueil</a></td></tr><tr><td>"
+        + "<br><br>".join(FRENCH)
+        + "</td></tr></table></body></html>"
+    )
+    assert_story(body_of(html, "https://journal.example/ville/halle"), FRENCH)
+
+
+def test_unclosed_title_does_not_swallow_the_page() -> None:
+    html = (
+        "<html><head><title>La halle rénovée (Le Journal)\n<script>var x = 1;</script>"
+        "</head><body>" + paragraphs(FRENCH) + "</body></html>"
+    )
+    fields = read_page(html, "https://journal.example/ville/halle").article
+    assert_story(fields["body"], FRENCH)
+
+
+def test_unclosed_button_in_the_header_does_not_hide_the_article() -> None:
+    html = (
+        "<html><body><header><div class='menu-top'><div class='menu-box'>"
+        "<button class='menu' aria-label='Menü'><div class='menu-inner'><div></button>"
+        "</div></div></header>"
+        "<main><article><h1>Die Markthalle wird saniert</h1>"
+        + paragraphs(GERMAN)
+        + "</article></main></body></html>"
+    )
+    assert_story(body_of(html), GERMAN)
+
+
+# --- Class 3: a module heading before any story text ends nothing ------------------------------
+
+
+@pytest.mark.parametrize("heading", ["Up Next", "Mehr zum Thema", "Lo más leído"])
+def test_heading_above_the_story_does_not_end_it(heading: str) -> None:
+    html = (
+        "<html><body><article><h1>Mercado</h1>"
+        f"<p>{heading}</p>{paragraphs(SPANISH)}</article></body></html>"
+    )
+    body = body_of(html, "https://diario.example/ciudad/mercado")
+    assert_story(body, SPANISH)
+    assert heading not in body
+
+
+def test_heading_after_the_story_still_ends_it() -> None:
+    html = (
+        "<html><body><article><h1>Halle</h1>" + paragraphs(GERMAN)
+        + "<p>Das könnte Sie auch interessieren</p><p>Neuer Radweg eröffnet</p>"
+        "<p>Bäckerei schließt nach 90 Jahren</p></article></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, GERMAN)
+    assert "Radweg" not in body
+
+
+# --- Class 4: the next story appended by endless scroll ---------------------------------------
+
+
+def test_next_story_appended_below_is_not_part_of_the_body() -> None:
+    def story(headline: str, author: str, texts: list[str]) -> str:
+        return (
+            f"<article><h1>{headline}</h1><span class='byline'>Par {author}</span>"
+            f"<time datetime='2025-06-05T10:00:00+02:00'>5 juin 2025</time>"
+            f"{paragraphs(texts)}</article>"
+        )
+
+    other = [t.replace("halle du marché", "piscine municipale") for t in FRENCH]
+    html = (
+        "<html><body><main>"
+        + story("La halle du marché rénovée", "Jean Dupont", FRENCH)
+        + story("La piscine rouvre", "Marie Curie", other)
+        + "</main></body></html>"
+    )
+    body = body_of(html, "https://journal.example/ville/halle")
+    assert_story(body, FRENCH)
+    assert "piscine municipale" not in body
+
+
+# --- Class 5: boilerplate lines in many languages ---------------------------------------------
+
+
+def test_furniture_lines_inside_a_german_article_are_dropped() -> None:
+    furniture = [
+        "Stand: 17.06.2025 18:24 Uhr",
+        "Von Jana Müller und Peter Schmidt",
+        "Lesezeit: 3 Min.",
+        "STR/Getty Images",
+        "Abonnieren Sie unseren kostenlosen Newsletter!",
+        "Wir brauchen Ihre Zustimmung, um diesen Inhalt anzuzeigen.",
+        "Lesen Sie auch: Neuer Radweg am Fluss eröffnet",
+    ]
+    mixed = [furniture[0], furniture[1], furniture[2], GERMAN[0], furniture[3], GERMAN[1],
+             furniture[4], furniture[5], GERMAN[2], furniture[6]]
+    html = "<html><body><article><h1>Halle</h1>" + paragraphs(mixed) + "</article></body></html>"
+    body = body_of(html)
+    assert_story(body, GERMAN)
+    for line in furniture:
+        assert line not in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Stand: 17.06.2025 18:24 Uhr",
+        "Stand: Do 25.04.24 | 14:07 Uhr",
+        "Aktualisiert am 01. April 2025, 15:25",
+        "Mis à jour le 5 juin 2025 à 14h03",
+        "Publicado el 5 de junio de 2025",
+        "Aggiornato il 5 giugno 2025",
+        "Updated 3 hours ago",
+        "vor 3 Stunden",
+        "il y a 2 heures",
+        "hace 5 minutos",
+        "Von Jana Müller",
+        "Par Jean Dupont et Marie Curie",
+        "Por Ana Gil y Luis Pérez",
+        "Di Marco Rossi",
+        "Temps de lecture : 4 min",
+        "3 min de lectura",
+        "Il vous reste 76% de cet article à lire.",
+        "Subscribe to continue reading",
+        "Dieser Artikel ist nur für Abonnenten verfügbar.",
+        "Contenido exclusivo para suscriptores",
+        "STR/Getty Images",
+        "Foto: dpa",
+        "(Image: Getty Images)",
+        "Téléchargez l'application Le Journal",
+        "Suscríbete a nuestro boletín diario",
+        "Ce contenu est bloqué car vous n'avez pas accepté les cookies.",
+        "À lire aussi : La piscine municipale rouvre",
+        "Leggi anche",
+    ],
+)
+def test_module_lines_in_many_languages(line: str) -> None:
+    assert is_noise_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von der Leyen sagte am Montag, die Kommission werde rasch handeln.",
+        "Par ailleurs, le gouvernement a annoncé de nouvelles mesures.",
+        "Por la mañana llovió mucho en Madrid y en Sevilla.",
+        "Stand der Dinge ist, dass 2025 nichts mehr passiert.",
+        "Die Polizei sagte, dpa habe als erste darüber berichtet.",
+        "Il y a trois ans, la halle a fermé ses portes.",
+        GERMAN[0],
+        FRENCH[1],
+    ],
+)
+def test_story_sentences_are_not_module_lines(line: str) -> None:
+    assert not is_noise_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Mehr zum Thema", True),
+        ("Das könnte Sie auch interessieren", True),
+        ("Weitere Artikel", True),
+        ("Sur le même sujet", True),
+        ("Noticias relacionadas", True),
+        ("Articoli correlati", True),
+        ("Mehr zum Thema Verkehr lesen Sie in unserem Dossier vom Montag.", False),
+    ],
+)
+def test_module_headings_in_many_languages(line: str, expected: bool) -> None:
+    assert is_end_marker(line) is expected
+
+
+def test_story_text_needs_more_than_a_heading() -> None:
+    assert not has_story_text(["Up Next"])
+    assert has_story_text(GERMAN[:2])
+
+
+# --- A weak reading is read again --------------------------------------------------------------
+
+
+def test_weak_body_is_read_again_by_trafilatura() -> None:
+    story = GERMAN + FRENCH + SPANISH + ITALIAN
+    html = (
+        "<html><head><title>Markthalle</title></head><body><article><h1>Markthalle</h1>"
+        + paragraphs(story)
+        + "</article></body></html>"
+    )
+    again = second_reading(["Kurz."], html, "https://zeitung.example/stadt/markthalle")
+    assert GERMAN[0] in again and ITALIAN[2] in again
+
+
+def test_strong_body_is_kept_as_read() -> None:
+    mine = [*GERMAN, *FRENCH, *SPANISH]
+    html = "<html><body><article>" + paragraphs(ITALIAN * 10) + "</article></body></html>"
+    assert second_reading(mine, html, "https://zeitung.example/stadt/markthalle") == mine
+
+
+def test_json_ld_article_body_when_the_markup_holds_only_a_teaser() -> None:
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "El mercado reabre",
+        "articleBody": "\n".join(SPANISH + [t.replace("mercado", "puerto") for t in SPANISH]),
+    }
+    html = (
+        "<html><head><script type='application/ld+json'>" + json.dumps(article)
+        + "</script></head><body><div id='app'><h1>El mercado reabre</h1>"
+        "<div class='lead'>El ayuntamiento aprobó la rehabilitación.</div></div></body></html>"
+    )
+    body = body_of(html, "https://diario.example/ciudad/mercado")
+    assert_story(body, SPANISH)
+    assert "antiguo puerto" in body

@@ -235,6 +235,22 @@ def seeds_dir() -> Path:
 # Crawls to start, signal, watch or measure while they run (faults and hostile-input tests).
 
 
+def own_peak_memory(pid: int) -> int | None:
+    """A running process's peak resident memory (bytes), its own only.
+
+    A child's ru_maxrss also counts the memory of the parent it was forked from, before it
+    ran its program: a test process grown large would make every child look large.
+    """
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 class BackgroundCrawl:
     """A real `scrapy crawl` in the background whose log can be read while it runs, that can
     be started with Popen options (resource limits) and reports its peak memory when reaped."""
@@ -244,7 +260,7 @@ class BackgroundCrawl:
         self._out = log.open("wb")
         self.proc = subprocess.Popen(command, cwd=REPO_ROOT, env=_env(), stdout=self._out,
                                      stderr=subprocess.STDOUT, **popen)
-        self.rusage: Any = None  # the finished process's resource usage (ru_maxrss: peak KiB)
+        self.peak_memory = 0  # bytes: the most the process held, read while it ran
 
     @property
     def pid(self) -> int:
@@ -256,9 +272,9 @@ class BackgroundCrawl:
         return self.proc.returncode is None and self._reap() is None
 
     def _reap(self) -> int | None:
-        pid, status, rusage = os.wait4(self.proc.pid, os.WNOHANG)
+        self.peak_memory = max(self.peak_memory, own_peak_memory(self.proc.pid) or 0)
+        pid, status, _ = os.wait4(self.proc.pid, os.WNOHANG)
         if pid:
-            self.rusage = rusage
             self.proc.returncode = os.waitstatus_to_exitcode(status)
         return self.proc.returncode
 

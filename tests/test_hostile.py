@@ -116,7 +116,7 @@ def hostile(tmp_path_factory, background_crawl) -> HostileCrawl:
         latest = {urlsplit(r["url"]).path: dict(r) for r in conn.execute("SELECT * FROM latest")}
     finally:
         conn.close()
-    result = HostileCrawl(status, output, seconds, crawl.rusage.ru_maxrss * 1024, server.site,
+    result = HostileCrawl(status, output, seconds, crawl.peak_memory, server.site,
                           trap, archive, parse_log(output), row, json.loads(row["stats"]),
                           latest)
     skipped = sorted(case.name for case in CASES if case.path not in latest)

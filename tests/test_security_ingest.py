@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, ArchiveReader, _env
+from conftest import REPO_ROOT, ArchiveReader, _env, own_peak_memory
 
 from crawler.distributed.codec import MAX_PAGE_BYTES, EntryError, decode, encode, encode_item
 
@@ -118,14 +118,16 @@ def test_poison_pills_go_to_the_dead_letter_stream_and_the_good_entries_are_appl
 
 
 def reap(proc: subprocess.Popen, timeout: float) -> tuple[int, int]:
-    """Wait for a process; its exit status and peak memory (bytes)."""
+    """Wait for a process; its exit status and its own peak memory (bytes)."""
     deadline = time.monotonic() + timeout
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        peak = max(peak, own_peak_memory(proc.pid) or 0)
+        pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage.ru_maxrss * 1024
+            return proc.returncode, peak
         if time.monotonic() > deadline:
             proc.kill()
             raise AssertionError("the ingester did not finish")
-        time.sleep(0.1)
+        time.sleep(0.02)

@@ -57,6 +57,15 @@ class Keys:
         """List: the requests a worker took from the queue and has not finished."""
         return self._key(f"inflight:{worker}")
 
+    def site(self, host: str) -> str:
+        """Hash: a site's shared download slot (next start, AutoThrottle's delay); with
+        `<key>:leases`, a sorted set of the requests in flight to it."""
+        return self._key(f"site:{host}")
+
+    def robots(self, netloc: str) -> str:
+        """Hash: a site's robots.txt as the run fetched it (status, body), with an expiry."""
+        return self._key(f"robots:{netloc}")
+
     def all(self, workers: list[str] | tuple[str, ...] = ()) -> list[str]:
         """Every key of the run (with these workers' in-flight lists)."""
         return [self.config, self.seeds, self.requests, self.dupefilter, self.items,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from typing import Any
 
 import redis
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.distributed import url_digest
 from crawler.distributed.codec import encode_item
 from crawler.items import Article, Recheck, Skipped
 from crawler.plan import plan_of
@@ -29,11 +29,6 @@ for i = 2 + tonumber(ARGV[1]), #ARGV do table.insert(fields, ARGV[i]) end
 return redis.call('XADD', KEYS[2], '*', unpack(fields))
 """
 KIND = {Article: "article", Recheck: "recheck", Skipped: "skipped"}
-
-
-def url_digest(url: str) -> bytes:
-    """A URL's key in the run's set of sent articles."""
-    return hashlib.blake2b(url.encode(), digest_size=8).digest()
 
 
 class StreamPipeline:

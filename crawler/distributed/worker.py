@@ -21,6 +21,7 @@ from twisted.internet import task
 
 from crawler.distributed import Keys, stream_key
 from crawler.distributed.addon import worker_problem
+from crawler.distributed.archived import RunArchive
 from crawler.distributed.codec import encode
 from crawler.distributed.queue import TOKEN
 from crawler.distributed.runs import RunConfig
@@ -80,6 +81,10 @@ class WorkerRun:
         if text is None:
             raise UsageError(f"no distributed run {run!r} in Redis: seed it with `crawler seed`")
         return cls(server, keys, RunConfig.from_json(text))
+
+    def archive(self) -> RunArchive:
+        """The archive's state the run was seeded with (an incremental run's)."""
+        return RunArchive(self.server, self.keys)
 
     def hold(self, data: bytes) -> str:
         """Remember an entry just moved to the in-flight list; returns its token."""

@@ -1,0 +1,57 @@
+"""What a worker of an incremental run knows of the archive: the answers `crawler seed --db`
+put in Redis, behind the frontier's questions to the archive (known, fetch_states, sites, due).
+
+A worker may run on another machine than the archive, so it never opens it; the frontier asks
+this object instead and applies the same rules as a single-machine crawl.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from crawler.distributed import Keys, url_digest
+
+TAKE = 100  # due articles a worker takes from the run's list at a time
+
+
+class RunArchive:
+    """The archive's state as the run was seeded with it, read from Redis."""
+
+    def __init__(self, server: Any, keys: Keys) -> None:
+        self.server = server
+        self.keys = keys
+
+    def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:
+        """The ones among these canonical URLs the archive knew when the run was seeded."""
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return set()
+        found = self.server.smismember(self.keys.known, [url_digest(u) for u in urls])
+        return {url for url, hit in zip(urls, found, strict=True) if hit}
+
+    def fetch_states(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """For the ones among these canonical URLs that are archived: their fetch state."""
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return {}
+        found = self.server.hmget(self.keys.states, [url_digest(u) for u in urls])
+        return {url: json.loads(state) for url, state in zip(urls, found, strict=True)
+                if state is not None}
+
+    def sites(self, finished: bool = False) -> set[str]:
+        """The run's sites a finished crawl covered (the only question the frontier asks)."""
+        return {site.decode() for site in self.server.smembers(self.keys.known_sites)}
+
+    def due(self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
+            ) -> Iterator[dict[str, Any]]:
+        """The due articles of these sites no worker has taken yet (seed chose them under the
+        schedule); each goes to one worker only."""
+        for site in sites:
+            while rows := self.server.lpop(self.keys.due(site), TAKE):
+                for text in rows:
+                    yield json.loads(text)
+
+    def close(self) -> None:
+        """Nothing to close: the connection is the worker's."""

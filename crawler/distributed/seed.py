@@ -58,6 +58,7 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
     knows (as 8-byte digests), the fetch states of archived articles, and the sites already
     crawled. The frontier's own rules decide what is due, as on one machine."""
     from crawler.archive import Archive
+    from crawler.distributed.archived import pack_state
     from crawler.frontier import Bounds, Frontier
 
     archive = Archive.open(archive_path, readonly=True)
@@ -75,7 +76,7 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
         for url, state in archive.known_states(sites, before=now):
             known.append(url_digest(url))
             if state is not None:
-                states[url_digest(url)] = json.dumps(state, separators=(",", ":"))
+                states[url_digest(url)] = pack_state(url, state)
             if len(known) >= CHUNK:
                 flush(pipe, keys, known, states)
         flush(pipe, keys, known, states)

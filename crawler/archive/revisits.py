@@ -80,12 +80,13 @@ class Revisits(Tables):
     def known_states(self, sites: Iterable[str], before: str = "9999",
                      ) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """What `known` and `fetch_states` answer, for every URL at once: each canonical URL of
-        an article of these sites (its own and its aliases) with its fetch state, and each link
-        skipped as none (state None), first seen before a time."""
+        an article of these sites (its own and its aliases) with its fetch state and newest
+        content hash, and each link skipped as none (state None), first seen before a time."""
         sites = list(sites)
         if sites:
             columns = ("a.id, a.url, a.fetch_url, a.etag, a.last_modified, a.last_fetched_at, "
-                       "a.removed_at")
+                       "a.removed_at, (SELECT v.content_hash FROM versions v WHERE "
+                       "v.article_id = a.id ORDER BY v.version DESC LIMIT 1) AS content_hash")
             for row in self.stream(
                 f"SELECT a.url AS key, {columns} FROM articles a WHERE a.site IN "
                 f"({marks(sites)}) AND a.first_seen < ? UNION ALL SELECT l.url AS key, "

@@ -17,7 +17,7 @@ TAKE = 100  # due articles a worker takes from the run's list at a time
 # A fetch state's fields, packed as a JSON array in this order (the URL only when the state is
 # filed under an alias): a third of the size of the row as an object.
 STATE_FIELDS = ("id", "url", "fetch_url", "etag", "last_modified", "last_fetched_at",
-                "removed_at")
+                "removed_at", "content_hash")
 
 
 def pack_state(key: str, state: dict[str, Any]) -> str:
@@ -62,6 +62,11 @@ class RunArchive:
         found = self.server.hmget(self.keys.states, [url_digest(u) for u in urls])
         return {url: unpack_state(url, state) for url, state in zip(urls, found, strict=True)
                 if state is not None}
+
+    def state(self, url: str) -> dict[str, Any] | None:
+        """One canonical URL's fetch state (with its newest content hash), None if unknown."""
+        text = self.server.hget(self.keys.states, url_digest(url))
+        return unpack_state(url, text) if text is not None else None
 
     def sites(self, finished: bool = False) -> set[str]:
         """The run's sites a finished crawl covered (the only question the frontier asks)."""

@@ -146,9 +146,9 @@ class CrawlPlan:
             forced = load_profile(profile) if profile else None
         except (SitesError, ProfileError) as error:
             raise PlanError(str(error)) from None
-        # A worker cannot read the archive: nothing is known to be due for a re-check.
-        return cls(spider, tuple(configs), forced, backfill=config.backfill, recheck="none",
-                   run=run, **context)
+        # A worker never reads the archive: an incremental run's seed put what is due in Redis.
+        return cls(spider, tuple(configs), forced, backfill=config.backfill,
+                   recheck="due" if config.incremental else "none", run=run, **context)
 
 
 def plan_of(crawler: Any) -> CrawlPlan | None:

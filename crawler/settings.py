@@ -75,4 +75,6 @@ DISTRIBUTED_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
 DISTRIBUTED_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as dead
 DISTRIBUTED_IDLE_CLOSE = 5.0  # seconds the whole run must be idle before a worker exits (0: never)
 SCHEDULER_SERIALIZER = "crawler.distributed.serializer"  # queued requests as JSON, never pickle
+DISTRIBUTED_SITE_DELAY = None  # seconds between requests to a site over all workers (None: as one)
+DISTRIBUTED_ROBOTS_TTL = 86400  # seconds a run keeps a site's robots.txt (RFC 9309: 24 h at most)
 DISTRIBUTED_KEEP = 86400  # seconds a done run's keys (frontier, filters) stay in Redis

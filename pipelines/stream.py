@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from typing import Any
 
 import redis
 from scrapy.exceptions import DropItem
 
+from crawler.archive.diff import content_hash
+from crawler.distributed import url_digest
 from crawler.distributed.codec import encode_item
 from crawler.distributed.worker import worker_run_of
 from crawler.items import Article, Recheck, Skipped
@@ -31,9 +32,15 @@ return redis.call('XADD', KEYS[2], '*', unpack(fields))
 KIND = {Article: "article", Recheck: "recheck", Skipped: "skipped"}
 
 
-def url_digest(url: str) -> bytes:
-    """A URL's key in the run's set of sent articles."""
-    return hashlib.blake2b(url.encode(), digest_size=8).digest()
+def unchanged_check(item: Article, state: dict[str, Any] | None) -> Recheck | None:
+    """A fetch of an archived article whose content is its newest version's, as a light
+    re-check (no page, no text) for the ingester to record; None for news to archive."""
+    if state is None or state.get("removed_at") or not state.get("content_hash"):
+        return None
+    if content_hash(item.to_dict()) != state["content_hash"]:
+        return None
+    return Recheck(state["id"], item.fetched_url or item.url, item.status or 200, item.site,
+                   item.fetched_at, item.fetched_url or item.url)
 
 
 class StreamPipeline:
@@ -53,9 +60,16 @@ class StreamPipeline:
 
     def open_spider(self) -> None:
         self.send_once = self.worker.server.register_script(SEND_ONCE)
+        # An incremental run knows the archive's newest content of each article.
+        self.archive = self.worker.archive() if self.worker.config.incremental else None
 
     def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
         worker = self.worker
+        if isinstance(item, Article) and self.archive is not None:
+            check = unchanged_check(item, self.archive.state(item.url))
+            if check is not None:
+                self.stats.inc_value("stream/unchanged")
+                item = check
         fields = encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
         try:
             if isinstance(item, Article):

@@ -154,6 +154,8 @@ class NewsSpider(Spider):
         plan = self.plan
         if plan.reads_archive and Path(plan.archive_path).is_file():
             self.reader = Archive.open(plan.archive_path, readonly=True)
+        elif plan.run is not None and plan.run.config.incremental:
+            self.reader = plan.run.archive()  # what `crawler seed --db` put in Redis
         self._frontier = self.make_frontier()
         configs = plan.run.seeds(list(plan.sites)) if plan.run else plan.sites
         for config in configs:

@@ -77,6 +77,28 @@ class Revisits(Tables):
                 states.setdefault(row.pop("key"), row)
         return states
 
+    def known_states(self, sites: Iterable[str], before: str = "9999",
+                     ) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """What `known` and `fetch_states` answer, for every URL at once: each canonical URL of
+        an article of these sites (its own and its aliases) with its fetch state and newest
+        content hash, and each link skipped as none (state None), first seen before a time."""
+        sites = list(sites)
+        if sites:
+            columns = ("a.id, a.url, a.fetch_url, a.etag, a.last_modified, a.last_fetched_at, "
+                       "a.removed_at, (SELECT v.content_hash FROM versions v WHERE "
+                       "v.article_id = a.id ORDER BY v.version DESC LIMIT 1) AS content_hash")
+            for row in self.stream(
+                f"SELECT a.url AS key, {columns} FROM articles a WHERE a.site IN "
+                f"({marks(sites)}) AND a.first_seen < ? UNION ALL SELECT l.url AS key, "
+                f"{columns} FROM aliases l JOIN articles a ON a.id = l.article_id "
+                f"WHERE a.site IN ({marks(sites)}) AND a.first_seen < ?",
+                (*sites, before, *sites, before),
+            ):
+                yield row.pop("key"), row
+        for (url,) in self.conn.execute("SELECT url FROM skipped WHERE first_seen < ?",
+                                        (before,)):
+            yield url, None
+
     def sites(self, finished: bool = False) -> set[str]:
         """Every site the archive holds articles of (or only those a finished crawl covered)."""
         if not finished:

@@ -306,6 +306,13 @@ class Archive:
         return self._revisits.fetch_states(urls)
 
     @_guarded
+    def known_states(self, sites: Iterable[str], before: str = "9999",
+                     ) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """Every URL `known` and `fetch_states` answer for, with its fetch state (None for a
+        skipped link), for `crawler seed --db`."""
+        return self._revisits.known_states(sites, before)
+
+    @_guarded
     def sites(self, finished: bool = False) -> set[str]:
         """Every site the archive holds articles of (or only those a finished crawl covered)."""
         return self._revisits.sites(finished)

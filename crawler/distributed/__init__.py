@@ -7,6 +7,7 @@ need only redis, and single-machine crawls need neither.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +58,47 @@ class Keys:
         """List: the requests a worker took from the queue and has not finished."""
         return self._key(f"inflight:{worker}")
 
+    @property
+    def known(self) -> str:
+        """Set: 8-byte digests of the URLs the archive knows (articles, aliases, skipped links),
+        written by `crawler seed --db`: listings do not fetch them again."""
+        return self._key("known")
+
+    @property
+    def states(self) -> str:
+        """Hash: digest of an archived article's URL -> its fetch state (JSON), for feed and
+        sitemap entries that say the article changed."""
+        return self._key("states")
+
+    def due(self, site: str) -> str:
+        """List: a site's archived articles due for a re-check (JSON rows), most overdue
+        first, taken by the workers."""
+        return self._key(f"due:{site}")
+
+    @property
+    def known_sites(self) -> str:
+        """Set: the run's sites a finished crawl of the archive covered (crawled as re-crawls)."""
+        return self._key("known_sites")
+
+    def site(self, host: str) -> str:
+        """Hash: a site's shared download slot (next start, AutoThrottle's delay); with
+        `<key>:leases`, a sorted set of the requests in flight to it."""
+        return self._key(f"site:{host}")
+
+    def robots(self, netloc: str) -> str:
+        """Hash: a site's robots.txt as the run fetched it (status, body), with an expiry."""
+        return self._key(f"robots:{netloc}")
+
     def all(self, workers: list[str] | tuple[str, ...] = ()) -> list[str]:
         """Every key of the run (with these workers' in-flight lists)."""
         return [self.config, self.seeds, self.requests, self.dupefilter, self.items,
-                self.workers, *(self.inflight(w) for w in workers)]
+                self.workers, self.known, self.states, self.known_sites,
+                *(self.inflight(w) for w in workers)]
+
+
+def url_digest(url: str) -> bytes:
+    """A canonical URL's key in the run's sets of URLs (known, sent): 8 bytes."""
+    return hashlib.blake2b(url.encode(), digest_size=8).digest()
 
 
 def stream_key(prefix: str) -> str:

@@ -19,7 +19,10 @@ SCHEDULER = "crawler.distributed.queue.Scheduler"
 EXTENSION = "crawler.distributed.worker.WorkerExtension"
 MIDDLEWARE = "crawler.distributed.worker.InflightMiddleware"
 SCRAPY_ROBOTS = "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
-ROBOTS = "crawler.middlewares.SharedRobotsTxtMiddleware"  # see its comment
+ROBOTS = "crawler.politeness.RunRobotsTxtMiddleware"  # one robots.txt per site per run
+SLOTS = "crawler.politeness.SharedSlotMiddleware"  # one rate per site over all workers
+AUTOTHROTTLE = "scrapy.extensions.throttle.AutoThrottle"
+LOCAL_ROBOTS = "crawler.middlewares.SharedRobotsTxtMiddleware"
 
 
 def worker_problem(settings: Any, spider_args: dict[str, Any]) -> str | None:
@@ -80,12 +83,21 @@ class DistributedAddon:
         pipelines = dict(settings.getdict("ITEM_PIPELINES"))
         pipelines[STREAM_PIPELINE] = pipelines.pop(ARCHIVE_PIPELINE, 300)
         rewrite(settings, "ITEM_PIPELINES", pipelines)
-        rewrite(settings, "EXTENSIONS", {**settings.getdict("EXTENSIONS"), EXTENSION: 0})
+        # The site's delay and AutoThrottle's estimate are the run's, kept in Redis by the
+        # shared slots; a worker's own would add to them, unseen by the other workers.
+        if settings.get("DISTRIBUTED_SITE_DELAY") is None:
+            rewrite(settings, "DISTRIBUTED_SITE_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        rewrite(settings, "DOWNLOAD_DELAY", 0)
+        rewrite(settings, "EXTENSIONS",
+                {**settings.getdict("EXTENSIONS"), EXTENSION: 0, AUTOTHROTTLE: None})
         # Outermost spider middleware: it sees the end of a callback's output last.
         rewrite(settings, "SPIDER_MIDDLEWARES",
                 {**settings.getdict("SPIDER_MIDDLEWARES"), MIDDLEWARE: 0})
         rewrite(settings, "DOWNLOADER_MIDDLEWARES", {
-            **settings.getdict("DOWNLOADER_MIDDLEWARES"), SCRAPY_ROBOTS: None, ROBOTS: 100})
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"), SCRAPY_ROBOTS: None, LOCAL_ROBOTS: None,
+            ROBOTS: 100,
+            # Last before the download: the lease is taken when the request really goes out.
+            SLOTS: 950})
 
 
 def rewrite(settings: Any, name: str, value: Any) -> None:

@@ -26,7 +26,7 @@ RECORDS = {kind: {f.name: _TYPES[str(f.type)] for f in dataclass_fields(cls)}
 RUN_FIELDS = {"name": str, "spider": str, "start_urls": list, "sites": (str, type(None)),
               "profile": (str, type(None)), "max_pages": (int, type(None)),
               "max_hops": (int, type(None)), "backfill": bool, "started_at": (str, type(None)),
-              "all_start_urls": list}
+              "all_start_urls": list, "incremental": bool}
 
 
 class EntryError(ValueError):

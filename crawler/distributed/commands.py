@@ -70,19 +70,27 @@ def connect(url: str) -> Any:
 @click.option("--max-hops", type=click.IntRange(min=0), help="As -a max_hops=.")
 @click.option("--backfill", is_flag=True, help="Page through every listing to the end.")
 @click.option("--replace", is_flag=True, help="Start a run of that name again from nothing.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
+              help="The archive the run adds to (read here, beside it): workers re-check its "
+                   "due articles and skip what it knows, as the cron crawl does.")
+@click.option("--clock", "crawl_clock", envvar="CRAWL_CLOCK",
+              help="ISO 8601 time the run takes as now (as CRAWL_CLOCK; for tests, replays).")
 @redis_options
 @redis_errors
 def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | None,
          spider: str, profile: str | None, max_pages: int | None, max_hops: int | None,
-         backfill: bool, replace: bool, redis_url: str, prefix: str) -> None:
+         backfill: bool, replace: bool, db_path: str | None, crawl_clock: str | None,
+         redis_url: str, prefix: str) -> None:
     """Seed a distributed run: its sites go to Redis, for the workers to crawl.
 
     Workers (`scrapy crawl news -s DISTRIBUTED=1 -s REDIS_URL=...`) join the run seeded last;
-    `crawler ingest` records it as one crawl of the archive.
+    `crawler ingest` records it as one crawl of the archive. With --db, the run is incremental
+    like a cron crawl: due articles are re-checked with conditional requests, and archived
+    articles that are not due are not fetched again.
 
     Example:
 
-        crawler seed --redis redis://queue:6379/0 --sites sites.toml
+        crawler seed --redis redis://queue:6379/0 --sites sites.toml --db archive.db
     """
     from crawler.distributed.runs import RunConfig
     from crawler.distributed.seed import RunExists, seed_run
@@ -96,14 +104,18 @@ def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | No
             text = Path(sites_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise click.ClickException(f"cannot read sites file {sites_file}: {error}") from None
-    started = clock.now()
+    started = clock.now(crawl_clock)
     config = RunConfig(run_name or started.replace(":", "").replace("-", ""), spider,
                        list(start_urls), text, profile, max_pages, max_hops, backfill, started)
     try:
-        sites = seed_run(connect(redis_url), prefix, config, replace)
-    except (SitesError, RunExists) as error:
+        counts = seed_run(connect(redis_url), prefix, config, replace, db_path)
+    except (SitesError, RunExists, ArchiveError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Seeded run {config.name}: {sites} site{'s' if sites != 1 else ''}")
+    sites = counts["sites"]
+    line = f"Seeded run {config.name}: {sites} site{'s' if sites != 1 else ''}"
+    if db_path:
+        line += f", {counts['due']} articles due for a re-check, {counts['known']} known URLs"
+    click.echo(line)
 
 
 @click.command()

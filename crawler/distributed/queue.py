@@ -22,6 +22,16 @@ from crawler.distributed import serializer as json_requests
 
 logger = logging.getLogger(__name__)
 TOKEN = "distributed_token"  # request meta key: which in-flight entry a request is
+# Mark a request scheduled and queue it in one step: a worker killed between the two would
+# leave it marked and never queued, so no worker would ever fetch it. KEYS: queue, filter,
+# in-flight list; ARGV: request, fingerprint ("" for a request that is not filtered), the
+# in-flight entry it replaces ("" for none).
+PUSH = """
+if ARGV[3] ~= '' then redis.call('LREM', KEYS[3], 1, ARGV[3]) end
+if ARGV[2] ~= '' and redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+return 1
+"""
 
 
 class ReliableQueue(Base):
@@ -38,13 +48,17 @@ class ReliableQueue(Base):
     def __len__(self) -> int:
         return self.server.llen(self.key)
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, filter_key: str = "", fingerprint: str = "") -> bool:
+        """Queue a request (unless its fingerprint is already in the filter); False when it
+        was seen before."""
         token = request.meta.pop(TOKEN, None)
         data = self._encode_request(request)
-        pipe = self.server.pipeline()
-        pipe.lpush(self.key, data)
-        self.worker.forget(token, pipe)  # a retry or redirect of an in-flight request
-        pipe.execute()
+        held = self.worker.held.get(token, b"") if token else b""
+        pushed = self.server.eval(PUSH, 3, self.key, filter_key or self.key,
+                                  self.worker.inflight_key, data, fingerprint, held)
+        if token:  # a retry or redirect of an in-flight request: that entry is done
+            self.worker.held.pop(token, None)
+        return bool(pushed)
 
     def pop(self, timeout: int = 0) -> Request | None:
         while True:
@@ -78,11 +92,11 @@ class Scheduler(RedisScheduler):
             logger.info("Joining a run with %s requests queued", len(self.queue))
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push(request, self.df.key, fingerprint):
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

@@ -26,6 +26,7 @@ class RunConfig:
     max_hops: int | None = None
     backfill: bool = False
     started_at: str | None = None
+    incremental: bool = False  # seeded with the archive's state: re-checks, known URLs
 
     def to_json(self) -> str:
         """The configuration as stored in Redis."""

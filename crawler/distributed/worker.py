@@ -14,13 +14,14 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured, UsageError
 from scrapy.http import Response
 from twisted.internet import task
 
 from crawler.distributed import Keys, stream_key
 from crawler.distributed.addon import worker_problem
+from crawler.distributed.archived import RunArchive
 from crawler.distributed.codec import encode
 from crawler.distributed.queue import TOKEN
 from crawler.distributed.runs import RunConfig
@@ -90,6 +91,10 @@ class WorkerRun:
         if text is None:
             raise UsageError(f"no distributed run {run!r} in Redis: seed it with `crawler seed`")
         return cls(server, keys, RunConfig.from_json(text))
+
+    def archive(self) -> RunArchive:
+        """The archive's state the run was seeded with (an incremental run's)."""
+        return RunArchive(self.server, self.keys)
 
     def hold(self, data: bytes) -> str:
         """Remember an entry just moved to the in-flight list; returns its token."""
@@ -271,25 +276,62 @@ class WorkerExtension:
 
 
 class InflightMiddleware:
-    """Mark a request handled once the engine has taken all its callback's output."""
+    """Mark a request handled once the engine has taken all its callback's output and the item
+    pipelines have finished with every item of it (sent it to the stream, or dropped it).
+
+    Scrapy runs a callback's items through the pipelines in parallel with the rest of its
+    output: the end of the output is not the end of the items. A request forgotten then, by a
+    worker killed before its items reached the stream, would be lost.
+    """
 
     def __init__(self, worker: WorkerRun) -> None:
         self.worker = worker
+        self.pending: dict[str, int] = {}  # token -> items of its response still in pipelines
+        self.finished: set[str] = set()  # tokens whose callback output has all been taken
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> InflightMiddleware:
-        return cls(worker_run_of(crawler))
+        middleware = cls(worker_run_of(crawler))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.item_done, signal=signal)
+        return middleware
+
+    def item_out(self, token: str | None, output: Any) -> None:
+        """Count an item of a response's output (requests are queued as they are taken)."""
+        if token and not isinstance(output, Request) and output is not None:
+            self.pending[token] = self.pending.get(token, 0) + 1
+
+    def item_done(self, item: Any, response: Any = None, **kwargs: Any) -> None:
+        """An item left the pipelines: its request is done once nothing else of it is left."""
+        token = getattr(response, "meta", {}).get(TOKEN) if response is not None else None
+        if token is None or token not in self.pending:
+            return
+        self.pending[token] -= 1
+        if self.pending[token] <= 0:
+            del self.pending[token]
+            if token in self.finished:
+                self.finished.discard(token)
+                self.worker.forget(token)
 
     def done(self, response: Response) -> None:
-        self.worker.forget(response.meta.get(TOKEN))
+        token = response.meta.get(TOKEN)
+        if token and self.pending.get(token):
+            self.finished.add(token)  # its last item will forget it
+            return
+        self.worker.forget(token)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]
                               ) -> Iterator[Any]:
-        yield from result
+        token = response.meta.get(TOKEN)
+        for output in result:
+            self.item_out(token, output)
+            yield output
         self.done(response)
 
     async def process_spider_output_async(self, response: Response,
                                           result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        token = response.meta.get(TOKEN)
         async for output in result:
+            self.item_out(token, output)
             yield output
         self.done(response)

@@ -1,5 +1,8 @@
 """Distributed crawl benchmark: articles per second with 1, 2 and 4 workers, and the ingester's
-own ceiling in items per second.
+own ceiling in items per second; with --round2, the requests of an incremental distributed round
+divided by a single-machine round's; with --kill-trials N, N runs each with a worker and the
+ingester SIGKILLed at a seeded random moment between 10% and 90%, counting what was lost or
+doubled.
 
 Serves the crawl benchmark's generated news site (tests/benchmarks/crawl.py: N stories at a
 real site's weight) from its own process on 127.0.0.1 and starts a redis-server on a free
@@ -16,6 +19,7 @@ say how far workers scale on this machine, not on many.
 
 Example:
     .venv/bin/python tests/benchmarks/distributed.py --articles 2000 --workers 1,2,4
+    .venv/bin/python tests/benchmarks/distributed.py --workers '' --round2 --kill-trials 20
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import argparse
 import json
 import os
 import pstats
+import random
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -42,6 +48,12 @@ from crawl import CRAWL_SETTINGS, Server, env  # noqa: E402
 
 PREFIX = "bench"  # Redis key prefix of the benchmark's runs
 IDLE_CLOSE = 2  # seconds the run must be idle before workers exit
+# Quick heartbeats and a short wait before a silent worker counts as dead (kill trials).
+TRIAL_SETTINGS = ("DISTRIBUTED=1", "DISTRIBUTED_HEARTBEAT=0.2", "DISTRIBUTED_WORKER_TIMEOUT=2",
+                  "DISTRIBUTED_IDLE_CLOSE=1", "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False",
+                  "LOG_LEVEL=WARNING")
+T0 = "2025-10-06T08:00:00Z"  # round 1's clock
+T1 = "2025-10-06T08:20:00Z"  # round 2's: every article of round 1 is due
 
 
 def free_port() -> int:
@@ -167,6 +179,139 @@ def ingest(redis: RedisServer, workdir: Path, workers: int, profile: bool = Fals
             "summary": out.strip().splitlines()[-1]}
 
 
+def scrapy(*args: str, settings: tuple[str, ...] = ()) -> subprocess.Popen[str]:
+    """A `scrapy crawl news` in the background, its output kept for its end."""
+    argv = [sys.executable, "-m", "scrapy", "crawl", "news", *args]
+    for setting in settings:
+        argv += ["-s", setting]
+    return subprocess.Popen(argv, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def ended(proc: subprocess.Popen[str], timeout: float = 300) -> str:
+    out, err = proc.communicate(timeout=timeout)
+    if proc.returncode:
+        raise SystemExit(f"Error: a process failed ({proc.returncode}): {err[-2000:]}")
+    return out
+
+
+def versions(path: Path) -> dict[str, list[tuple[int, str]]]:
+    """Every article's versions (number, content hash): what two archives must agree on."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT a.url, v.version, v.content_hash FROM versions v JOIN articles a "
+                        "ON a.id = v.article_id ORDER BY a.url, v.version").fetchall()
+    conn.close()
+    out: dict[str, list[tuple[int, str]]] = {}
+    for url, number, digest in rows:
+        out.setdefault(url, []).append((number, digest))
+    return out
+
+
+def articles_in(path: Path) -> int:
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def distributed_round(redis: RedisServer, url: str, db: Path, run: str, workers: int,
+                      seed_args: tuple[str, ...] = (), clock: str = T0,
+                      kill_at: float | None = None, expected: int = 0) -> None:
+    """Seed a run, crawl it with workers and an ingester; with kill_at, SIGKILL a worker and
+    the ingester once that fraction of `expected` articles is archived, and go on."""
+    redis.client.flushall()
+    cli("seed", "--redis", redis.url, "--prefix", PREFIX, "--run", run, *seed_args, url)
+    ingest_argv = [sys.executable, "-m", "crawler", "ingest", "--redis", redis.url, "--prefix",
+                   PREFIX, "--db", str(db)]
+    ingester = subprocess.Popen([*ingest_argv, "--batch", "3"], cwd=ROOT, env=env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    settings = (*TRIAL_SETTINGS, f"REDIS_URL={redis.url}", f"DISTRIBUTED_PREFIX={PREFIX}",
+                f"CRAWL_CLOCK={clock}", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    procs = [scrapy(settings=settings) for _ in range(workers)]
+    if kill_at is not None:
+        deadline = time.monotonic() + 120
+        while articles_in(db) < kill_at * expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        procs.pop(0).kill()
+        ingester.kill()
+        ingester.wait()
+        ingester = subprocess.Popen(ingest_argv, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+    for proc in procs:
+        ended(proc)
+    while redis.client.xlen(f"{PREFIX}:items"):
+        time.sleep(0.1)
+    ingester.send_signal(signal.SIGTERM)
+    ended(ingester, timeout=60)
+
+
+def round2(workdir: Path, redis: RedisServer) -> dict[str, Any]:
+    """Two rounds on the ledger fixture site: round 2 by one process and by three workers
+    seeded with the round-1 archive; their requests, and how many were conditional."""
+    from crawler.demo import LedgerSite, serve
+
+    site = LedgerSite()
+    single, shared = workdir / "round-single.db", workdir / "round-shared.db"
+    with serve(site) as server:
+        home = server.url("/")
+        ended(scrapy("-a", f"start_urls={home}", settings=(
+            *CRAWL_SETTINGS, f"ARCHIVE_PATH={single}", f"CRAWL_CLOCK={T0}")))
+        shutil.copy(single, shared)
+        site.add_story()
+        site.add_story()
+        site.edit_body(site.live_stories()[4], lambda old: [*old, "This story was corrected."])
+        site.churn()
+        server.reset()
+        ended(scrapy("-a", f"start_urls={home}", settings=(
+            *CRAWL_SETTINGS, f"ARCHIVE_PATH={single}", f"CRAWL_CLOCK={T1}")))
+        one = server.hits()
+        server.reset()
+        distributed_round(redis, home, shared, "round2", 3,
+                          ("--db", str(shared), "--clock", T1), clock=T1)
+        many = server.hits()
+    return {"single_requests": len(one), "distributed_requests": len(many),
+            "ratio": len(many) / len(one),
+            "single_conditional": sum(h.conditional for h in one),
+            "distributed_conditional": sum(h.conditional for h in many),
+            "same_versions": versions(single) == versions(shared)}
+
+
+def kill_trials(trials: int, workdir: Path, redis: RedisServer, seed: int = 21,
+                ) -> dict[str, Any]:
+    """Trials of a worker and the ingester SIGKILLed at seeded random moments (10-90%)."""
+    from crawler.demo import DigestSite, serve
+
+    rng = random.Random(seed)
+    failures: list[dict[str, Any]] = []
+    with serve(DigestSite(count=40, seed=5)) as server:
+        home = server.url("/")
+        single = workdir / "kill-single.db"
+        ended(scrapy("-a", f"start_urls={home}", settings=(
+            *CRAWL_SETTINGS, f"ARCHIVE_PATH={single}", f"CRAWL_CLOCK={T0}")))
+        expected = versions(single)
+        for trial in range(trials):
+            fraction = 0.49 if trial == 0 else rng.uniform(0.1, 0.9)  # the issue's moment first
+            db = workdir / f"kill-{trial}.db"
+            distributed_round(redis, home, db, f"kill{trial}", 3, kill_at=fraction,
+                              expected=len(expected))
+            got = versions(db)
+            conn = sqlite3.connect(db)
+            doubled = conn.execute("SELECT COUNT(*) FROM (SELECT article_id FROM fetches "
+                                   "GROUP BY article_id HAVING COUNT(*) > 1)").fetchone()[0]
+            conn.close()
+            lost = len(set(expected) - set(got))
+            print(f"  kill trial {trial + 1}/{trials} at {fraction:.0%}: {len(got)} articles, "
+                  f"{lost} lost, {doubled} doubled", flush=True)
+            if lost or doubled or got != expected:
+                failures.append({"trial": trial, "fraction": fraction, "lost": lost,
+                                 "doubled": doubled})
+    return {"trials": trials, "articles": len(expected), "failures": failures}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000, help="stories on the site")
@@ -177,19 +322,36 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the ingester under cProfile and print where its time goes")
     parser.add_argument("--no-single", action="store_true",
                         help="skip the single-process baseline crawl")
+    parser.add_argument("--round2", action="store_true",
+                        help="measure round-2 requests, distributed / single machine")
+    parser.add_argument("--kill-trials", type=int, default=0,
+                        help="kill trials to run (a worker and the ingester SIGKILLed)")
     parser.add_argument("--json-out", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
     if shutil.which("redis-server") is None:
         raise SystemExit("Error: redis-server is not installed (apt-get install redis-server)")
-    counts = [int(n) for n in args.workers.split(",")]
+    counts = [int(n) for n in args.workers.split(",") if n]
     workdir = Path(tempfile.mkdtemp(prefix="distributed-bench-"))
-    print(f"Building and serving a site of {args.articles:,} articles ...", flush=True)
-    server = Server(args.articles, args.per_page, args.seed, warm=True)
+    server = None
+    if counts:
+        print(f"Building and serving a site of {args.articles:,} articles ...", flush=True)
+        server = Server(args.articles, args.per_page, args.seed, warm=True)
     redis = RedisServer(workdir)
     results: list[dict[str, Any]] = []
-    baseline = None
+    baseline = rounds = kills = None
     try:
-        if not args.no_single:
+        if args.round2:
+            rounds = round2(workdir, redis)
+            print(f"round 2: {rounds['distributed_requests']} requests distributed / "
+                  f"{rounds['single_requests']} single = {rounds['ratio']:.3f} "
+                  f"(conditional {rounds['distributed_conditional']} / "
+                  f"{rounds['single_conditional']}); same versions: {rounds['same_versions']}",
+                  flush=True)
+        if args.kill_trials:
+            kills = kill_trials(args.kill_trials, workdir, redis)
+            print(f"kill trials: {len(kills['failures'])} of {kills['trials']} lost or doubled "
+                  "something", flush=True)
+        if not args.no_single and counts:
             baseline = single(server, workdir)
             print(f"single process (archive in-process): {baseline['articles']} articles in "
                   f"{baseline['seconds']:.1f} s = {baseline['articles_per_s']:.1f} articles/s",
@@ -209,9 +371,10 @@ def main(argv: list[str] | None = None) -> int:
             results.append({"crawl": crawled, "ingest": ingested})
     finally:
         redis.stop()
-        server.stop()
+        if server is not None:
+            server.stop()
     figures = {"articles": args.articles, "cpus": os.cpu_count(), "single": baseline,
-               "runs": results, "workdir": str(workdir)}
+               "runs": results, "round2": rounds, "kill_trials": kills, "workdir": str(workdir)}
     print(json.dumps(figures, indent=1))
     if args.json_out:
         args.json_out.write_text(json.dumps(figures, indent=1), encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive.schedule import (
+    DEFAULT_AGE_FROM,
     DEFAULT_MAX_AGE,
     DEFAULT_STEPS,
     Schedule,
@@ -16,7 +17,7 @@ from crawler.archive.schedule import (
 from crawler.urls import is_web_url, site_of
 
 SITE_KEYS = {"start_urls", "profile", "max_pages", "max_hops", "revisit", "revisit_max_age",
-             "feeds", "sitemaps"}
+             "revisit_age", "feeds", "sitemaps", "budget_share"}
 
 
 class SitesError(ValueError):
@@ -72,7 +73,8 @@ def site_config(name: str, values: dict[str, Any], defaults: dict[str, Any]) -> 
         raise SitesError(f"site {name!r} has no start_urls")
     try:
         schedule = Schedule.parse(merged.get("revisit", DEFAULT_STEPS),
-                                  merged.get("revisit_max_age", DEFAULT_MAX_AGE))
+                                  merged.get("revisit_max_age", DEFAULT_MAX_AGE),
+                                  merged.get("revisit_age", DEFAULT_AGE_FROM))
     except ScheduleError as error:
         raise SitesError(f"site {name!r}: {error}") from None
     return SiteConfig(

@@ -307,7 +307,14 @@ def _v7(db: Database) -> None:
     run_script(db, V7)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: Database) -> None:
+    """Next checks planned by the story's own age (from its published date), not first seen."""
+    from crawler.archive.writes import replan_checks
+
+    replan_checks(db.conn)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

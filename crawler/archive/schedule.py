@@ -107,3 +107,33 @@ class Schedule:
 
 
 DEFAULT_SCHEDULE = Schedule.parse()
+
+
+DEFAULT_BACKOFF = "1h, 6h, 1d, 3d"  # waits before retrying a refused page; the last repeats
+DEFAULT_GIVE_UP = "14d"  # a page refused for this long, first refusal to last, is given up
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """When to try again a page the site refused for now (401, 403, 451, repeated timeouts)."""
+
+    waits: tuple[timedelta, ...]
+    give_up: timedelta
+
+    @classmethod
+    def parse(cls, waits: str = DEFAULT_BACKOFF, give_up: str = DEFAULT_GIVE_UP) -> Backoff:
+        """Read comma-separated waits ('1h, 6h, 1d') and how long refusals are retried."""
+        parsed = tuple(parse_duration(part) for part in waits.split(",") if part.strip())
+        if not parsed:
+            raise ScheduleError("a refusal backoff needs at least one wait")
+        return cls(parsed, parse_duration(give_up))
+
+    def retry_at(self, now: str, first_refused: str, attempts: int) -> str | None:
+        """When to try again after this many refusals; None when it is time to give up."""
+        current = parse_time(now)
+        if current - parse_time(first_refused) >= self.give_up:
+            return None
+        return format_time(current + self.waits[min(attempts, len(self.waits)) - 1])
+
+
+DEFAULT_BACKOFF_PLAN = Backoff.parse()

@@ -14,7 +14,7 @@ from crawler.archive.errors import ArchiveWriteError, ArticleNotFound
 from crawler.archive.neardup import NearDuplicates
 from crawler.archive.pages import Pages
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
-from crawler.archive.tables import Tables, column_values, utc_now
+from crawler.archive.tables import Tables, column_values, marks, utc_now
 from crawler.items import VERSION_FIELDS
 
 GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
@@ -151,6 +151,9 @@ class Writes(Tables):
             self._record_fetch(article_id, crawl_id, fetched_at,
                                item.get("fetched_url") or url, item.get("status") or 200,
                                version_id, page_id, item.get("headers"))
+            # A page the site refused before and now gave: its refusals are over.
+            self.conn.execute(f"DELETE FROM refusals WHERE url IN ({marks(urls)}) "
+                              "OR article_id = ?", (*urls, article_id))
         if article is None:
             return Outcome.NEW_ARTICLE
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
@@ -238,6 +241,7 @@ class Writes(Tables):
                                          _published(self.conn, article_id)), article_id),
                 )
                 outcome = Outcome.NOT_MODIFIED
+                self.conn.execute("DELETE FROM refusals WHERE article_id = ?", (article_id,))
             self._record_fetch(article_id, crawl_id, fetched_at, url, status, None)
         return outcome
 

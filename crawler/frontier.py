@@ -186,12 +186,18 @@ class Frontier:
         entries = [e for e in entries if e.url and site_of(e.url) in self.sites]
         keys = [canonical_url(e.url) for e in entries]
         states = self.archive.fetch_states(keys) if self.archive else {}
+        # Links skipped as no article, or refused and not yet due for a retry, wait as they do
+        # when a listing shows them.
+        held = self.archive.known([k for k in keys if k not in states], before=self.now) if (
+            self.archive) else set()
         new: list[str] = []
         rechecks: list[dict[str, Any]] = []
         for entry, key in zip(entries, keys, strict=True):
             if key in self.seen:
                 continue
             state = states.get(key)
+            if state is None and key in held:
+                continue
             horizon = self.by_site[site_of(entry.url)].schedule.max_age
             if state is None:
                 if self.backfill or self.recent(entry.published or entry.modified, horizon):
@@ -207,22 +213,25 @@ class Frontier:
         """Archived articles of these sites whose re-check is due, leaving out those older than
         their site's maximum age and unchanged for as long; or (every) all not removed.
 
-        Each site's youngest first, the sites taking turns: a run cut short by its time budget
-        has spent it fairly over the sites.
+        Each site's youngest first (the likeliest to have changed: by the site's schedule, the
+        lesser of the story's age and the time since its change), the sites taking turns: a run
+        cut short by its time budget has spent it fairly over the sites.
         """
         if self.archive is None:
             return
-        streams = []
+        queues = []
         for site, config in self.by_site.items():
-            horizon = "" if every else format_time(
-                parse_time(self.now) - config.schedule.max_age)
-            streams.append(self.archive.due([site], self.now, every=every,
-                                            changed_since=horizon))
-        while streams:
-            for stream in list(streams):
-                row = next(stream, None)
+            schedule = config.schedule
+            horizon = "" if every else format_time(parse_time(self.now) - schedule.max_age)
+            rows = list(self.archive.due([site], self.now, every=every, changed_since=horizon))
+            rows.sort(key=lambda row, schedule=schedule: schedule.youth(
+                self.now, row["first_seen"], row["last_changed_at"], row["published"]))
+            queues.append(iter(rows))
+        while queues:
+            for queue in list(queues):
+                row = next(queue, None)
                 if row is None:
-                    streams.remove(stream)
+                    queues.remove(queue)
                     continue
                 self.seen.add(row["url"])
                 yield row

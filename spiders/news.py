@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler import extractor_version
 from crawler.archive import Archive
-from crawler.archive.schedule import Backoff, ScheduleError
+from crawler.archive.schedule import DEFAULT_BACKOFF, DEFAULT_GIVE_UP, Backoff, ScheduleError
 from crawler.discovery import (
     Entry,
     bounded_robots_txt,
@@ -98,8 +98,8 @@ class NewsSpider(Spider):
                     robots_rules=settings.getint("ROBOTSTXT_MAX_RULES"),
                 ),
                 "clock": settings.get("CRAWL_CLOCK") or None,
-                "backoff": Backoff.parse(settings.get("REFUSAL_BACKOFF"),
-                                         settings.get("REFUSAL_GIVE_UP")),
+                "backoff": Backoff.parse(settings.get("REFUSAL_BACKOFF") or DEFAULT_BACKOFF,
+                                         settings.get("REFUSAL_GIVE_UP") or DEFAULT_GIVE_UP),
                 "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
                     "ARCHIVE_ENABLED") else None,
             }

@@ -23,19 +23,20 @@ class Revisits(Tables):
 
     def due(self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
             ) -> Iterator[dict[str, Any]]:
-        """Articles of these sites whose next check is due (or all of them), the likeliest to have
-        changed first: the shortest planned interval (the youngest, or the latest changed), then
-        the most overdue; with changed_since, only those first seen or changed since then."""
+        """Articles of these sites whose next check is due (or all of them), most overdue first,
+        with what the schedule reads (first seen, last change, the newest version's published
+        date); with changed_since, only those first seen or changed since then."""
         sites = list(sites)
         if not sites:
             return
         when = "" if every else "AND next_check_at IS NOT NULL AND next_check_at <= ?"
         yield from self.stream(
-            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
+            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at, first_seen,
+                last_changed_at, (SELECT published FROM versions WHERE article_id = articles.id
+                                  ORDER BY version DESC LIMIT 1) AS published
                 FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks(sites)})
                 AND COALESCE(last_changed_at, first_seen) >= ?
-                ORDER BY julianday(next_check_at)
-                    - julianday(COALESCE(last_fetched_at, last_seen)), next_check_at""",
+                ORDER BY next_check_at""",
             ((*sites, changed_since) if every else (now, *sites, changed_since)),
         )
 

@@ -86,17 +86,28 @@ class Schedule:
                 return credible
         return parse_time(first_seen)
 
+    def ages(self, now: str, first_seen: str, last_changed: str | None,
+             published: str | None = None) -> tuple[timedelta, timedelta]:
+        """The story's age (see `born`) and the time since its last change; the first version
+        is no change (it is when the crawler first saw the story), so then both are the age."""
+        current = parse_time(now)
+        age = current - self.born(first_seen, published)
+        changed = last_changed and parse_time(last_changed) > parse_time(first_seen)
+        return age, (current - parse_time(last_changed) if changed else age)
+
+    def youth(self, now: str, first_seen: str, last_changed: str | None,
+              published: str | None = None) -> timedelta:
+        """How young a story counts as: the lesser of its age and the time since it changed."""
+        return min(self.ages(now, first_seen, last_changed, published))
+
     def next_check(self, now: str, first_seen: str, last_changed: str | None,
                    published: str | None = None) -> str | None:
         """When to check next, or None when the article is old and stable enough to leave.
 
-        Age is the story's (see `born`); a change after the first version makes it young
-        again. The first version is no change: it is when the crawler first saw the story.
+        Age is the story's (see `born`); a change after the first version makes it young again.
         """
         current = parse_time(now)
-        age = current - self.born(first_seen, published)
-        changed = last_changed and parse_time(last_changed) > parse_time(first_seen)
-        quiet = current - parse_time(last_changed) if changed else age
+        age, quiet = self.ages(now, first_seen, last_changed, published)
         if age >= self.max_age and quiet >= self.max_age:
             return None
         effective = min(age, quiet)

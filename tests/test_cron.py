@@ -26,6 +26,8 @@ from crawler.archive.schema import MIGRATIONS
 from crawler.clock import format_time
 from crawler.demo import DigestSite, RunningServer, serve
 from crawler.demo.site import Response
+from crawler.frontier import Bounds, Frontier
+from crawler.plan import CrawlPlan, PlanError
 from crawler.sites import SitesError, sites_of
 
 NOW = "2025-10-06T12:00:00Z"
@@ -176,7 +178,7 @@ def test_new_stories_go_before_rechecks_and_rechecks_youngest_first(
 
 
 def test_a_budget_stops_the_run_cleanly_and_the_next_run_goes_on(
-    archive_path, archive_db, run_crawl
+    archive_path, archive_db, run_crawl, run_cli
 ) -> None:
     site = DigestSite(count=300, feed_size=0, sitemaps=False)
     with serve(site, delay=0.05) as server:
@@ -193,6 +195,9 @@ def test_a_budget_stops_the_run_cleanly_and_the_next_run_goes_on(
         assert "stopped at the time budget, left for the next run" in line, line
         assert stats.get("budget/left_requests", 0) > 0
         assert 0 < archived < len(site.expected())
+        listed = json.loads(run_cli("crawls", "--db", str(archive_path), "--json").stdout
+                            .splitlines()[0])
+        assert (listed["status"], listed["left"] > 0) == ("budget", True)
 
         crawl(run_crawl, server, archive_path, "-a", "budget=4s",
               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", f"CRAWL_CLOCK={at(minutes=5)}")
@@ -267,3 +272,31 @@ def test_the_refusal_settings_are_the_backoffs_defaults() -> None:
 )
 def test_refusal_backoff(attempts, now, expected) -> None:
     assert Backoff.parse().retry_at(now, NOW, attempts) == expected
+
+
+def test_budgets_per_run_and_per_site() -> None:
+    plan = CrawlPlan.from_arguments("news", {"sites": None, "start_urls": "https://a.example/",
+                                             "budget": "15m", "site_budget": "5m"})
+    assert (plan.budget, plan.budget_for("a.example")) == (900, 300)
+    [config] = sites_of({"sites": {"a": {"start_urls": ["https://a.example/"],
+                                         "budget": "20m"}}}, "sites.toml")
+    assert config.budget == 1200
+    with pytest.raises(PlanError, match="budget must be a duration"):
+        CrawlPlan.from_arguments("news", {"start_urls": "https://a.example/", "budget": "soon"})
+
+
+def test_due_rechecks_take_turns_between_sites_youngest_first(tmp_path: Path) -> None:
+    archive = Archive.open(tmp_path / "a.db")
+    for site in ("a.example", "b.example"):
+        for hours in (30, 2, 10):
+            published = format_time(datetime.fromisoformat("2025-10-06T12:00:00+00:00")
+                                    - timedelta(hours=hours))
+            archive.save({**_item(f"https://{site}/{hours}", published, NOW), "site": site})
+    configs = sites_of({"sites": {s: {"start_urls": [f"https://{s}/"]}
+                                  for s in ("a.example", "b.example")}}, "sites.toml")
+    frontier = Frontier(configs, Bounds(), archive, "2025-10-08T12:00:00Z")
+    order = [row["url"] for row in frontier.due()]
+    frontier.close()
+    archive.close()
+    assert order == ["https://a.example/2", "https://b.example/2", "https://a.example/10",
+                     "https://b.example/10", "https://a.example/30", "https://b.example/30"]

@@ -14,6 +14,7 @@ subprocess per run with DOWNLOAD_DELAY=0 and AutoThrottle off, on the crawl cloc
           + edits + one weekly re-check per story), the new stories not archived by the first
           run after they appeared, and the edits of young stories caught later than their
           schedule interval (plus the hour between runs).
+  With --revisit STEPS the site's revisit schedule is STEPS (through a sites file).
   budget  `-a budget=B` on a site too large for B (a 50 ms answer delay): the run's wall time
           against B + 30 s, what it left, and that the next run archives more.
 
@@ -41,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from crawler.archive.schedule import DEFAULT_SCHEDULE, parse_duration  # noqa: E402
+from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule, parse_duration  # noqa: E402
 from crawler.clock import format_time  # noqa: E402
 from crawler.demo.server import RunningServer, serve  # noqa: E402
 from crawler.demo.site import DigestSite  # noqa: E402
@@ -62,11 +63,24 @@ def generated_site(count: int, span: timedelta, per_page: int = 20) -> DigestSit
     return site
 
 
+REVISIT: str | None = None  # --revisit: the site's revisit steps, through a sites file
+
+
+def site_arguments(server: RunningServer, archive: Path) -> list[str]:
+    """-a start_urls for the served site, or -a sites for a sites file with --revisit."""
+    if REVISIT is None:
+        return ["-a", f"start_urls={server.url('/')}"]
+    sites = archive.with_name("sites.toml")
+    sites.write_text(f'[sites.sample]\nstart_urls = ["{server.url("/")}"]\n'
+                     f'revisit = "{REVISIT}"\n', encoding="utf-8")
+    return ["-a", f"sites={sites}"]
+
+
 def crawl(server: RunningServer, archive: Path, when: datetime, *args: str,
           concurrency: int = 8) -> dict[str, Any]:
     """One `scrapy crawl news` of the served site at a crawl-clock time, measured."""
     command = [sys.executable, "-m", "scrapy", "crawl", "news",
-               "-a", f"start_urls={server.url('/')}", "-s", f"ARCHIVE_PATH={archive}",
+               *site_arguments(server, archive), "-s", f"ARCHIVE_PATH={archive}",
                "-s", f"CRAWL_CLOCK={format_time(when)}", "-s", "DOWNLOAD_DELAY=0",
                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
                "-s", f"CONCURRENT_REQUESTS={2 * concurrency}",
@@ -117,11 +131,12 @@ def caught_at(conn: sqlite3.Connection, url: str, since: str) -> str | None:
 
 
 def interval_for(age: timedelta) -> timedelta:
-    """The default schedule's interval for a story of this age."""
-    for threshold, interval in DEFAULT_SCHEDULE.steps:
+    """The schedule's interval for a story of this age."""
+    schedule = Schedule.parse(REVISIT) if REVISIT else DEFAULT_SCHEDULE
+    for threshold, interval in schedule.steps:
         if age < threshold:
             return interval
-    return DEFAULT_SCHEDULE.steps[-1][1]
+    return schedule.steps[-1][1]
 
 
 def week(count: int, hours: int, new_per_day: int = 20, edits_per_day: int = 10,
@@ -236,8 +251,11 @@ def main() -> None:
     parser.add_argument("--budget", default="2m", help="budget: the run's -a budget")
     parser.add_argument("--budget-articles", type=int, default=20000,
                         help="budget: stories on the too-large site")
+    parser.add_argument("--revisit", help="the site's revisit steps (default: the schedule's)")
     parser.add_argument("--json-out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args()
+    global REVISIT
+    REVISIT = args.revisit
     results: dict[str, Any] = {}
     if args.measure in ("idle", "all"):
         results["idle"] = [idle(args.articles, days) for days in args.span_days or (365, 3)]

@@ -193,6 +193,9 @@ def week(count: int, hours: int, new_per_day: int = 20, edits_per_day: int = 10,
                 delay = (datetime.fromisoformat(when.replace("Z", "+00:00"))
                          - datetime.fromisoformat(edit["at"].replace("Z", "+00:00"))
                          ) if when else None
+                edited = datetime.fromisoformat(edit["at"].replace("Z", "+00:00"))
+                if delay is None and edited + allowed > START + timedelta(hours=hours):
+                    continue  # its interval had not passed when the simulation ended
                 if delay is None or delay > allowed:
                     late.append({**edit, "caught": when})
         finally:

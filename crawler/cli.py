@@ -458,7 +458,8 @@ def crawl(log_dir: str | None, arguments: tuple[str, ...]) -> None:
         crawler crawl --log-dir logs -a sites=sites.toml -a budget=15m
     """
     import subprocess
-    from datetime import UTC, datetime
+
+    from crawler.clock import now
 
     command = [sys.executable, "-m", "scrapy", "crawl", "news", *arguments]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}
@@ -470,7 +471,7 @@ def crawl(log_dir: str | None, arguments: tuple[str, ...]) -> None:
     proc = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
     sys.stdout.write(proc.stdout)
     sys.stderr.write(proc.stderr)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = now()
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
     with (folder / "summary.log").open("a", encoding="utf-8") as summary:
         for line in lines or [f"exit status {proc.returncode}"]:

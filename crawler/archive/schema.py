@@ -309,7 +309,7 @@ def _v7(db: Database) -> None:
 
 # Pages a site refused for now (401, 403, 451, repeated timeouts), retried on a backoff.
 V8 = """
-CREATE TABLE refusals (
+CREATE TABLE IF NOT EXISTS refusals (
     url TEXT PRIMARY KEY,
     site TEXT NOT NULL,
     article_id INTEGER REFERENCES articles(id),
@@ -320,7 +320,7 @@ CREATE TABLE refusals (
     retry_at TEXT,
     gave_up_at TEXT
 ) WITHOUT ROWID;
-CREATE INDEX refusals_due ON refusals(retry_at) WHERE retry_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS refusals_due ON refusals(retry_at) WHERE retry_at IS NOT NULL;
 """
 
 

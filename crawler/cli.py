@@ -430,10 +430,53 @@ def crawls(limit: int, db_path: str, as_json: bool, as_csv: bool) -> None:
     with Archive.open(db_path, readonly=True) as archive:
         rows = archive.crawls(limit)
     for row in rows:
-        row.pop("stats", None)
+        stats = json.loads(row.pop("stats", None) or "{}")
+        # what a run stopped at its time budget did not fetch (re-checks left stay due)
+        row["left"] = stats.get("budget/left_requests", 0) + stats.get("budget/left_articles", 0)
+        row["refused"] = stats.get("news/refused", 0)
     emit(rows, as_json, as_csv, ["id", "spider", "started_at", "finished_at", "status",
                                  "pages_fetched", "articles_new", "versions_new", "unchanged",
-                                 "errors"])
+                                 "errors", "left", "refused"])
+
+
+SETTINGS_MODULE = "crawler.settings"  # the project's Scrapy settings, found without scrapy.cfg
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--log-dir", type=click.Path(file_okay=False),
+              help="Folder (created if missing) for crawl.log, the crawl's log, and "
+                   "summary.log, where each run's summary or error line is appended.")
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def crawl(log_dir: str | None, arguments: tuple[str, ...]) -> None:
+    """Run the news crawl from any folder: `scrapy crawl news` with the project's settings.
+
+    Every argument goes to `scrapy crawl news` (-a NAME=VALUE, -s NAME=VALUE); relative paths
+    are taken from the current folder. Exits with the crawl's status (see the README).
+
+    Example:
+
+        crawler crawl --log-dir logs -a sites=sites.toml -a budget=15m
+    """
+    import subprocess
+
+    from crawler.clock import now
+
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", *arguments]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}
+    if log_dir is None:
+        sys.exit(subprocess.run(command, env=env, check=False).returncode)
+    folder = Path(log_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    command += ["-s", f"LOG_FILE={folder / 'crawl.log'}"]
+    proc = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    stamp = now()
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    with (folder / "summary.log").open("a", encoding="utf-8") as summary:
+        for line in lines or [f"exit status {proc.returncode}"]:
+            summary.write(f"{stamp} {line}\n")
+    sys.exit(proc.returncode)
 
 
 def canonical_link(html: str) -> str | None:

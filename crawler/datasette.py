@@ -142,6 +142,18 @@ SKIPPED_COLUMNS = {
     "last_seen": "When it was last skipped (ISO 8601 UTC).",
 }
 
+REFUSAL_COLUMNS = {
+    "url": "A page the site refused for now: 401, 403, 451 or still timing out (canonical URL).",
+    "site": "Registered domain of the site.",
+    "article_id": "The archived article a re-check of it was for; empty for a new link.",
+    "reason": "What the site answered: 'HTTP 403', 'timeout' ...",
+    "first_refused": "When it was first refused (ISO 8601 UTC).",
+    "last_refused": "When it was last refused (ISO 8601 UTC).",
+    "attempts": "How many times it was refused.",
+    "retry_at": "When it is tried again; empty once given up.",
+    "gave_up_at": "When the crawler gave up on it, refused for too long (REFUSAL_GIVE_UP).",
+}
+
 SIGNATURE_COLUMNS = {
     "article_id": "The article.",
     "version_id": "The version whose text was signed: the article's newest.",
@@ -342,6 +354,10 @@ def metadata(db_name: str = "archive") -> dict[str, Any]:
         "skipped": _table(
             "Links that looked like articles but are none: later crawls neither fetch them "
             "again nor page on for them.", SKIPPED_COLUMNS, sort_desc="last_seen",
+        ),
+        "refusals": _table(
+            "Pages a site refused for now, tried again on a backoff until given up.",
+            REFUSAL_COLUMNS, sort_desc="last_refused",
         ),
         "signatures": _table(
             "The MinHash signature of each article's newest text.", SIGNATURE_COLUMNS,

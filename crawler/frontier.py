@@ -7,7 +7,9 @@ archive (read-only) and the sites' configurations, so it is tested without a cra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,6 +43,30 @@ class Bounds:
     sitemap_site_entries: int = defaults.NEWS_SITEMAP_MAX_PER_SITE
     robots_bytes: int = defaults.ROBOTSTXT_MAX_BYTES
     robots_rules: int = defaults.ROBOTSTXT_MAX_RULES
+
+
+class Budget:
+    """A run's time budget: until when each site may schedule requests, and what was left."""
+
+    def __init__(self, limits: Mapping[str, float | None],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = dict(limits)  # seconds into the run, by site (None: no limit)
+        self.clock = clock
+        self.started = clock()
+        self.stopped = False  # the run's whole budget is spent
+        self.left: Counter[str] = Counter()  # what was not requested, by kind
+
+    def allows(self, site: str) -> bool:
+        """Whether a request of this site may still be scheduled."""
+        limit = self.limits.get(site)
+        return not self.stopped and (limit is None or self.clock() - self.started < limit)
+
+    def take(self, site: str, items: list[Any], kind: str) -> list[Any]:
+        """The items, when the site may still schedule them; else none, counted as left."""
+        if items and not self.allows(site):
+            self.left[kind] += len(items)
+            return []
+        return items
 
 
 class Frontier:
@@ -82,6 +108,10 @@ class Frontier:
     def page_limit(self, site: str) -> int:
         """How many pages of one listing may be fetched on this site."""
         return self.by_site[site].max_pages or self.bounds.max_pages
+
+    def take_refused(self, url: str) -> bool:
+        """Whether to try again a refused link whose retry is due (once per crawl)."""
+        return self.seen.add(canonical_url(url))
 
     def take_listing(self, url: str) -> bool:
         """Whether to fetch a listing page: within the crawl's listing budget, and on a site
@@ -156,12 +186,18 @@ class Frontier:
         entries = [e for e in entries if e.url and site_of(e.url) in self.sites]
         keys = [canonical_url(e.url) for e in entries]
         states = self.archive.fetch_states(keys) if self.archive else {}
+        # Links skipped as no article, or refused and not yet due for a retry, wait as they do
+        # when a listing shows them.
+        held = self.archive.known([k for k in keys if k not in states], before=self.now) if (
+            self.archive) else set()
         new: list[str] = []
         rechecks: list[dict[str, Any]] = []
         for entry, key in zip(entries, keys, strict=True):
             if key in self.seen:
                 continue
             state = states.get(key)
+            if state is None and key in held:
+                continue
             horizon = self.by_site[site_of(entry.url)].schedule.max_age
             if state is None:
                 if self.backfill or self.recent(entry.published or entry.modified, horizon):
@@ -175,13 +211,28 @@ class Frontier:
 
     def due(self, every: bool = False) -> Iterator[dict[str, Any]]:
         """Archived articles of these sites whose re-check is due, leaving out those older than
-        their site's maximum age and unchanged for as long; or (every) all not removed."""
+        their site's maximum age and unchanged for as long; or (every) all not removed.
+
+        Each site's youngest first (the likeliest to have changed: by the site's schedule, the
+        lesser of the story's age and the time since its change), the sites taking turns: a run
+        cut short by its time budget has spent it fairly over the sites.
+        """
         if self.archive is None:
             return
+        queues = []
         for site, config in self.by_site.items():
-            horizon = "" if every else format_time(
-                parse_time(self.now) - config.schedule.max_age)
-            for row in self.archive.due([site], self.now, every=every, changed_since=horizon):
+            schedule = config.schedule
+            horizon = "" if every else format_time(parse_time(self.now) - schedule.max_age)
+            rows = list(self.archive.due([site], self.now, every=every, changed_since=horizon))
+            rows.sort(key=lambda row, schedule=schedule: schedule.youth(
+                self.now, row["first_seen"], row["last_changed_at"], row["published"]))
+            queues.append(iter(rows))
+        while queues:
+            for queue in list(queues):
+                row = next(queue, None)
+                if row is None:
+                    queues.remove(queue)
+                    continue
                 self.seen.add(row["url"])
                 yield row
 

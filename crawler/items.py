@@ -143,6 +143,21 @@ class Recheck:
 
 
 @dataclass
+class Refused:
+    """A page the site refused for now (401, 403, 451, still timing out): tried again later."""
+
+    url: str  # canonical URL
+    reason: str  # "HTTP 403", "timeout"
+    site: str
+    fetched_at: str  # ISO 8601 UTC
+    article_id: int | None = None  # the archived article a re-check of it was for
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a plain dict."""
+        return asdict(self)
+
+
+@dataclass
 class Skipped:
     """A link that looked like an article but is none to archive (robots.txt, not a story)."""
 

@@ -14,7 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import clock
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.archive.schedule import (
+    DEFAULT_BACKOFF_PLAN,
+    DEFAULT_SCHEDULE,
+    Backoff,
+    Schedule,
+    ScheduleError,
+    parse_duration,
+)
 from crawler.distributed.runs import RunConfig
 from crawler.frontier import Bounds
 from crawler.profiles import Profile, ProfileError, load_profile
@@ -22,7 +29,8 @@ from crawler.sites import SiteConfig, SitesError, adhoc_sites, load_sites
 from crawler.urls import is_web_url
 
 # The -a arguments of `scrapy crawl news` that make the plan.
-ARGUMENTS = ("start_urls", "sites", "profile", "max_pages", "max_hops", "backfill", "recheck")
+ARGUMENTS = ("start_urls", "sites", "profile", "max_pages", "max_hops", "backfill", "recheck",
+             "budget", "site_budget", "revisit_age")
 RECHECK_MODES = ("due", "all", "none")  # -a recheck: re-check what is due, everything, nothing
 TRUE_WORDS = ("1", "true", "yes")  # how a yes/no -a argument says yes
 
@@ -50,6 +58,20 @@ def int_arg(name: str, value: Any) -> int | None:
         raise PlanError(f"-a {name} must be a whole number, not {value!r}") from None
 
 
+def duration_arg(name: str, value: Any) -> float | None:
+    """A duration -a argument (15m, 2h) in seconds, None when absent."""
+    if value is None or value == "":
+        return None
+    try:
+        seconds = parse_duration(value).total_seconds()
+    except ScheduleError:
+        raise PlanError(f"-a {name} must be a duration like 90s, 15m or 2h, not {value!r}"
+                        ) from None
+    if seconds <= 0:
+        raise PlanError(f"-a {name} must be longer than nothing, not {value!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class CrawlPlan:
     """The sites of one crawl, the profile forced on its pages, its bounds and its clock."""
@@ -63,6 +85,9 @@ class CrawlPlan:
     clock: str | None = None  # CRAWL_CLOCK: the time the crawl takes as now (None: real time)
     archive_path: str | None = None  # the archive the crawl's items are for (None: none)
     run: Any = None  # the distributed run this crawl is a worker of (a WorkerRun), if any
+    budget: float | None = None  # -a budget: seconds after which the run stops scheduling
+    site_budget: float | None = None  # -a site_budget: the same for each site (its file's first)
+    backoff: Backoff = DEFAULT_BACKOFF_PLAN  # REFUSAL_*: when refused pages are tried again
 
     # Derived once (the plan is frozen): the spider asks for the sites on every response.
     @cached_property
@@ -96,6 +121,14 @@ class CrawlPlan:
         config = self.by_site.get(site)
         return config.schedule if config else DEFAULT_SCHEDULE
 
+    def budget_for(self, site: str) -> float | None:
+        """Seconds into the run after which no more requests of a site are scheduled (None:
+        no limit): its sites-file budget, else -a site_budget, never past the run's budget."""
+        config = self.by_site.get(site)
+        own = config.budget if config and config.budget is not None else self.site_budget
+        limits = [limit for limit in (own, self.budget) if limit is not None]
+        return min(limits) if limits else None
+
     def now(self) -> str:
         """The crawl's current time in the archive's form (the clock when set)."""
         return clock.now(self.clock)
@@ -126,15 +159,22 @@ class CrawlPlan:
         for url in urls:
             if not is_web_url(url):
                 raise PlanError(f"start URL is not an http(s) URL: {url}")
+        try:
+            schedule = Schedule.parse(age_from=arguments.get("revisit_age") or "published")
+        except ScheduleError as error:
+            raise PlanError(f"-a revisit_age: {error}") from None
         adhoc = adhoc_sites(urls, forced.name if forced else None,
                             int_arg("max_pages", arguments.get("max_pages")),
-                            int_arg("max_hops", arguments.get("max_hops")))
+                            int_arg("max_hops", arguments.get("max_hops")), schedule)
         clash = {c.site for c in configs} & {c.site for c in adhoc}
         if clash:
             raise PlanError(f"{sorted(clash)[0]} is both in the sites file and in start_urls")
         backfill = str(arguments.get("backfill") or "").lower() in TRUE_WORDS
         return cls(spider, tuple(configs + adhoc), forced, backfill=backfill,
-                   recheck=recheck or "due", **context)
+                   recheck=recheck or "due",
+                   budget=duration_arg("budget", arguments.get("budget")),
+                   site_budget=duration_arg("site_budget", arguments.get("site_budget")),
+                   **context)
 
     @classmethod
     def from_run(cls, spider: str, config: RunConfig, default_profile: str | None = None,

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive.schedule import (
+    DEFAULT_AGE_FROM,
     DEFAULT_MAX_AGE,
     DEFAULT_STEPS,
     Schedule,
     ScheduleError,
+    parse_duration,
 )
 from crawler.urls import is_web_url, site_of
 
 SITE_KEYS = {"start_urls", "profile", "max_pages", "max_hops", "revisit", "revisit_max_age",
-             "feeds", "sitemaps"}
+             "revisit_age", "feeds", "sitemaps", "budget"}
 
 
 class SitesError(ValueError):
@@ -35,6 +37,7 @@ class SiteConfig:
     schedule: Schedule = field(default_factory=Schedule.parse)
     feeds: tuple[str, ...] = ()  # feeds to read besides those the pages advertise
     sitemaps: bool = True  # read the sitemaps robots.txt lists
+    budget: float | None = None  # seconds of a run this site may schedule requests in (None: all)
 
     @property
     def site(self) -> str:
@@ -72,7 +75,10 @@ def site_config(name: str, values: dict[str, Any], defaults: dict[str, Any]) -> 
         raise SitesError(f"site {name!r} has no start_urls")
     try:
         schedule = Schedule.parse(merged.get("revisit", DEFAULT_STEPS),
-                                  merged.get("revisit_max_age", DEFAULT_MAX_AGE))
+                                  merged.get("revisit_max_age", DEFAULT_MAX_AGE),
+                                  merged.get("revisit_age", DEFAULT_AGE_FROM))
+        budget = merged.get("budget")
+        budget = parse_duration(budget).total_seconds() if budget is not None else None
     except ScheduleError as error:
         raise SitesError(f"site {name!r}: {error}") from None
     return SiteConfig(
@@ -84,6 +90,7 @@ def site_config(name: str, values: dict[str, Any], defaults: dict[str, Any]) -> 
         schedule=schedule,
         feeds=_urls(name, "feeds", merged.get("feeds", [])),
         sitemaps=bool(merged.get("sitemaps", True)),
+        budget=budget,
     )
 
 
@@ -115,11 +122,13 @@ def sites_of(data: dict[str, Any], source: str) -> list[SiteConfig]:
 
 
 def adhoc_sites(urls: list[str], profile: str | None = None, max_pages: int | None = None,
-                max_hops: int | None = None) -> list[SiteConfig]:
+                max_hops: int | None = None, schedule: Schedule | None = None,
+                ) -> list[SiteConfig]:
     """One configuration per site among start URLs given on the command line."""
     by_site: dict[str, list[str]] = {}
     for url in urls:
         by_site.setdefault(site_of(url), []).append(url)
     return [SiteConfig(name=site, start_urls=tuple(group), profile=profile,
-                       max_pages=max_pages, max_hops=max_hops)
+                       max_pages=max_pages, max_hops=max_hops,
+                       schedule=schedule or Schedule.parse())
             for site, group in by_site.items()]

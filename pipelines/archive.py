@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
-from crawler.items import Article, Recheck, Skipped
+from crawler.items import Article, Recheck, Refused, Skipped
 from crawler.plan import CrawlPlan, plan_of
 from crawler.stats import crawl_counts, outcome_stat
 
@@ -77,7 +77,11 @@ class ArchivePipeline:
                 raise DropItem(f"not archived: {item.url}", "DEBUG")
             return item
         try:
-            if isinstance(item, Skipped):
+            if isinstance(item, Refused):
+                outcome = self.archive.record_refusal(item.url, item.site, item.reason,
+                                                      item.fetched_at, item.article_id,
+                                                      self.plan.backoff)
+            elif isinstance(item, Skipped):
                 self.archive.record_skip(item.url, item.reason, item.fetched_at)
                 outcome = "skipped"
             elif isinstance(item, Recheck):

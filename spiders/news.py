@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -9,13 +10,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from crawler import extractor_version
 from crawler.archive import Archive
+from crawler.archive.schedule import DEFAULT_BACKOFF, DEFAULT_GIVE_UP, Backoff, ScheduleError
 from crawler.discovery import (
     Entry,
     bounded_robots_txt,
@@ -27,8 +30,8 @@ from crawler.discovery import (
 from crawler.extraction import Reading, read_page
 from crawler.extraction.classify import Links
 from crawler.extraction.html import decode_page, header_charset, looks_binary
-from crawler.frontier import Bounds, Frontier
-from crawler.items import Article, Recheck, Skipped
+from crawler.frontier import Bounds, Budget, Frontier
+from crawler.items import Article, Recheck, Refused, Skipped
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
 from crawler.profiles import Profile, load_profile, profile_for_url
 from crawler.sites import SiteConfig
@@ -36,7 +39,9 @@ from crawler.urls import canonical_url, request_url, site_of
 
 logger = logging.getLogger(__name__)
 RECHECK_STATUSES = [304, 404, 410]  # answers to a re-check that the spider handles itself
+REFUSED_STATUSES = (401, 403, 451)  # refusals for now: tried again on a backoff, not skipped
 ARTICLE_PRIORITY = 10  # article requests leave Scrapy's queue before listing pages
+RECHECK_PRIORITY = -1  # re-checks of archived articles leave it after every new story's
 
 
 class NewsSpider(Spider):
@@ -53,6 +58,9 @@ class NewsSpider(Spider):
         self._frontier: Frontier | None = None  # made at start, when the archive can be read
         self.answered: set[str] = set()  # sites that answered at least one request
         self.sitemap_taken: dict[str, int] = {}  # sitemap entries taken per site in this run
+        self.budget = Budget({site: self.plan.budget_for(site) for site in self.plan.site_names})
+        self._budget_timer: Any = None  # the call that stops the run at its budget
+        self._closing: asyncio.Future | None = None  # the engine closing the spider at it
 
     @classmethod
     def check_arguments(cls, require_start: bool = True, **kwargs: Any) -> CrawlPlan:
@@ -90,6 +98,8 @@ class NewsSpider(Spider):
                     robots_rules=settings.getint("ROBOTSTXT_MAX_RULES"),
                 ),
                 "clock": settings.get("CRAWL_CLOCK") or None,
+                "backoff": Backoff.parse(settings.get("REFUSAL_BACKOFF") or DEFAULT_BACKOFF,
+                                         settings.get("REFUSAL_GIVE_UP") or DEFAULT_GIVE_UP),
                 "archive_path": settings.get("ARCHIVE_PATH") if settings.getbool(
                     "ARCHIVE_ENABLED") else None,
             }
@@ -102,7 +112,7 @@ class NewsSpider(Spider):
                                           **context)
             return CrawlPlan.from_arguments(cls.name, arguments, cls.profile_name,
                                             require_start, **context)
-        except PlanError as error:
+        except (PlanError, ScheduleError) as error:
             raise UsageError(str(error)) from None
 
     @property
@@ -143,8 +153,15 @@ class NewsSpider(Spider):
         return Frontier(list(plan.sites), plan.bounds, self.reader, self.now(), plan.backfill)
 
     def closed(self, reason: str) -> None:
-        self.crawler.stats.set_value("news/sites", len(self.plan.site_names))
-        self.crawler.stats.set_value("news/sites_ok", len(self.answered))
+        stats = self.crawler.stats
+        stats.set_value("news/sites", len(self.plan.site_names))
+        stats.set_value("news/sites_ok", len(self.answered))
+        if self._budget_timer is not None:
+            self._budget_timer.cancel()
+        for kind, count in self.budget.left.items():
+            stats.set_value(f"budget/left_{kind}", count)
+        if self.budget.stopped and self._frontier is not None:  # what the next run starts with
+            stats.set_value("budget/left_rechecks", sum(1 for _ in self._frontier.due()))
         if self.reader is not None:
             self.reader.close()
         if self._frontier is not None:
@@ -157,14 +174,38 @@ class NewsSpider(Spider):
         elif plan.run is not None and plan.run.config.incremental:
             self.reader = plan.run.archive()  # what `crawler seed --db` put in Redis
         self._frontier = self.make_frontier()
+        if plan.budget:
+            from scrapy.utils.asyncio import call_later
+
+            self._budget_timer = call_later(plan.budget, self.out_of_budget)
         configs = plan.run.seeds(list(plan.sites)) if plan.run else plan.sites
         for config in configs:
             for request in self.site_start(config):
                 yield request
+        if self.reader is not None:  # refused links whose retry is due, as new stories
+            for row in self.reader.due_refusals(plan.site_names, self.now()):
+                if self._frontier.take_refused(row["url"]) and self.budget.allows(row["site"]):
+                    self.crawler.stats.inc_value("news/refusals_retried")
+                    yield self.request(row["url"], hops=99, article=True)
         if plan.recheck != "none":
             for row in self._frontier.due(every=plan.recheck == "all"):
-                self.crawler.stats.inc_value("news/rechecks")
-                yield self.recheck(row)
+                if self.budget.allows(row["site"]):
+                    self.crawler.stats.inc_value("news/rechecks")
+                    yield self.recheck(row)
+
+    def out_of_budget(self) -> None:
+        """Stop at the run's time budget: nothing more is scheduled, what is being fetched is
+        finished and archived, and what was waiting is counted as left for the next run."""
+        self._budget_timer = None
+        self.budget.stopped = True
+        stats = self.crawler.stats
+        waiting = (stats.get_value("scheduler/enqueued", 0)
+                   - stats.get_value("scheduler/dequeued", 0))
+        self.budget.left["requests"] += waiting
+        logger.info("Time budget of %ss spent: stopping, %s requests left for the next run",
+                    self.plan.budget, waiting)
+        self._closing = asyncio.ensure_future(
+            self.crawler.engine.close_spider_async(reason="budget"))
 
     def site_start(self, config: SiteConfig) -> Iterator[Request]:
         """The requests a site's crawl starts with: its start URLs, feeds and robots.txt."""
@@ -195,8 +236,9 @@ class NewsSpider(Spider):
         if row.get("last_modified"):
             headers["If-Modified-Since"] = row["last_modified"]
         return Request(row["fetch_url"] or row["url"], self.parse, errback=self.failed,
-                       headers=headers, meta={"recheck": row["id"], "hops": 99,
-                                              "handle_httpstatus_list": RECHECK_STATUSES})
+                       headers=headers, priority=RECHECK_PRIORITY,
+                       meta={"recheck": row["id"], "hops": 99,
+                             "handle_httpstatus_list": RECHECK_STATUSES})
 
     def profile_for(self, url: str) -> Profile | None:
         """The forced profile, the site's configured one, else the profile of the page's site."""
@@ -250,8 +292,10 @@ class NewsSpider(Spider):
         hops_limit = self.frontier.hops_limit(site)
         fetch, fresh = self.frontier.fresh_articles(links.articles, chain,
                                                     follow=hops <= hops_limit)
-        for url in fetch:
+        for url in self.budget.take(site, fetch, "articles"):
             yield self.request(url, hops=hops + 1, article=True)
+        if not self.budget.allows(site):
+            return
         if hops < hops_limit:
             for url in links.listings:
                 if self.frontier.take_listing(url):
@@ -307,6 +351,8 @@ class NewsSpider(Spider):
     def discovered(self, entries: list[Entry]) -> Iterator[Request]:
         """Requests for feed or sitemap entries that are new, or changed since last fetched."""
         new, rechecks = self.frontier.triage(entries)
+        new = [url for url in new if self.budget.take(site_of(url), [url], "articles")]
+        rechecks = [row for row in rechecks if self.budget.allows(site_of(row["url"]))]
         self.crawler.stats.inc_value("news/discovered", len(new))
         self.crawler.stats.inc_value("news/rechecks_lastmod", len(rechecks))
         for url in new:
@@ -339,13 +385,36 @@ class NewsSpider(Spider):
                      for name, values in headers.items()},
         )
 
-    def failed(self, failure: Failure) -> Iterator[Skipped]:
+    def refusal(self, failure: Failure, request: Request | None, status: int | None,
+                ) -> Refused | None:
+        """The record of a refusal for now (401, 403, 451; a timeout after every retry) of an
+        article or re-check request, to be tried again on the backoff; None for other
+        failures."""
+        if request is None or not self.archive_path or not (
+                request.meta.get("article") or request.meta.get("recheck")):
+            return None
+        if status in REFUSED_STATUSES:
+            reason = f"HTTP {status}"
+        elif failure.check(DownloadTimeoutError, TwistedTimeoutError, TimeoutError):
+            reason = "timeout"
+        else:
+            return None
+        self.crawler.stats.inc_value("news/refused")
+        logger.info("Refused %s (%s): trying again later", request.url, reason)
+        return Refused(canonical_url(request.url), reason, site_of(request.url), self.now(),
+                       request.meta.get("recheck"))
+
+    def failed(self, failure: Failure) -> Iterator[Skipped | Refused]:
         """Log and count a request that could not be fetched; the crawl goes on."""
         request = getattr(failure, "request", None)
         # Still a 5xx or 429 after the retries: the page is down for now, which says nothing
         # about whether it is an article, so it is not remembered as skipped.
         status = failure.value.response.status if failure.check(HttpError) else None
         down = status in {int(code) for code in self.crawler.settings.getlist("RETRY_HTTP_CODES")}
+        refused = self.refusal(failure, request, status)
+        if refused is not None:
+            yield refused
+            return
         if failure.check(IgnoreRequest) and not down:  # robots.txt, a size limit, a 404 said no
             self.crawler.stats.inc_value("news/ignored")
             message = failure.getErrorMessage()

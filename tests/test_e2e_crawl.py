@@ -15,8 +15,9 @@ MODULE_TEXT = (*MODULE_MARKERS, "Go to", "Sign up", "Log in", "Load more", "Staf
 # Paths of pages that are no story: home, pagination, sections, tags, authors, chrome.
 NOT_STORY = re.compile(r"/(page|category|tag|author|section|topic|people|private)/|/about|/$|\?")
 # Crawl times for re-crawls: half an hour on, the re-check of every young article is due.
-FIRST = ("-s", "CRAWL_CLOCK=2025-10-06T08:00:00Z")
-LATER = ("-s", "CRAWL_CLOCK=2025-10-06T08:30:00Z")
+# The sample stories were published days before; these crawls count age from first seen.
+FIRST = ("-s", "CRAWL_CLOCK=2025-10-06T08:00:00Z", "-a", "revisit_age=first_seen")
+LATER = ("-s", "CRAWL_CLOCK=2025-10-06T08:30:00Z", "-a", "revisit_age=first_seen")
 
 
 def start_urls(*servers: RunningServer) -> list[str]:

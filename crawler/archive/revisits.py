@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from crawler.archive.schedule import DEFAULT_BACKOFF_PLAN, Backoff
 from crawler.archive.tables import Tables, marks, utc_now
 
 CHUNK = 500  # URLs per query: well under SQLite's limit on parameters
@@ -22,14 +23,17 @@ class Revisits(Tables):
 
     def due(self, sites: Iterable[str], now: str, every: bool = False, changed_since: str = "",
             ) -> Iterator[dict[str, Any]]:
-        """Articles of these sites whose next check is due (or all of them), most overdue first;
-        with changed_since, only those first seen or changed since then."""
+        """Articles of these sites whose next check is due (or all of them), most overdue first,
+        with what the schedule reads (first seen, last change, the newest version's published
+        date); with changed_since, only those first seen or changed since then."""
         sites = list(sites)
         if not sites:
             return
         when = "" if every else "AND next_check_at IS NOT NULL AND next_check_at <= ?"
         yield from self.stream(
-            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at
+            f"""SELECT id, url, site, fetch_url, etag, last_modified, next_check_at, first_seen,
+                last_changed_at, (SELECT published FROM versions WHERE article_id = articles.id
+                                  ORDER BY version DESC LIMIT 1) AS published
                 FROM articles WHERE removed_at IS NULL {when} AND site IN ({marks(sites)})
                 AND COALESCE(last_changed_at, first_seen) >= ?
                 ORDER BY next_check_at""",
@@ -45,9 +49,43 @@ class Revisits(Tables):
                    ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,
                    last_seen = excluded.last_seen""", (url, reason, seen_at, seen_at))
 
+    def record_refusal(self, url: str, site: str, reason: str, at: str | None = None,
+                       article_id: int | None = None, backoff: Backoff = DEFAULT_BACKOFF_PLAN,
+                       ) -> str:
+        """Remember a page the site refused for now, to try again on the backoff; returns
+        "refused", or "gave_up" once it has been refused for as long as the backoff allows (the
+        link is then skipped like one that is no article, an archived article left as it is)."""
+        at = at or utc_now()
+        with self.db.atomic():
+            row = self.one("SELECT * FROM refusals WHERE url = ?", (url,))
+            first, attempts = (row["first_refused"], row["attempts"] + 1) if row else (at, 1)
+            retry_at = backoff.retry_at(at, first, attempts)
+            self.conn.execute(
+                """INSERT INTO refusals (url, site, article_id, reason, first_refused,
+                   last_refused, attempts, retry_at, gave_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,
+                   last_refused = excluded.last_refused, attempts = excluded.attempts,
+                   retry_at = excluded.retry_at, gave_up_at = excluded.gave_up_at,
+                   article_id = COALESCE(excluded.article_id, article_id)""",
+                (url, site, article_id, reason, first, at, attempts, retry_at,
+                 None if retry_at else at))
+            if article_id is not None:  # its next check waits for the backoff, or never comes
+                self.conn.execute("UPDATE articles SET next_check_at = ? WHERE id = ?",
+                                  (retry_at, article_id))
+        return "refused" if retry_at else "gave_up"
+
+    def due_refusals(self, sites: Iterable[str], now: str) -> Iterator[dict[str, Any]]:
+        """Links never archived that the site refused, whose retry is due, the earliest first."""
+        sites = list(sites)
+        if sites:
+            yield from self.stream(
+                f"""SELECT url, site, attempts FROM refusals WHERE article_id IS NULL
+                    AND retry_at IS NOT NULL AND retry_at <= ? AND site IN ({marks(sites)})
+                    ORDER BY retry_at""", (now, *sites))
+
     def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:
         """The ones among these canonical URLs that name an article, or a link skipped as none,
-        first seen before a time."""
+        first seen before a time; or a link refused whose retry is not due at that time."""
         found: set[str] = set()
         for chunk in _chunks(urls):
             these = marks(chunk)
@@ -55,8 +93,10 @@ class Revisits(Tables):
                 f"SELECT url FROM articles WHERE url IN ({these}) AND first_seen < ? "
                 f"UNION SELECT l.url FROM aliases l JOIN articles a ON a.id = l.article_id "
                 f"WHERE l.url IN ({these}) AND a.first_seen < ? "
-                f"UNION SELECT url FROM skipped WHERE url IN ({these}) AND first_seen < ?",
-                (*chunk, before, *chunk, before, *chunk, before),
+                f"UNION SELECT url FROM skipped WHERE url IN ({these}) AND first_seen < ? "
+                f"UNION SELECT url FROM refusals WHERE url IN ({these}) "
+                f"AND (retry_at IS NULL OR retry_at > ?)",
+                (*chunk, before, *chunk, before, *chunk, before, *chunk, before),
             ):
                 found.add(url)
         return found

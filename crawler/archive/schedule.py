@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from crawler.clock import format_time, parse_time
 
@@ -14,10 +14,29 @@ UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 # an article younger than 3 h (or changed less than 3 h ago) is re-checked every 15 min, ...
 DEFAULT_STEPS = "3h:15m, 1d:1h, 3d:6h, 7d:1d, 30d:7d"
 DEFAULT_MAX_AGE = "30d"  # articles older than this, and unchanged as long, are no longer checked
+# Where a story's age counts from: "published" (its credible published date, else first seen)
+# or "first_seen" (when the crawler first saw it, whatever the page says).
+AGE_FROM = ("published", "first_seen")
+DEFAULT_AGE_FROM = "published"
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)  # dates before this are not credible
 
 
 class ScheduleError(ValueError):
     """A revisit schedule that cannot be read."""
+
+
+def credible_published(published: str | None, first_seen: str) -> datetime | None:
+    """A page's published date when it can be believed: readable, not before 1990, not later
+    than the crawler first saw the page (which also rules out dates in the future)."""
+    if not published:
+        return None
+    try:
+        value = parse_time(str(published).strip())
+    except ValueError:
+        return None
+    if not EARLIEST_PUBLISHED <= value <= parse_time(first_seen):
+        return None
+    return value
 
 
 def parse_duration(text: str) -> timedelta:
@@ -34,10 +53,16 @@ class Schedule:
 
     steps: tuple[tuple[timedelta, timedelta], ...]
     max_age: timedelta
+    age_from: str = DEFAULT_AGE_FROM  # one of AGE_FROM
 
     @classmethod
-    def parse(cls, steps: str = DEFAULT_STEPS, max_age: str = DEFAULT_MAX_AGE) -> Schedule:
-        """Read 'age:interval, ...' steps (ages increasing) and a maximum age."""
+    def parse(cls, steps: str = DEFAULT_STEPS, max_age: str = DEFAULT_MAX_AGE,
+              age_from: str = DEFAULT_AGE_FROM) -> Schedule:
+        """Read 'age:interval, ...' steps (ages increasing), a maximum age and where age counts
+        from."""
+        if age_from not in AGE_FROM:
+            raise ScheduleError(f"revisit age must count from {' or '.join(AGE_FROM)}, "
+                                f"not {age_from!r}")
         parsed = []
         for part in steps.split(","):
             if not part.strip():
@@ -50,13 +75,39 @@ class Schedule:
             raise ScheduleError("a revisit schedule needs at least one age:interval step")
         if [age for age, _ in parsed] != sorted(age for age, _ in parsed):
             raise ScheduleError("revisit steps must be in increasing order of age")
-        return cls(tuple(parsed), parse_duration(max_age))
+        return cls(tuple(parsed), parse_duration(max_age), age_from)
 
-    def next_check(self, now: str, first_seen: str, last_changed: str | None) -> str | None:
-        """When to check next, or None when the article is old and stable enough to leave."""
+    def born(self, first_seen: str, published: str | None = None) -> datetime:
+        """When a story's age starts: its credible published date (unless the schedule counts
+        from first seen), else when the crawler first saw it."""
+        if self.age_from == "published":
+            credible = credible_published(published, first_seen)
+            if credible is not None:
+                return credible
+        return parse_time(first_seen)
+
+    def ages(self, now: str, first_seen: str, last_changed: str | None,
+             published: str | None = None) -> tuple[timedelta, timedelta]:
+        """The story's age (see `born`) and the time since its last change; the first version
+        is no change (it is when the crawler first saw the story), so then both are the age."""
         current = parse_time(now)
-        age = current - parse_time(first_seen)
-        quiet = current - parse_time(last_changed) if last_changed else age
+        age = current - self.born(first_seen, published)
+        changed = last_changed and parse_time(last_changed) > parse_time(first_seen)
+        return age, (current - parse_time(last_changed) if changed else age)
+
+    def youth(self, now: str, first_seen: str, last_changed: str | None,
+              published: str | None = None) -> timedelta:
+        """How young a story counts as: the lesser of its age and the time since it changed."""
+        return min(self.ages(now, first_seen, last_changed, published))
+
+    def next_check(self, now: str, first_seen: str, last_changed: str | None,
+                   published: str | None = None) -> str | None:
+        """When to check next, or None when the article is old and stable enough to leave.
+
+        Age is the story's (see `born`); a change after the first version makes it young again.
+        """
+        current = parse_time(now)
+        age, quiet = self.ages(now, first_seen, last_changed, published)
         if age >= self.max_age and quiet >= self.max_age:
             return None
         effective = min(age, quiet)
@@ -67,3 +118,33 @@ class Schedule:
 
 
 DEFAULT_SCHEDULE = Schedule.parse()
+
+
+DEFAULT_BACKOFF = "1h, 6h, 1d, 3d"  # waits before retrying a refused page; the last repeats
+DEFAULT_GIVE_UP = "14d"  # a page refused for this long, first refusal to last, is given up
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """When to try again a page the site refused for now (401, 403, 451, repeated timeouts)."""
+
+    waits: tuple[timedelta, ...]
+    give_up: timedelta
+
+    @classmethod
+    def parse(cls, waits: str = DEFAULT_BACKOFF, give_up: str = DEFAULT_GIVE_UP) -> Backoff:
+        """Read comma-separated waits ('1h, 6h, 1d') and how long refusals are retried."""
+        parsed = tuple(parse_duration(part) for part in waits.split(",") if part.strip())
+        if not parsed:
+            raise ScheduleError("a refusal backoff needs at least one wait")
+        return cls(parsed, parse_duration(give_up))
+
+    def retry_at(self, now: str, first_refused: str, attempts: int) -> str | None:
+        """When to try again after this many refusals; None when it is time to give up."""
+        current = parse_time(now)
+        if current - parse_time(first_refused) >= self.give_up:
+            return None
+        return format_time(current + self.waits[min(attempts, len(self.waits)) - 1])
+
+
+DEFAULT_BACKOFF_PLAN = Backoff.parse()

@@ -307,7 +307,33 @@ def _v7(db: Database) -> None:
     run_script(db, V7)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# Pages a site refused for now (401, 403, 451, repeated timeouts), retried on a backoff.
+V8 = """
+CREATE TABLE IF NOT EXISTS refusals (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    article_id INTEGER REFERENCES articles(id),
+    reason TEXT NOT NULL,
+    first_refused TEXT NOT NULL,
+    last_refused TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    retry_at TEXT,
+    gave_up_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS refusals_due ON refusals(retry_at) WHERE retry_at IS NOT NULL;
+"""
+
+
+def _v8(db: Database) -> None:
+    """Next checks planned by the story's own age (from its published date), not first seen;
+    refused pages retried on a backoff."""
+    from crawler.archive.writes import replan_checks
+
+    replan_checks(db.conn)
+    run_script(db, V8)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -29,7 +29,7 @@ from crawler.archive.neardup import SIMILAR_THRESHOLD, NearDuplicates
 from crawler.archive.pages import PAGE_COMPRESSION, Pages
 from crawler.archive.reads import Reads
 from crawler.archive.revisits import Revisits
-from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.archive.schedule import DEFAULT_BACKOFF_PLAN, DEFAULT_SCHEDULE, Backoff, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
 from crawler.archive.tables import utc_now
 from crawler.archive.writes import GONE_STATUSES, VERSION_COLUMNS, Outcome, Writes
@@ -294,6 +294,18 @@ class Archive:
     def record_skip(self, url: str, reason: str, seen_at: str | None = None) -> None:
         """Remember a link that looked like an article but is none to fetch or archive."""
         self._revisits.record_skip(url, reason, seen_at)
+
+    @_guarded
+    def record_refusal(self, url: str, site: str, reason: str, at: str | None = None,
+                       article_id: int | None = None, backoff: Backoff = DEFAULT_BACKOFF_PLAN,
+                       ) -> str:
+        """Remember a page the site refused for now, to retry on the backoff (or give up)."""
+        return self._revisits.record_refusal(url, site, reason, at, article_id, backoff)
+
+    @_guarded
+    def due_refusals(self, sites: Iterable[str], now: str) -> Iterator[dict[str, Any]]:
+        """Links never archived that the site refused, whose retry is due."""
+        return self._revisits.due_refusals(sites, now)
 
     @_guarded
     def known(self, urls: Iterable[str], before: str = "9999") -> set[str]:

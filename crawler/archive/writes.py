@@ -14,7 +14,7 @@ from crawler.archive.errors import ArchiveWriteError, ArticleNotFound
 from crawler.archive.neardup import NearDuplicates
 from crawler.archive.pages import Pages
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
-from crawler.archive.tables import Tables, column_values, utc_now
+from crawler.archive.tables import Tables, column_values, marks, utc_now
 from crawler.items import VERSION_FIELDS
 
 GONE_STATUSES = (404, 410)  # answers that mean an article was taken down
@@ -24,6 +24,35 @@ VERSION_COLUMNS = ("article_id", "version", "crawl_id", "fetched_at", "fetched_u
                    "extractor")
 _INSERT_VERSION = (f"INSERT INTO versions ({', '.join(VERSION_COLUMNS)}) "
                    f"VALUES ({', '.join(':' + name for name in VERSION_COLUMNS)})")
+
+
+def _published(conn: sqlite3.Connection, article_id: int) -> str | None:
+    """The published date the article's newest version gave."""
+    row = conn.execute("SELECT published FROM versions WHERE article_id = ? "
+                       "ORDER BY version DESC LIMIT 1", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def replan_checks(conn: sqlite3.Connection, schedule: Schedule = DEFAULT_SCHEDULE) -> int:
+    """Recompute every pending next check by the schedule, as if made at the last fetch; returns
+    how many changed. Archives made when age counted from first seen get their plan by the
+    story's age once, instead of a storm of re-checks of old stories."""
+    rows = conn.execute(
+        """SELECT a.id, a.first_seen, a.last_changed_at, a.next_check_at,
+                  COALESCE(a.last_fetched_at, a.last_seen),
+                  (SELECT published FROM versions WHERE article_id = a.id
+                   ORDER BY version DESC LIMIT 1)
+           FROM articles a WHERE a.removed_at IS NULL AND a.next_check_at IS NOT NULL""",
+    ).fetchall()
+    changed = 0
+    for article_id, first_seen, last_changed, planned, fetched, published in rows:
+        # The first version was once recorded as a change; the schedule tells them apart.
+        replanned = schedule.next_check(fetched, first_seen, last_changed, published)
+        if replanned != planned:
+            conn.execute("UPDATE articles SET next_check_at = ? WHERE id = ?",
+                         (replanned, article_id))
+            changed += 1
+    return changed
 
 
 class Outcome(StrEnum):
@@ -107,19 +136,24 @@ class Writes(Tables):
                                                   page_id)
                 self.near.index(article_id, version_id, item.get("body") or "", fetched_at)
             last_changed = fetched_at if changed else article["last_changed_at"]
+            published = item.get("published") or (newest or {}).get("published")
             self.conn.execute(
                 """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
                    last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
                    last_modified = ?, removed_at = NULL WHERE id = ?""",
                 (
                     fetched_at, crawl_id, item.get("fetched_url") or url, fetched_at,
-                    last_changed, schedule.next_check(fetched_at, first_seen, last_changed),
+                    last_changed,
+                    schedule.next_check(fetched_at, first_seen, last_changed, published),
                     item.get("etag"), item.get("last_modified"), article_id,
                 ),
             )
             self._record_fetch(article_id, crawl_id, fetched_at,
                                item.get("fetched_url") or url, item.get("status") or 200,
                                version_id, page_id, item.get("headers"))
+            # A page the site refused before and now gave: its refusals are over.
+            self.conn.execute(f"DELETE FROM refusals WHERE url IN ({marks(urls)}) "
+                              "OR article_id = ?", (*urls, article_id))
         if article is None:
             return Outcome.NEW_ARTICLE
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
@@ -203,9 +237,11 @@ class Writes(Tables):
                        next_check_at = ? WHERE id = ?""",
                     (fetched_at, crawl_id, fetched_at,
                      schedule.next_check(fetched_at, article["first_seen"],
-                                         article["last_changed_at"]), article_id),
+                                         article["last_changed_at"],
+                                         _published(self.conn, article_id)), article_id),
                 )
                 outcome = Outcome.NOT_MODIFIED
+                self.conn.execute("DELETE FROM refusals WHERE article_id = ?", (article_id,))
             self._record_fetch(article_id, crawl_id, fetched_at, url, status, None)
         return outcome
 

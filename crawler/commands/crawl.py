@@ -21,7 +21,8 @@ EXIT_USAGE = 2  # bad arguments
 EXIT_INTERRUPTED = 3  # stopped by Ctrl-C or SIGTERM; what was fetched is archived
 EXIT_LOCKED = 75  # another crawl is writing to the same archive (EX_TEMPFAIL: try later)
 FINISHED_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount",
-                    "closespider_timeout", "closespider_errorcount")
+                    "closespider_timeout", "closespider_errorcount",
+                    "budget")  # -a budget: stopped on time, the rest left for the next run
 
 
 def fail(message: str, status: int) -> None:
@@ -34,7 +35,18 @@ def fail(message: str, status: int) -> None:
 BOUNDS_DROPPED = (
     ("bounds/sitemap_entries_dropped", "sitemap entries dropped at their bounds"),
     ("bounds/sitemaps_too_deep", "nested sitemap indexes not followed"),
+    # pages the site refused for now (401, 403, 451, timeouts), and those refused too long
+    ("archive/refused", "refused (tried again later)"),
+    ("archive/gave_up", "refused too long (given up)"),
 )
+
+
+# What a run stopped at its time budget left for the next run, by the spider's budget/left_* stats.
+BUDGET_LEFT = {
+    "requests": "queued requests",
+    "articles": "new article links not requested",
+    "rechecks": "re-checks still due",
+}
 
 
 def summary(stats: dict[str, Any]) -> str:
@@ -45,7 +57,17 @@ def summary(stats: dict[str, Any]) -> str:
         f"{counts['pages_fetched']} pages, {counts['articles_new']} new articles, "
         f"{counts['versions_new']} new versions, {counts['unchanged']} unchanged, "
         f"{counts['removed']} removed, {counts['errors']} errors"
-    ) + "".join(f", {stats[key]} {what}" for key, what in BOUNDS_DROPPED if stats.get(key))
+    ) + "".join(f", {stats[key]} {what}" for key, what in BOUNDS_DROPPED if stats.get(key)
+                ) + budget_left(stats)
+
+
+def budget_left(stats: dict[str, Any]) -> str:
+    """What a run stopped at its time budget (or a site at its share) left for the next run."""
+    left = {kind: stats.get(f"budget/left_{kind}", 0) for kind in BUDGET_LEFT}
+    if stats.get("finish_reason") != "budget" and not any(left.values()):
+        return ""
+    parts = [f"{count} {BUDGET_LEFT[kind]}" for kind, count in left.items() if count]
+    return f"; stopped at the time budget, left for the next run: {', '.join(parts) or 'nothing'}"
 
 
 class Command(ScrapyCrawl):

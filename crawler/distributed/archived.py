@@ -81,5 +81,10 @@ class RunArchive:
                 for text in rows:
                     yield json.loads(text)
 
+    def due_refusals(self, sites: Iterable[str], now: str) -> Iterator[dict[str, Any]]:
+        """None: a refused link is retried by a single-machine crawl of the archive, which
+        keeps the refusals; seed does not hand them to workers."""
+        return iter(())
+
     def close(self) -> None:
         """Nothing to close: the connection is the worker's."""

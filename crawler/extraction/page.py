@@ -16,6 +16,7 @@ from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
+from crawler.extraction.site import SiteModel, dateline_candidates, evidence, story_lines
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
@@ -90,6 +91,8 @@ LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINES = 4
 # A dateline or byline found by its class word is a short line.
 MAX_LINE_CHARS = 80
+# Fewest characters of a bold or font-set text read as a headline.
+MIN_HEADLINE_CHARS = 12
 
 _BASE_HREF = etree.XPath("//base/@href")
 # A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
@@ -153,9 +156,11 @@ def normalize_lang(value: str | None) -> str | None:
 class Page:
     """A page parsed once; each field is read on demand from the same tree."""
 
-    def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
+    def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None,
+                 site_model: SiteModel | None = None) -> None:
         self.url = url or ""
         self.profile = profile
+        self.site_model = site_model
         self.tree = parse_html(bounded_markup(html))
         self.index = TreeIndex(self.tree)
         self.meta = Metadata.from_tree(self.tree)
@@ -267,12 +272,38 @@ class Page:
             text_of(self.meta.article_value("headline", "name")),
             self.meta.first(*TITLE_META),
             _first_text(h1s) if len(h1s) == 1 else None,
-            _first_text(sel.PAGE_TITLE.select(self.index)),
+            self.site_model.strip_title(self.page_title) if self.site_model else None,
+            self._emphasised_headline,
+            self.page_title,
         ):
             cleaned = clean_title(value, names)
             if cleaned:
                 return cleaned
         return None
+
+    @cached_property
+    def page_title(self) -> str | None:
+        """The text of the page's <title>."""
+        return _first_text(sel.PAGE_TITLE.select(self.index))
+
+    @cached_property
+    def _emphasised_headline(self) -> str | None:
+        """The longest bold or font-set text that the <title> begins or ends with.
+
+        Legacy layouts set the headline in <font><b> and name the site beside it in the
+        <title>; the site's name set in bold matches too, so the longest match wins.
+        """
+        title = self.page_title
+        if not title:
+            return None
+        best = None
+        for el in _EMPHASIS(self.tree):
+            text = _value_of(el)
+            if (text and text != title and len(text) >= MIN_HEADLINE_CHARS
+                    and (title.startswith(text) or title.endswith(text))
+                    and (best is None or len(text) > len(best))):
+                best = text
+        return best
 
     @cached_property
     def standfirst(self) -> str | None:
@@ -388,6 +419,8 @@ class Page:
             value = _date_of(el)
             if value and not sel.UPDATE_LABEL.match(value):
                 yield value
+        if self.legacy:  # "Posted: 05/10/2025 in Business" between headline and text
+            yield from dateline_candidates(self.raw_paragraphs)
 
     def _date(
         self,
@@ -398,7 +431,7 @@ class Page:
         guess: bool = False,
     ) -> str | None:
         """The first date the page gives, with the time of day a later source adds to it."""
-        lang = self.lang
+        lang = self.site_model.date_lang(self.lang) if self.site_model else self.lang
         found = None
         for value in self._date_values(field, json_keys, meta, markup, guess):
             parsed = parse_date(value, lang)
@@ -484,17 +517,34 @@ class Page:
         return long_paragraphs, teasers
 
     @cached_property
-    def body(self) -> str:
-        """The article text: paragraphs separated by one blank line."""
+    def raw_paragraphs(self) -> list[str]:
+        """The text block's paragraphs as the page has them, template and all."""
         # extract_body puts back what it prunes: every other field, and the links, read the
         # whole page whatever order they are read in
         profile = self.profile
-        paragraphs = extract_body(
+        return extract_body(
             self.index,
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
-        return join_paragraphs(paragraphs)
+
+    @cached_property
+    def legacy(self) -> bool:
+        """True for a legacy layout: text runs set off by <br>, no paragraph of text in <p>."""
+        return not _LONG_P(self.tree) and self.structure[0] >= 2
+
+    @cached_property
+    def body(self) -> str:
+        """The article text: paragraphs separated by one blank line."""
+        return join_paragraphs(story_lines(self.raw_paragraphs, self.site_model, self.legacy,
+                                           self.title))
+
+    @cached_property
+    def evidence(self) -> dict:
+        """What this page tells about its site's template (see crawler.extraction.site)."""
+        return evidence(self.page_title, self.title, self.raw_paragraphs)
 
 
+_EMPHASIS = etree.XPath("//body//*[self::b or self::strong or self::font]")
+_LONG_P = etree.XPath("//p[string-length(normalize-space(.)) >= 80]")
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

@@ -307,7 +307,24 @@ def _v7(db: Database) -> None:
     run_script(db, V7)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# What the crawl learned of each site from its pages (crawler.extraction.site.SiteModel):
+# model is its JSON (recurring line shapes, title affixes, date order), small and bounded.
+V8 = """
+CREATE TABLE site_models (
+    site TEXT PRIMARY KEY,
+    pages INTEGER NOT NULL DEFAULT 0,
+    model TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+def _v8(db: Database) -> None:
+    """Each site's learned model: its template lines, title affixes and date order."""
+    run_script(db, V8)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

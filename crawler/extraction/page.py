@@ -20,6 +20,7 @@ from crawler.extraction.site import SiteModel, dateline_candidates, evidence, st
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
+    comparable,
     join_paragraphs,
     looks_like_person,
     normalize_space,
@@ -91,6 +92,8 @@ LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINES = 4
 # A dateline or byline found by its class word is a short line.
 MAX_LINE_CHARS = 80
+# Text nodes after a legacy page's headline searched for its dateline.
+MAX_HEAD_TEXTS = 12
 # Fewest characters of a bold or font-set text read as a headline.
 MIN_HEADLINE_CHARS = 12
 
@@ -288,22 +291,32 @@ class Page:
 
     @cached_property
     def _emphasised_headline(self) -> str | None:
-        """The longest bold or font-set text that the <title> begins or ends with.
+        """The bold or font-set text that the <title> begins (else ends) with, the longest.
 
         Legacy layouts set the headline in <font><b> and name the site beside it in the
-        <title>; the site's name set in bold matches too, so the longest match wins.
+        <title>; the site's name may be set in bold too, and titles name the story first.
         """
         title = self.page_title
         if not title:
             return None
-        best = None
+        found = []
         for el in _EMPHASIS(self.tree):
             text = _value_of(el)
             if (text and text != title and len(text) >= MIN_HEADLINE_CHARS
-                    and (title.startswith(text) or title.endswith(text))
-                    and (best is None or len(text) > len(best))):
-                best = text
-        return best
+                    and (title.startswith(text) or title.endswith(text))):
+                found.append((title.startswith(text), len(text), text))
+        return max(found)[2] if found else None
+
+    @cached_property
+    def _texts_after_headline(self) -> list[str]:
+        """The page's text nodes after the headline, a few dozen at most."""
+        headline = comparable(self.title)
+        texts = [normalize_space(t) for t in _BODY_TEXTS(self.tree)]
+        texts = [t for t in texts if t]
+        for i, text in enumerate(texts):
+            if headline and comparable(text) == headline:
+                return texts[i + 1: i + 1 + MAX_HEAD_TEXTS]
+        return []
 
     @cached_property
     def standfirst(self) -> str | None:
@@ -420,7 +433,7 @@ class Page:
             if value and not sel.UPDATE_LABEL.match(value):
                 yield value
         if self.legacy:  # "Posted: 05/10/2025 in Business" between headline and text
-            yield from dateline_candidates(self.raw_paragraphs)
+            yield from dateline_candidates(self._texts_after_headline)
 
     def _date(
         self,
@@ -545,6 +558,7 @@ class Page:
         return evidence(self.page_title, self.title, self.raw_paragraphs)
 
 
+_BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 _EMPHASIS = etree.XPath("//body//*[self::b or self::strong or self::font]")
 _LONG_P = etree.XPath("//p[string-length(normalize-space(.)) >= 80]")
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

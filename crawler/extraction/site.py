@@ -222,13 +222,14 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
     around the story: headline, byline, dateline and tool lines above it, printer's notes
     below it.
     """
+    if legacy:  # the comments first: their heading may be template too
+        end = comments_start(lines)
+        if end is not None:
+            lines = lines[:end]
     if model is not None and model.ready:
         lines = [line for line in lines if not model.is_template(line)]
     if not legacy:
         return lines
-    end = comments_start(lines)
-    if end is not None:
-        lines = lines[:end]
     head = comparable(headline)
     story = [i for i, line in enumerate(lines)
              if is_story_line(line) and comparable(line) != head]
@@ -237,12 +238,12 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
     return lines[story[0]: story[-1] + 1]
 
 
-def dateline_candidates(lines: list[str]) -> list[str]:
-    """The short dated lines above a story's text, where legacy pages print the dateline."""
+def dateline_candidates(texts: list[str]) -> list[str]:
+    """The short dated texts after a story's headline and before its text: its dateline."""
     found = []
-    for line in lines:
-        if is_story_line(line) and len(line) >= STORY_LINE_CHARS:
+    for text in texts:
+        if is_story_line(text) and len(text) >= STORY_LINE_CHARS:
             break  # the story's text has begun
-        if len(line) <= ENTRY_CHARS and any(ch.isdigit() for ch in line):
-            found.append(line)
+        if len(text) <= ENTRY_CHARS and any(ch.isdigit() for ch in text):
+            found.append(text)
     return found

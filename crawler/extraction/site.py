@@ -36,9 +36,38 @@ _DIGITS = re.compile(r"\d+")
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(?!\d)")
 
 
+# Characters from which a line is story text wherever it stands.
+STORY_LINE_CHARS = 80
+_SENTENCE_END = tuple('.!?"”’»)')
+
+
+def is_entry_header(line: str) -> bool:
+    """True for a comment's header line: who wrote it, and when to the minute."""
+    return len(line) <= ENTRY_CHARS and bool(_DATED_CLOCK.search(line))
+
+
+def comments_start(lines: list[str]) -> int | None:
+    """Where a comment section begins: a short heading followed by dated entry headers."""
+    for i in range(1, len(lines) - 1):
+        if len(lines[i]) <= HEADING_CHARS and not is_entry_header(lines[i]) and (
+                is_entry_header(lines[i + 1])):
+            return i
+    return None
+
+
+def is_story_line(line: str) -> bool:
+    """True for a line that reads as story text: a whole sentence of a few words."""
+    return line.endswith(_SENTENCE_END) and len(line.split()) >= 4
+
+
 def shape(line: str) -> str:
-    """A line with its numbers masked: a counter or a comment count keeps one shape."""
-    return _DIGITS.sub("#", normalize_space(line))[:MAX_LINE_CHARS]
+    """A line with its numbers masked, so a counter or a comment count keeps one shape.
+
+    A sentence keeps its numbers: "The works will cost €4 million." and "... €78 million."
+    are two stories' own text, never one template line.
+    """
+    line = normalize_space(line)
+    return (line if is_story_line(line) else _DIGITS.sub("#", line))[:MAX_LINE_CHARS]
 
 
 def title_affix(page_title: str | None, headline: str | None) -> str | None:
@@ -189,30 +218,6 @@ _DATED_CLOCK = re.compile(
 # Longest comment heading ("Comments (3)") and entry header lines.
 HEADING_CHARS = 60
 ENTRY_CHARS = 140
-# Characters from which a line is story text wherever it stands.
-STORY_LINE_CHARS = 80
-_SENTENCE_END = tuple('.!?"”’»)')
-
-
-def is_entry_header(line: str) -> bool:
-    """True for a comment's header line: who wrote it, and when to the minute."""
-    return len(line) <= ENTRY_CHARS and bool(_DATED_CLOCK.search(line))
-
-
-def comments_start(lines: list[str]) -> int | None:
-    """Where a comment section begins: a short heading followed by dated entry headers."""
-    for i in range(1, len(lines) - 1):
-        if len(lines[i]) <= HEADING_CHARS and not is_entry_header(lines[i]) and (
-                is_entry_header(lines[i + 1])):
-            return i
-    return None
-
-
-def is_story_line(line: str) -> bool:
-    """True for a line that reads as story text: a whole sentence of a few words."""
-    return line.endswith(_SENTENCE_END) and len(line.split()) >= 4
-
-
 def story_lines(lines: list[str], model: SiteModel | None = None,
                 legacy: bool = False, headline: str | None = None) -> list[str]:
     """A page's text lines without the site's template, and on a legacy page its head and tail.

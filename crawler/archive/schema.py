@@ -310,7 +310,7 @@ def _v7(db: Database) -> None:
 # What the crawl learned of each site from its pages (crawler.extraction.site.SiteModel):
 # model is its JSON (recurring line shapes, title affixes, date order), small and bounded.
 V8 = """
-CREATE TABLE site_models (
+CREATE TABLE IF NOT EXISTS site_models (
     site TEXT PRIMARY KEY,
     pages INTEGER NOT NULL DEFAULT 0,
     model TEXT NOT NULL DEFAULT '{}',

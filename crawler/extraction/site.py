@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.extraction.text import comparable, normalize_space
+from crawler.extraction.text import comparable, is_noise_line, normalize_space
 
 # Pages a site must have shown before its model strips anything.
 MIN_PAGES = 6
@@ -236,11 +236,19 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
     if not legacy:
         return lines
     head = comparable(headline)
-    story = [i for i, line in enumerate(lines)
-             if is_story_line(line) and comparable(line) != head]
-    if not story:
-        return lines
-    return lines[story[0]: story[-1] + 1]
+    start, end = 0, len(lines)
+    while start < end and (is_head_line(lines[start]) or comparable(lines[start]) == head):
+        start += 1
+    while end > start and is_head_line(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
+def is_head_line(line: str) -> bool:
+    """True for a short line around a legacy story that is no sentence of it: a dateline,
+    a tool line ("Print | Email"), a byline, a printer's note with the story's address."""
+    return len(line) <= ENTRY_CHARS and not is_story_line(line) and (
+        "|" in line or any(ch.isdigit() for ch in line) or is_noise_line(line))
 
 
 def dateline_candidates(texts: list[str]) -> list[str]:

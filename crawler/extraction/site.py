@@ -186,6 +186,14 @@ class SiteModel:
             return "en-US"
         return lang
 
+    def date_order(self) -> str:
+        """How the site writes numeric dates: "day first", "month first" or "unknown"."""
+        if self.day_first > self.month_first:
+            return "day first"
+        if self.month_first > self.day_first:
+            return "month first"
+        return "unknown"
+
     def to_dict(self) -> dict[str, Any]:
         """The model as plain values (as the archive stores it)."""
         return {"site": self.site, "pages": self.pages, "lines": self.lines,
@@ -260,3 +268,33 @@ def dateline_candidates(texts: list[str]) -> list[str]:
         if len(text) <= ENTRY_CHARS and any(ch.isdigit() for ch in text):
             found.append(text)
     return found
+
+
+def _line_pattern(line_shape: str) -> str:
+    """A noise pattern matching a template line of this shape, whatever its numbers."""
+    return "^" + re.escape(line_shape).replace("\\#", "#").replace("#", r"\d+") + "$"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+
+
+def profile_toml(model: SiteModel) -> str:
+    """The model as a site profile TOML (crawler/profiles/*.toml) for a person to refine."""
+    name = re.sub(r"[^a-z0-9_]+", "_", model.site.lower().split(":")[0].split(".")[0]).strip("_")
+    lines = [
+        f"# Learned from {model.pages} pages of {model.site}: refine before shipping.",
+        f"# Title affixes: {', '.join(model.title_affixes()) or 'none'}; "
+        f"numeric dates: {model.date_order()}.",
+        f"name = {_toml_string(name or 'site')}",
+        f"domains = [{_toml_string(model.site)}]",
+        "",
+        "[noise]",
+        "patterns = [",
+        *(f"    {_toml_string(_line_pattern(s))}," for s in model.template_lines()),
+        "]",
+        "",
+    ]
+    return "\n".join(lines)

@@ -59,7 +59,10 @@ class StreamPipeline:
     def open_spider(self) -> None:
         self.send_once = self.worker.server.register_script(SEND_ONCE)
 
-    def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
+    def process_item(self, item: Any) -> Any:
+        if type(item) not in KIND:  # views and site evidence are the local archive's only
+            self.stats.inc_value("stream/not_streamed")
+            raise DropItem(f"not streamed: {type(item).__name__}", "DEBUG")
         worker = self.worker
         fields = encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
         try:

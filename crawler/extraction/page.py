@@ -555,7 +555,9 @@ class Page:
     @cached_property
     def evidence(self) -> dict:
         """What this page tells about its site's template (see crawler.extraction.site)."""
-        return evidence(self.page_title, self.title, self.raw_paragraphs)
+        # the text block's paragraphs and the page's short texts (menus, boxes, footers)
+        texts = [t for t in (normalize_space(t) for t in _BODY_TEXTS(self.tree)) if t]
+        return evidence(self.page_title, self.title, self.raw_paragraphs + texts)
 
 
 _BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")

@@ -26,7 +26,7 @@ WINDOW = 80
 MAX_LINES = 300
 MAX_AFFIXES = 20
 # Lines of a page looked at (the first and the last ones hold the furniture).
-EVIDENCE_LINES = 80
+EVIDENCE_LINES = 160
 # Longest line whose shape is kept (story paragraphs are longer, and unique anyway).
 MAX_LINE_CHARS = 200
 # Fewest characters of a headline found inside a <title> to learn the affix around it.

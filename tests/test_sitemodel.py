@@ -241,3 +241,16 @@ def test_a_view_of_other_text_is_no_alias(tmp_path) -> None:
             "view")
         assert archive.conn.execute("SELECT COUNT(*) FROM aliases WHERE url LIKE '%druck%'"
                                     ).fetchone()[0] == 0
+
+
+def test_a_new_template_line_is_learned_on_a_site_whose_model_is_full() -> None:
+    model = SiteModel(SITE)
+    def unique(n: int) -> str:  # a line no other page has (numbers would share one shape)
+        return "Einmalig " + "".join(chr(ord("a") + int(d)) for d in str(n))
+
+    for n in range(MAX_LINES * 2):  # every page brings lines no other page has
+        model = model.learn({"lines": [unique(n * 3 + m) for m in range(3)]})
+    for n in range(WINDOW):
+        model = model.learn({"lines": ["Neu: Unser Newsletter", unique(10**6 + n)]})
+    assert len(model.lines) <= MAX_LINES
+    assert model.is_template("Neu: Unser Newsletter")

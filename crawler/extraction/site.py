@@ -29,6 +29,8 @@ MAX_AFFIXES = 20
 EVIDENCE_LINES = 160
 # Longest line whose shape is kept (story paragraphs are longer, and unique anyway).
 MAX_LINE_CHARS = 200
+# Longest sentence that may be a template line ("All rights reserved.", a disclaimer).
+MAX_TEMPLATE_SENTENCE = 120
 # Fewest characters of a headline found inside a <title> to learn the affix around it.
 MIN_HEADLINE_CHARS = 12
 
@@ -101,16 +103,22 @@ def evidence(page_title: str | None, headline: str | None, lines: list[str]) -> 
     day, month = date_order_votes(lines)
     return {
         "affix": title_affix(page_title, headline),
-        "lines": sorted({shape(line) for line in kept if len(line) <= MAX_LINE_CHARS}),
+        # a story's long sentences are its own: only shorter lines can be template
+        "lines": sorted({shape(line) for line in kept if len(line) <= MAX_LINE_CHARS
+                         and not (is_story_line(line) and len(line) > MAX_TEMPLATE_SENTENCE)}),
         "day_first": day,
         "month_first": month,
     }
 
 
-def _top(counts: dict[str, int], limit: int) -> dict[str, int]:
+def _top(counts: dict[str, int], limit: int, fresh: set[str] | frozenset[str] = frozenset(),
+         ) -> dict[str, int]:
+    """The most frequent entries; among equals, those of the newest page (so a new template
+    line is kept long enough to recur)."""
     if len(counts) <= limit:
         return counts
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] not in fresh, kv[0]))[
+        :limit])
 
 
 @dataclass(frozen=True)
@@ -128,8 +136,9 @@ class SiteModel:
         """The model with one more page's evidence folded in."""
         if not found:
             return self
+        fresh = set(found.get("lines") or ())
         lines = Counter(self.lines)
-        lines.update(set(found.get("lines") or ()))
+        lines.update(fresh)
         affixes = Counter(self.affixes)
         if found.get("affix"):
             affixes[found["affix"]] += 1
@@ -141,7 +150,7 @@ class SiteModel:
             lines = Counter({k: v // 2 for k, v in lines.items() if v // 2})
             affixes = Counter({k: v // 2 for k, v in affixes.items() if v // 2})
             day, month = day // 2, month // 2
-        return SiteModel(self.site, pages, _top(dict(lines), MAX_LINES),
+        return SiteModel(self.site, pages, _top(dict(lines), MAX_LINES, fresh),
                          _top(dict(affixes), MAX_AFFIXES), day, month)
 
     @property

@@ -23,7 +23,7 @@ TEMPLATE_SHARE = 0.5
 # Pages seen after which every count is halved: an old template fades after a redesign.
 WINDOW = 80
 # Most distinct line shapes and title affixes kept per site (the model stays small).
-MAX_LINES = 300
+MAX_LINES = 400
 MAX_AFFIXES = 20
 # Lines of a page looked at (the first and the last ones hold the furniture).
 EVIDENCE_LINES = 160

@@ -63,6 +63,7 @@ def kreisbote_page(n: int, redesigned: bool = False) -> tuple[str, str, str, lis
     html = f"""<html><head><title>Kreisbote | {headline}</title></head><body>
 <div id="kopf"><div>{menu}</div></div>
 <div id="inhalt"><div style="font-size:18px;color:#036">{headline}</div>
+<div>Von Jörg Ärmel</div>
 <div>{day:02d}.10.2025 - Lokales</div>
 <div>{tools}</div>
 <div>{"<br><br>".join(paragraphs)}</div>
@@ -100,6 +101,7 @@ def test_a_learned_model_reads_title_body_and_date_of_a_page_without_p_or_meta()
     fields = read_page(html, url, site_model=model).article
     assert fields["title"] == headline  # the learned prefix, from the <title>
     assert fields["published"] == "2025-10-13"  # "13.10.2025 - Lokales"
+    assert fields["authors"] == ["Jörg Ärmel"]  # "Von Jörg Ärmel" under the headline
     assert fields["body"].split("\n\n") == paragraphs  # no menu, tools, comments, counter
 
 

@@ -16,7 +16,14 @@ from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import parse_date
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
-from crawler.extraction.site import SiteModel, dateline_candidates, evidence, story_lines
+from crawler.extraction.site import (
+    BYLINE_WORD,
+    SiteModel,
+    dateline_candidates,
+    evidence,
+    is_byline_text,
+    story_lines,
+)
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
@@ -362,6 +369,13 @@ class Page:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
                 return names
+        if self.legacy:  # "By Jane Doe" as the first text under a legacy page's headline
+            for text in self._texts_after_headline[:MAX_BYLINES]:
+                if is_byline_text(text) and len(text) <= MAX_LINE_CHARS:
+                    names = [n for n in clean_authors([BYLINE_WORD.sub("", text)])
+                             if looks_like_person(n)]
+                    if names:
+                        return names
         return []
 
     @cached_property
@@ -519,6 +533,10 @@ class Page:
                 length = len(normalize_space(element_text(el)))
             elif el.tag == "br":  # text set off by line breaks
                 length = len(normalize_space(el.tail))
+                parent = el.getparent()
+                if parent is not None and el is parent[0] and len(  # the run before the first
+                        normalize_space(parent.text)) >= LONG_PARAGRAPH_CHARS:
+                    blocks[parent] = blocks.get(parent, 0) + 1
             else:
                 own = [el.text or ""] + [child.tail or "" for child in el]
                 length = len(normalize_space("".join(own)))

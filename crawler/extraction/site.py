@@ -261,11 +261,21 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
     return lines[start:end]
 
 
+# A byline standing alone: "By Jane Doe", "Von Max Muster", "Par Jean Dupont", "Door Jan Smit".
+BYLINE_WORD = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+
+def is_byline_text(text: str) -> bool:
+    """True for a short line that names the story's author."""
+    return len(text) <= HEADING_CHARS and bool(BYLINE_WORD.match(text))
+
+
 def is_head_line(line: str) -> bool:
     """True for a short line around a legacy story that is no sentence of it: a dateline,
     a tool line ("Print | Email"), a byline, a printer's note with the story's address."""
     return len(line) <= ENTRY_CHARS and not is_story_line(line) and (
-        "|" in line or any(ch.isdigit() for ch in line) or is_noise_line(line))
+        "|" in line or any(ch.isdigit() for ch in line) or is_noise_line(line)
+        or is_byline_text(line))
 
 
 def dateline_candidates(texts: list[str]) -> list[str]:

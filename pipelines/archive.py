@@ -115,9 +115,10 @@ class ArchivePipeline:
             self.stats.inc_value("archive/error")
             raise
         self.stats.inc_value(outcome_stat(outcome))
-        logger.debug("%s: %s", outcome, item.url)
+        what = getattr(item, "url", None) or getattr(item, "site", "")
+        logger.debug("%s: %s", outcome, what)
         if not isinstance(item, Article):  # a record for the archive, not an item for feeds
-            raise DropItem(f"{outcome}: {item.url}", "DEBUG")
+            raise DropItem(f"{outcome}: {what}", "DEBUG")
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:

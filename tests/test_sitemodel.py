@@ -256,3 +256,13 @@ def test_a_new_template_line_is_learned_on_a_site_whose_model_is_full() -> None:
         model = model.learn({"lines": ["Neu: Unser Newsletter", unique(10**6 + n)]})
     assert len(model.lines) <= MAX_LINES
     assert model.is_template("Neu: Unser Newsletter")
+
+
+def test_a_sentence_every_story_ends_with_is_never_template() -> None:
+    model = SiteModel(SITE)
+    for n in range(30):
+        model = model.learn(evidence(None, None, ["Kommentare (3)",
+                                                  "The figures were revised on Monday.",
+                                                  f"Nur hier {n}."]))
+    assert model.is_template("Kommentare (4)")
+    assert not model.is_template("The figures were revised on Monday.")

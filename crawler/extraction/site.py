@@ -29,8 +29,6 @@ MAX_AFFIXES = 20
 EVIDENCE_LINES = 160
 # Longest line whose shape is kept (story paragraphs are longer, and unique anyway).
 MAX_LINE_CHARS = 200
-# Longest sentence that may be a template line ("All rights reserved.", a disclaimer).
-MAX_TEMPLATE_SENTENCE = 120
 # Fewest characters of a headline found inside a <title> to learn the affix around it.
 MIN_HEADLINE_CHARS = 12
 
@@ -103,9 +101,10 @@ def evidence(page_title: str | None, headline: str | None, lines: list[str]) -> 
     day, month = date_order_votes(lines)
     return {
         "affix": title_affix(page_title, headline),
-        # a story's long sentences are its own: only shorter lines can be template
+        # a sentence is story text, even one every story ends with: only the lines that
+        # are no sentence (menus, tool lines, headings, counters) can be template
         "lines": sorted({shape(line) for line in kept if len(line) <= MAX_LINE_CHARS
-                         and not (is_story_line(line) and len(line) > MAX_TEMPLATE_SENTENCE)}),
+                         and not is_story_line(line)}),
         "day_first": day,
         "month_first": month,
     }

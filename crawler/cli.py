@@ -383,14 +383,18 @@ def reextract(apply: bool, db_path: str) -> None:
     from crawler import extractor_version
     from crawler.archive.diff import change_summary, content_hash
     from crawler.archive.lock import WriterLock
-    from crawler.extraction import read_page
+    from crawler.extraction import SiteModel, read_page
     from crawler.extraction.html import decode_page
     from crawler.profiles import profile_for_url
+    from crawler.urls import site_of
 
     lock = WriterLock.acquire(db_path) if apply else None
     checked, changed = 0, []
     try:
         with Archive.open(db_path, readonly=not apply) as archive:
+            # each site's model as the crawls learned it: pages are read as the crawl reads them
+            models = {row["site"]: SiteModel.from_dict(row["model"])
+                      for row in archive.site_models()}
             rows = list(archive.versions_with_pages())
             with progress(len(rows), "Re-extracting") as bar:
                 for row in rows:
@@ -398,7 +402,8 @@ def reextract(apply: bool, db_path: str) -> None:
                     url = row["fetched_url"] or row["url"]
                     profile = profile_for_url(url)
                     html, _ = decode_page(raw, encoding)
-                    fields = read_page(html, url, profile).article
+                    fields = read_page(html, url, profile,
+                                       site_model=models.get(site_of(row["url"]))).article
                     checked += 1
                     if bar:
                         bar.update(1)
@@ -415,6 +420,39 @@ def reextract(apply: bool, db_path: str) -> None:
             lock.release()
     verb = "changed" if apply else "would change"
     click.echo(f"{checked} versions re-extracted, {len(changed)} {verb}.")
+
+
+@cli.command()
+@click.option("--profile", "profile_site", metavar="SITE",
+              help="Print this site's model as a profile TOML to refine by hand.")
+@db_option
+@output_options
+@archive_errors
+def sites(profile_site: str | None, db_path: str, as_json: bool, as_csv: bool) -> None:
+    """List what the crawls learned of each site: template lines, title affixes, date order.
+
+    Example: crawler sites --db archive.db
+             crawler sites --profile example.com --db archive.db > crawler/profiles/example.toml
+    """
+    from crawler.extraction import SiteModel
+    from crawler.extraction.site import profile_toml
+
+    with Archive.open(db_path, readonly=True) as archive:
+        rows = archive.site_models()
+    models = [SiteModel.from_dict(row["model"]) for row in rows]
+    if profile_site is not None:
+        found = [m for m in models if m.site == profile_site]
+        if not found:
+            raise click.ClickException(f"no learned model of site {profile_site!r}")
+        click.echo(profile_toml(found[0]), nl=False)
+        return
+    emit(({"site": m.site, "pages": m.pages, "ready": m.ready, "size": m.size(),
+           "template_lines": len(m.template_lines()),
+           "title_affix": (m.title_affixes() or [""])[0],
+           "date_order": m.date_order(), "updated_at": row["updated_at"]}
+          for m, row in zip(models, rows, strict=True)),
+         as_json, as_csv, ["site", "pages", "ready", "size", "template_lines", "title_affix",
+                           "date_order", "updated_at"])
 
 
 @cli.command()

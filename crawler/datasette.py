@@ -359,6 +359,15 @@ def metadata(db_name: str = "archive") -> dict[str, Any]:
             "Pages a site refused for now, tried again on a backoff until given up.",
             REFUSAL_COLUMNS, sort_desc="last_refused",
         ),
+        "site_models": _table(
+            "What the crawls learned of each site from its pages: template lines, title "
+            "affixes, date order (crawler sites).", {
+                "site": "The site (registered domain).",
+                "pages": "Article pages the model was learned from (halved every 80).",
+                "model": "The model as JSON: line shapes and counts, title affixes, date order.",
+                "updated_at": "When a crawl last stored it (ISO 8601 UTC).",
+            }, sort="site",
+        ),
         "signatures": _table(
             "The MinHash signature of each article's newest text.", SIGNATURE_COLUMNS,
             hidden=True,

@@ -169,3 +169,31 @@ class Skipped:
     def to_dict(self) -> dict[str, Any]:
         """The item as a plain dict."""
         return asdict(self)
+
+
+@dataclass
+class View:
+    """A print or mobile view of a story (noindex, no canonical): an alias, never an article."""
+
+    url: str  # canonical URL of the view
+    site: str
+    title: str | None
+    summary: str | None
+    body: str
+    fetched_at: str  # ISO 8601 UTC
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a plain dict."""
+        return asdict(self)
+
+
+@dataclass
+class SiteEvidence:
+    """What one article page told about its site's template, for the site's learned model."""
+
+    site: str
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a plain dict."""
+        return asdict(self)

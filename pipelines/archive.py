@@ -13,6 +13,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
 from crawler.items import Article, Recheck, Refused, Skipped
+from crawler.extraction.site import SiteModel
+from crawler.items import Article, Recheck, SiteEvidence, Skipped, View
 from crawler.plan import CrawlPlan, plan_of
 from crawler.stats import crawl_counts, outcome_stat
 
@@ -38,6 +40,7 @@ class ArchivePipeline:
         self.crawl_id: int | None = None
         self.failing = False  # a write failed: the crawl is being stopped
         self.stopping: asyncio.Future | None = None
+        self.models: dict[str, SiteModel] = {}  # the sites' learned models, saved at the end
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -71,13 +74,32 @@ class ArchivePipeline:
                                                  self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
 
-    def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
+    def learn(self, item: SiteEvidence) -> str:
+        """Fold one page's evidence into its site's model (stored when the crawl ends)."""
+        model = self.models.get(item.site)
+        if model is None:
+            stored = self.archive.site_model(item.site)
+            model = SiteModel.from_dict(stored) if stored else SiteModel(item.site)
+        self.models[item.site] = model.learn(item.evidence)
+        return "site_evidence"
+
+    def save_models(self) -> None:
+        """Store every site's model learned in this crawl."""
+        for site, model in self.models.items():
+            self.archive.save_site_model(site, model.to_dict(), self.now())
+            self.stats.set_value(f"sites/model_size/{site}", model.size())
+
+    def process_item(self, item: Any) -> Any:
         if self.archive is None:  # not archiving: see open_spider
             if not isinstance(item, Article):
                 raise DropItem(f"not archived: {item.url}", "DEBUG")
             return item
         try:
-            if isinstance(item, Refused):
+            if isinstance(item, SiteEvidence):
+                outcome = self.learn(item)
+            elif isinstance(item, View):
+                outcome = self.archive.save_view(item.to_dict(), item.fetched_at)
+            elif isinstance(item, Refused):
                 outcome = self.archive.record_refusal(item.url, item.site, item.reason,
                                                       item.fetched_at, item.article_id,
                                                       self.plan.backoff)
@@ -105,9 +127,10 @@ class ArchivePipeline:
             self.stats.inc_value("archive/error")
             raise
         self.stats.inc_value(outcome_stat(outcome))
-        logger.debug("%s: %s", outcome, item.url)
+        what = getattr(item, "url", None) or getattr(item, "site", "")
+        logger.debug("%s: %s", outcome, what)
         if not isinstance(item, Article):  # a record for the archive, not an item for feeds
-            raise DropItem(f"{outcome}: {item.url}", "DEBUG")
+            raise DropItem(f"{outcome}: {what}", "DEBUG")
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -117,6 +140,7 @@ class ArchivePipeline:
         status = STATUS_BY_REASON.get(reason, reason)
         counts = crawl_counts(stats)
         try:
+            self.save_models()
             self.archive.finish_crawl(self.crawl_id, status, counts, stats, self.now())
         except (ArchiveError, sqlite3.Error) as error:
             # a full disk may refuse even this last write: the next crawl marks this one killed

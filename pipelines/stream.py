@@ -63,7 +63,10 @@ class StreamPipeline:
         # An incremental run knows the archive's newest content of each article.
         self.archive = self.worker.archive() if self.worker.config.incremental else None
 
-    def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
+    def process_item(self, item: Any) -> Any:
+        if type(item) not in KIND:  # views and site evidence are the local archive's only
+            self.stats.inc_value("stream/not_streamed")
+            raise DropItem(f"not streamed: {type(item).__name__}", "DEBUG")
         worker = self.worker
         if isinstance(item, Article) and self.archive is not None:
             check = unchanged_check(item, self.archive.state(item.url))

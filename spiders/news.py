@@ -27,11 +27,13 @@ from crawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
-from crawler.extraction import Reading, read_page
+from crawler.extraction import Reading, SiteModel, read_page
 from crawler.extraction.classify import Links
 from crawler.extraction.html import decode_page, header_charset, looks_binary
 from crawler.frontier import Bounds, Budget, Frontier
 from crawler.items import Article, Recheck, Refused, Skipped
+from crawler.frontier import Bounds, Frontier
+from crawler.items import Article, Recheck, SiteEvidence, Skipped, View
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
 from crawler.profiles import Profile, load_profile, profile_for_url
 from crawler.sites import SiteConfig
@@ -61,6 +63,7 @@ class NewsSpider(Spider):
         self.budget = Budget({site: self.plan.budget_for(site) for site in self.plan.site_names})
         self._budget_timer: Any = None  # the call that stops the run at its budget
         self._closing: asyncio.Future | None = None  # the engine closing the spider at it
+        self.models: dict[str, SiteModel] = {}  # each site's model, learned as pages arrive
 
     @classmethod
     def check_arguments(cls, require_start: bool = True, **kwargs: Any) -> CrawlPlan:
@@ -267,8 +270,21 @@ class NewsSpider(Spider):
         declared = header_charset(response.headers.get("Content-Type"))
         html, encoding = decode_page(response.body, declared)
         profile = self.profile_for(response.url)
-        reading = read_page(html, response.url, profile, self.sites, listing_body=False)
-        if reading.is_article:
+        site = site_of(response.url)
+        model = self.model_for(site)
+        reading = read_page(html, response.url, profile, self.sites, listing_body=False,
+                            site_model=model)
+        if reading.is_article and reading.noindex:  # a print or mobile view of a story
+            stats.inc_value("news/views")
+            fields = reading.article
+            if self.archive_path:  # filed as its article's alias, never an article of its own
+                    yield View(fields["url"], fields["site"] or site, fields["title"],
+                           fields["summary"], fields["body"], self.now())
+        elif reading.is_article:
+            if reading.evidence:
+                self.models[site] = model.learn(reading.evidence)
+                if self.archive_path:
+                    yield SiteEvidence(site, reading.evidence)
             stats.inc_value("news/articles")
             yield self.article(reading, response, profile, encoding)
         else:
@@ -281,6 +297,13 @@ class NewsSpider(Spider):
                     if site_of(url) in self.sites and "comments" not in url:
                         yield Request(url, self.parse_feed, errback=self.failed)
         yield from self.follow(response, reading.links, reading.is_article)
+
+    def model_for(self, site: str) -> SiteModel:
+        """The site's model as learned so far: from the archive, then from this crawl's pages."""
+        if site not in self.models:
+            stored = self.reader.site_model(site) if self.reader else None
+            self.models[site] = SiteModel.from_dict(stored) if stored else SiteModel(site)
+        return self.models[site]
 
     def follow(self, response: Response, links: Links, is_article: bool) -> Iterator[Request]:
         """Requests for the page's new article links, listings and pagination, within bounds."""

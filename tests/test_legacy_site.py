@@ -165,31 +165,23 @@ def test_three_rounds_crawl_the_whole_site_and_report_the_figures(run: Run) -> N
     assert len(run.archive.rows("SELECT id FROM crawls")) == len(ROUNDS)
 
 
-@pytest.mark.xfail(strict=True, reason="today's extractor finds no article on the table layout, "
-                   "and reads the <title> with its ' - Gazette' suffix")
 def test_every_title_is_the_headline(run: Run) -> None:
     pairs = run.pairs()
     assert [got and got["title"] for _, got in pairs] == [want.title for want, _ in pairs]
 
 
-@pytest.mark.xfail(strict=True, reason="the 'Posted: 05/10/2025 in Business' dateline is not "
-                   "read, nor its day-first order learned")
 def test_every_date_is_the_datelines_day(run: Run) -> None:
     pairs = run.pairs()
     assert [((got and got["published"]) or "")[:10] for _, got in pairs] == [
         want.published[:10] for want, _ in pairs]
 
 
-@pytest.mark.xfail(strict=True, reason="bodies of the <br><br> text runs are not archived "
-                   "under the article's URL")
 def test_bodies_match_the_story_text(run: Run) -> None:
     scores = [token_f1(got["body"] if got else "", want.body) for want, got in run.pairs()]
     assert sum(scores) / len(scores) >= F1_FLOOR
     assert min(scores) >= 0.95
 
 
-@pytest.mark.xfail(strict=True, reason="the tool line, dateline and comments are not learned "
-                   "as the site's furniture")
 def test_no_furniture_or_comment_in_any_body(run: Run) -> None:
     site = run.site
     assert isinstance(site, LegacySite)
@@ -203,12 +195,10 @@ def test_no_furniture_or_comment_in_any_body(run: Run) -> None:
         assert not SITE_DATE.search(body), body[:200]
 
 
-@pytest.mark.xfail(strict=True, reason="print views are archived as articles of their own")
 def test_no_print_view_is_archived(run: Run) -> None:
     assert figures(run)["print_views"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the versions follow the print views, not the stories")
 def test_exactly_the_expected_versions(run: Run) -> None:
     added = [run.new_versions(n) for n in ROUNDS]
     made = [run.versions_after[0]] + [
@@ -217,7 +207,6 @@ def test_exactly_the_expected_versions(run: Run) -> None:
     assert made == added, "versions written per round vs the rounds' real changes"
 
 
-@pytest.mark.xfail(strict=True, reason="the moved story is not archived as an article at all")
 def test_the_moved_story_is_one_article(run: Run) -> None:
     [(site, story, old_url)] = run.moved()
     ids = ids_of(run, old_url, site.url(story))
@@ -262,7 +251,6 @@ def test_the_other_themes_meet_every_target(other_run: Run) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the legacy site's part of the run misses the targets")
 def test_a_mixed_run_of_all_themes_meets_every_target(tmp_path: Path) -> None:
     run = three_rounds([DigestSite(seed=2), LedgerSite(seed=2), LegacySite(seed=2)],
                        tmp_path / "archive.db")

@@ -323,6 +323,17 @@ CREATE TABLE IF NOT EXISTS refusals (
 CREATE INDEX IF NOT EXISTS refusals_due ON refusals(retry_at) WHERE retry_at IS NOT NULL;
 """
 
+# What the crawl learned of each site from its pages (crawler.extraction.site.SiteModel):
+# model is its JSON (recurring line shapes, title affixes, date order), small and bounded.
+V9 = """
+CREATE TABLE IF NOT EXISTS site_models (
+    site TEXT PRIMARY KEY,
+    pages INTEGER NOT NULL DEFAULT 0,
+    model TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL
+);
+"""
+
 
 def _v8(db: Database) -> None:
     """Next checks planned by the story's own age (from its published date), not first seen;
@@ -333,7 +344,12 @@ def _v8(db: Database) -> None:
     run_script(db, V8)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: Database) -> None:
+    """Each site's learned model: its template lines, title affixes and date order."""
+    run_script(db, V9)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

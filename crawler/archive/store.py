@@ -31,6 +31,7 @@ from crawler.archive.reads import Reads
 from crawler.archive.revisits import Revisits
 from crawler.archive.schedule import DEFAULT_BACKOFF_PLAN, DEFAULT_SCHEDULE, Backoff, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
+from crawler.archive.sites import SiteModels
 from crawler.archive.tables import utc_now
 from crawler.archive.writes import GONE_STATUSES, VERSION_COLUMNS, Outcome, Writes
 
@@ -130,6 +131,7 @@ class Archive:
         self._revisits = Revisits(*parts)
         self._near = NearDuplicates(*parts)
         self._pages = Pages(*parts)
+        self._sites = SiteModels(*parts)
         self._writes = Writes(*parts, self._pages, self._near, path)
 
     def _database(self) -> Database:
@@ -269,6 +271,11 @@ class Archive:
         return self._writes.save(item, crawl_id, schedule)
 
     @_guarded
+    def save_view(self, item: Mapping[str, Any], seen_at: str | None = None) -> Outcome:
+        """File a print or mobile view as an alias of the article with its text."""
+        return self._writes.save_view(item, seen_at)
+
+    @_guarded
     def record_check(self, article_id: int, status: int, url: str, crawl_id: int | None = None,
                      fetched_at: str | None = None, schedule: Schedule = DEFAULT_SCHEDULE,
                      final_url: str | None = None) -> Outcome:
@@ -281,6 +288,24 @@ class Archive:
                   replaced_at: str | None = None) -> None:
         """Replace a version's extracted text with a better extraction of the same page."""
         self._writes.supersede(version_id, fields, extractor, replaced_at)
+
+    # Site models
+
+    @_guarded
+    def site_model(self, site: str) -> dict[str, Any] | None:
+        """The learned model of a site as plain values, or None."""
+        return self._sites.site_model(site)
+
+    @_guarded
+    def site_models(self) -> list[dict[str, Any]]:
+        """Every site's learned model, by site."""
+        return self._sites.site_models()
+
+    @_guarded
+    def save_site_model(self, site: str, model: Mapping[str, Any],
+                        updated_at: str | None = None) -> None:
+        """Store a site's learned model in place of the one before."""
+        self._sites.save_site_model(site, model, updated_at)
 
     # Before a crawl fetches
 

@@ -55,6 +55,10 @@ def replan_checks(conn: sqlite3.Connection, schedule: Schedule = DEFAULT_SCHEDUL
     return changed
 
 
+# The skipped reason of a view whose article is not archived yet, before its text's hash.
+VIEW_REASON = "view of "
+
+
 class Outcome(StrEnum):
     """What saving one fetched article did to the archive."""
 
@@ -63,6 +67,8 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     NOT_MODIFIED = "not_modified"  # a 304 answer to a conditional re-check
     REMOVED = "removed"  # a 404 or 410 answer to a re-check
+    ALIAS = "alias"  # a print or mobile view, filed as an alias of its article
+    VIEW = "view"  # such a view before its article: filed as an alias when the article comes
 
 
 class Writes(Tables):
@@ -85,6 +91,28 @@ class Writes(Tables):
                WHERE v.content_hash = ? AND a.site = ? AND v.version = (
                    SELECT MAX(version) FROM versions WHERE article_id = a.id)
                ORDER BY a.id LIMIT 1""", (digest, site))
+
+    def save_view(self, item: Mapping[str, Any], seen_at: str | None = None) -> Outcome:
+        """File a print or mobile view (noindex, same text) as an alias of its article.
+
+        Matched on the cleaned text: when no article of the site holds it yet, the view is
+        remembered among the skipped links until the article is saved.
+        """
+        digest = content_hash(item)
+        seen_at = seen_at or utc_now()
+        with self.db.atomic():
+            article = self._moved_article(item["site"], digest)
+            if article is not None:
+                self.conn.execute("INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                                  (item["url"], article["id"]))
+                self.conn.execute("DELETE FROM skipped WHERE url = ?", (item["url"],))
+                return Outcome.ALIAS
+            self.conn.execute(
+                "INSERT INTO skipped (url, reason, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, "
+                "last_seen = excluded.last_seen", (item["url"], VIEW_REASON + digest, seen_at,
+                                                   seen_at))
+        return Outcome.VIEW
 
     def save(self, item: Mapping[str, Any], crawl_id: int | None = None,
              schedule: Schedule = DEFAULT_SCHEDULE) -> Outcome:
@@ -122,6 +150,12 @@ class Writes(Tables):
                     "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
                     (article_id,),
                 )
+            if article is None:  # views of this text seen before it: its aliases now
+                views = [row[0] for row in self.conn.execute(
+                    "SELECT url FROM skipped WHERE reason = ?", (VIEW_REASON + digest,))]
+                urls += [v for v in views if v not in urls]
+                self.conn.executemany("DELETE FROM skipped WHERE url = ?",
+                                      [(v,) for v in views])
             for alias in urls:
                 if article is None or alias != article["url"]:
                     self.conn.execute(

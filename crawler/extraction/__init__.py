@@ -21,6 +21,7 @@ from crawler.extraction.classify import (
     looks_like_article_url,
 )
 from crawler.extraction.page import Page
+from crawler.extraction.site import SiteModel
 from crawler.extraction.text import (
     clean_authors,
     comparable,
@@ -43,6 +44,7 @@ __all__ = [
     "Links",
     "Page",
     "Reading",
+    "SiteModel",
     "classify_links",
     "clean_item",
     "is_article_page",
@@ -68,6 +70,9 @@ class Reading:
     is_article: bool
     links: Links  # the same-site links sorted (empty unless read_page was given sites)
     why: str = ""  # why the page is no article ("" when it is one)
+    # what the page tells about its site's template, for its SiteModel (articles only)
+    evidence: dict[str, Any] | None = None
+    noindex: bool = False  # the page asks not to be indexed (a print or e-mail view)
 
 
 def empty_fields(url: str) -> dict[str, Any]:
@@ -90,7 +95,8 @@ def _read(fields: dict[str, Any], name: str, read: Callable[[], Any], url: str) 
 
 
 def read_page(html: str | bytes, url: str, profile: Profile | None = None,
-              sites: frozenset[str] | None = None, *, listing_body: bool = True) -> Reading:
+              sites: frozenset[str] | None = None, *, listing_body: bool = True,
+              site_model: SiteModel | None = None) -> Reading:
     """Every field of a page, cleaned, whether it is an article and its links; never raises.
 
     ``html`` is the decoded text, or the raw bytes read in the charset the page declares.
@@ -98,11 +104,12 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
     ``crawler.profiles.profile_for_url(url)`` to use the shipped profile of the URL's site.
     With ``sites``, the page's links to those sites are sorted (see ``classify_links``).
     ``listing_body=False`` leaves the body of a page that is no article empty (the crawl
-    archives none; this saves it the time).
+    archives none; this saves it the time). ``site_model`` is what the crawl has learned of
+    the page's site (its template lines, title affixes, date order).
     """
     fields = empty_fields(url)
     try:
-        page = Page(html, url, profile)
+        page = Page(html, url, profile, site_model)
     except Exception as err:
         logger.warning("cannot parse %s: %r", url, err)
         return Reading(fields, False, Links(), WHY_UNPARSABLE)
@@ -123,7 +130,14 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
     # a page that says it is a story but holds no text of its own is no article to archive
     if not why and not cleaned["body"]:
         why = WHY_NO_TEXT
-    return Reading(cleaned, not why, links, why)
+    found = None
+    if not why:
+        try:
+            found = page.evidence
+        except Exception as err:  # the model misses one page; the reading stands
+            logger.warning("cannot read the site evidence of %s: %r", url, err)
+    robots = (page.meta.first("robots") or "").lower()
+    return Reading(cleaned, not why, links, why, found, "noindex" in robots)
 
 
 # Paragraphs that end a sentence: story text, not a teaser's title or its cut excerpt.

@@ -232,6 +232,14 @@ def _slug_words(segment: str) -> list[str]:
     return _SLUG_WORDS.findall(_PAGE_EXTENSION.sub("", segment))
 
 
+def _story_leaf(path: str, last: str) -> bool:
+    """True for a story's page file under an archive word: /archive/2003/05/some-story.html."""
+    words = _slug_words(last)
+    return bool(_PAGE_EXTENSION.search(last)) and len(words) >= 3 and (
+        bool(_DATE_PATH.search(path)) or len(words) >= 4
+    )
+
+
 @dataclass(frozen=True)
 class UrlShape:
     """What a URL's shape says about the page behind it."""
@@ -278,7 +286,9 @@ def url_shape(url: str) -> UrlShape:
     sure = True
     if not segments:
         listing = not story_param
-    elif pagination or _DATE_ARCHIVE.match(path) or _listing_segment(segments):
+    elif pagination or _DATE_ARCHIVE.match(path) or (
+        _listing_segment(segments) and not _story_leaf(path, last)
+    ):
         listing = True
     elif _PAGE_EXTENSION.search(last) or story_param:
         listing = False

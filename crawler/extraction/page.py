@@ -16,6 +16,14 @@ from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import best_date, is_zoned, parse_date, with_zone
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
+from crawler.extraction.site import (
+    BYLINE_WORD,
+    SiteModel,
+    dateline_candidates,
+    evidence,
+    is_byline_text,
+    story_lines,
+)
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
@@ -108,6 +116,10 @@ MAX_DATE_VALUES = 12
 # Text lines read after the headline for a dateline, and before it (a date above the headline).
 HEADLINE_LINES_AFTER = 40
 HEADLINE_LINES_BEFORE = 6
+# Text nodes after a legacy page's headline searched for its dateline.
+MAX_HEAD_TEXTS = 12
+# Fewest characters of a bold or font-set text read as a headline.
+MIN_HEADLINE_CHARS = 12
 
 _BASE_HREF = etree.XPath("//base/@href")
 # A date in a story's path: /2019/11/19/ or /2019/nov/18/ (read as month day year).
@@ -208,9 +220,11 @@ def normalize_lang(value: str | None) -> str | None:
 class Page:
     """A page parsed once; each field is read on demand from the same tree."""
 
-    def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None) -> None:
+    def __init__(self, html: str | bytes | None, url: str, profile: Profile | None = None,
+                 site_model: SiteModel | None = None) -> None:
         self.url = url or ""
         self.profile = profile
+        self.site_model = site_model
         # kept, bounded, for a second reading of a page whose body reads weak
         self.html = bounded_markup(html)
         self.tree = parse_html(self.html)
@@ -324,7 +338,7 @@ class Page:
         )
         others = [clean_title(v, names) for v in declared]
         only_h1 = _first_text(h1s) if len(h1s) == 1 else None
-        page_title = _first_text(sel.PAGE_TITLE.select(self.index))
+        page_title = self.page_title
         # the page's one <h1>, where its <title> repeats it, is the headline readers see;
         # og:title and JSON-LD often carry a social or SEO variant
         h1_key, title_key = comparable(only_h1), comparable(page_title)
@@ -338,6 +352,8 @@ class Page:
             shown,
             *declared,
             only_h1,
+            self.site_model.strip_title(page_title) if self.site_model else None,
+            self._emphasised_headline,
             page_title,
         ):
             cleaned = clean_title(value, names)
@@ -345,6 +361,40 @@ class Page:
                 return strip_kicker(cleaned, others)
             fallback = fallback or cleaned
         return fallback  # every source says the same chrome: the site names itself so
+
+    @cached_property
+    def page_title(self) -> str | None:
+        """The text of the page's <title>."""
+        return _first_text(sel.PAGE_TITLE.select(self.index))
+
+    @cached_property
+    def _emphasised_headline(self) -> str | None:
+        """The bold or font-set text that the <title> begins (else ends) with, the longest.
+
+        Legacy layouts set the headline in <font><b> and name the site beside it in the
+        <title>; the site's name may be set in bold too, and titles name the story first.
+        """
+        title = self.page_title
+        if not title:
+            return None
+        found = []
+        for el in _EMPHASIS(self.tree):
+            text = _value_of(el)
+            if (text and text != title and len(text) >= MIN_HEADLINE_CHARS
+                    and (title.startswith(text) or title.endswith(text))):
+                found.append((title.startswith(text), len(text), text))
+        return max(found)[2] if found else None
+
+    @cached_property
+    def _texts_after_headline(self) -> list[str]:
+        """The page's text nodes after the headline, a few dozen at most."""
+        headline = comparable(self.title)
+        texts = [normalize_space(t) for t in _BODY_TEXTS(self.tree)]
+        texts = [t for t in texts if t]
+        for i, text in enumerate(texts):
+            if headline and comparable(text) == headline:
+                return texts[i + 1: i + 1 + MAX_HEAD_TEXTS]
+        return []
 
     @cached_property
     def standfirst(self) -> str | None:
@@ -442,6 +492,13 @@ class Page:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
                 return names, credits
+        if self.legacy:  # "By Jane Doe" as the first text under a legacy page's headline
+            for text in self._texts_after_headline[:MAX_BYLINES]:
+                if is_byline_text(text) and len(text) <= MAX_LINE_CHARS:
+                    names = [n for n in clean_authors([BYLINE_WORD.sub("", text)])
+                             if looks_like_person(n)]
+                    if names:
+                        return names, credits
         return self._byline_by_headline(), credits
 
     @cached_property
@@ -512,6 +569,8 @@ class Page:
             value = _date_of(el)
             if value and not sel.UPDATE_LABEL.match(value):
                 yield value
+        if self.legacy:  # "Posted: 05/10/2025 in Business" between headline and text
+            yield from dateline_candidates(self._texts_after_headline)
         # the visible dateline of a theme no selector names, then a date only in the <title>
         yield from (line for line in self._headline_lines if not sel.UPDATE_LABEL.match(line))
         yield _first_text(sel.PAGE_TITLE.select(self.index))
@@ -525,7 +584,7 @@ class Page:
         guess: bool = False,
     ) -> str | None:
         """The first date the page gives, made exact by later sources that name the same day."""
-        lang = self.lang
+        lang = self.site_model.date_lang(self.lang) if self.site_model else self.lang
         found: list[str] = []
         for value in self._date_values(field, json_keys, meta, markup, guess):
             parsed = parse_date(value, lang)
@@ -640,6 +699,10 @@ class Page:
                 length = len(normalize_space(element_text(el)))
             elif el.tag == "br":  # text set off by line breaks
                 length = len(normalize_space(el.tail))
+                parent = el.getparent()
+                if parent is not None and el is parent[0] and len(  # the run before the first
+                        normalize_space(parent.text)) >= LONG_PARAGRAPH_CHARS:
+                    blocks[parent] = blocks.get(parent, 0) + 1
             else:
                 own = [el.text or ""] + [child.tail or "" for child in el]
                 length = len(normalize_space("".join(own)))
@@ -651,18 +714,40 @@ class Page:
         return long_paragraphs, teasers
 
     @cached_property
-    def body(self) -> str:
-        """The article text: paragraphs separated by one blank line."""
+    def raw_paragraphs(self) -> list[str]:
+        """The text block's paragraphs as the page has them, template and all."""
         # extract_body puts back what it prunes: every other field, and the links, read the
         # whole page whatever order they are read in
         profile = self.profile
-        paragraphs = extract_body(
+        return extract_body(
             self.index,
             profile.field_xpaths("body") if profile else (),
             profile.noise_xpath if profile else None,
         )
+
+    @cached_property
+    def legacy(self) -> bool:
+        """True for a legacy layout: text runs set off by <br>, no paragraph of text in <p>."""
+        return not _LONG_P(self.tree) and self.structure[0] >= 2
+
+    @cached_property
+    def body(self) -> str:
+        """The article text: paragraphs separated by one blank line."""
+        # a weak body is read a second time first, so the site's template is stripped from
+        # whichever reading wins
         structured = self.meta.article_value("articleBody", "text")
-        return join_paragraphs(second_reading(paragraphs, self.html, self.url, structured))
+        read = second_reading(self.raw_paragraphs, self.html, self.url, structured)
+        return join_paragraphs(story_lines(read, self.site_model, self.legacy, self.title))
+
+    @cached_property
+    def evidence(self) -> dict:
+        """What this page tells about its site's template (see crawler.extraction.site)."""
+        # the text block's paragraphs and the page's short texts (menus, boxes, footers)
+        texts = [t for t in (normalize_space(t) for t in _BODY_TEXTS(self.tree)) if t]
+        return evidence(self.page_title, self.title, self.raw_paragraphs + texts)
 
 
+_BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+_EMPHASIS = etree.XPath("//body//*[self::b or self::strong or self::font]")
+_LONG_P = etree.XPath("//p[string-length(normalize-space(.)) >= 80]")
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

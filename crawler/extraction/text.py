@@ -373,9 +373,10 @@ NOISE_LINES = tuple(
         # "Updated 11:21 pm CST, Tuesday, November 19, 2019 • 2 min read"
         rf"^(?=.{{0,200}}$)(?=.*\d)(?=(?:{_STAMP_LABEL}|.*{_DATE_WORDS}))(?:{_STAMP_LABEL}\s*)?{_STAMP}(?:[\s,|·•–-]+(?:{_STAMP_LABEL}\s*)?{_STAMP})*"
         r"(?:\s*[,|·•–-]?\s*\d+\s*min(?:ute)?s?\.?\s*read)?$",
-        # bylines standing alone: "By Jane Doe", "by Jane Doe | Political Editor"
+        # bylines standing alone: "By Jane Doe", "by Jane Doe | Political Editor", "By Åsa Öberg"
         r"^(?:by|written\s+by|posted\s+by|words\s+by|reporting\s+by)\s+"
-        r"(?-i:[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|da|del|la|le|bin|al)){0,5})"
+        r"(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]+|and|&|de|van|von|da|del|la|"
+        r"le|bin|al)){0,5})"
         r"(?:\s*[,|•·–-]\s*.{0,60})?$",
         # social handles standing alone: "@rgonzalezcbs"
         r"^@\w{2,30}$",

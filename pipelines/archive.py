@@ -12,9 +12,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.archive import Archive, ArchiveError, ArchiveWriteError
 from crawler.archive.lock import WriterLock
-from crawler.items import Article, Recheck, Refused, Skipped
 from crawler.extraction.site import SiteModel
-from crawler.items import Article, Recheck, SiteEvidence, Skipped, View
+from crawler.items import Article, Recheck, Refused, SiteEvidence, Skipped, View
 from crawler.plan import CrawlPlan, plan_of
 from crawler.stats import crawl_counts, outcome_stat
 

@@ -31,9 +31,7 @@ from crawler.extraction import Reading, SiteModel, read_page
 from crawler.extraction.classify import Links
 from crawler.extraction.html import decode_page, header_charset, looks_binary
 from crawler.frontier import Bounds, Budget, Frontier
-from crawler.items import Article, Recheck, Refused, Skipped
-from crawler.frontier import Bounds, Frontier
-from crawler.items import Article, Recheck, SiteEvidence, Skipped, View
+from crawler.items import Article, Recheck, Refused, SiteEvidence, Skipped, View
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
 from crawler.profiles import Profile, load_profile, profile_for_url
 from crawler.sites import SiteConfig

@@ -28,6 +28,7 @@ from crawler.archive.ledger import Ledger
 from crawler.archive.neardup import SIMILAR_THRESHOLD, NearDuplicates
 from crawler.archive.pages import PAGE_COMPRESSION, Pages
 from crawler.archive.reads import Reads
+from crawler.archive.records import ReadyRecord
 from crawler.archive.revisits import Revisits
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
@@ -267,6 +268,13 @@ class Archive:
              schedule: Schedule = DEFAULT_SCHEDULE) -> Outcome:
         """Store one fetched article: a new version only when its content changed."""
         return self._writes.save(item, crawl_id, schedule)
+
+    @_guarded
+    def save_batch(self, records: Iterable[ReadyRecord], crawl_id: int | None = None,
+                   schedule_for: Callable[[str], Schedule] = lambda site: DEFAULT_SCHEDULE,
+                   ) -> list[Outcome]:
+        """Store many ready records (`records.ready_record`) in one transaction."""
+        return self._writes.save_batch(records, crawl_id, schedule_for)
 
     @_guarded
     def record_check(self, article_id: int, status: int, url: str, crawl_id: int | None = None,

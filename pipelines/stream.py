@@ -10,7 +10,8 @@ from typing import Any
 import redis
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.distributed.codec import encode_item
+from crawler.archive.records import ready_record, record_fields
+from crawler.distributed.codec import encode, encode_item
 from crawler.items import Article, Recheck, Skipped
 from crawler.plan import plan_of
 
@@ -59,9 +60,19 @@ class StreamPipeline:
     def open_spider(self) -> None:
         self.send_once = self.worker.server.register_script(SEND_ONCE)
 
+    def entry(self, item: Article | Recheck | Skipped) -> dict[str, bytes]:
+        """The item's stream entry; an article's carries its ready record, so the ingester
+        only checks and writes it."""
+        worker = self.worker
+        if not isinstance(item, Article):
+            return encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
+        record = ready_record(item.to_dict())
+        return encode("article", worker.keys.run,
+                      {**record.item, "record": record_fields(record)}, worker.id)
+
     def process_item(self, item: Article | Recheck | Skipped) -> Article | Recheck | Skipped:
         worker = self.worker
-        fields = encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
+        fields = self.entry(item)
         try:
             if isinstance(item, Article):
                 urls = [url_digest(u) for u in dict.fromkeys((item.url, *item.aliases))]

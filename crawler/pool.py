@@ -1,4 +1,10 @@
-"""The crawl's worker processes: an article's CPU work done beside the reactor, not in it."""
+"""The crawl's worker processes: a page's CPU work done beside the reactor, not in it.
+
+Reading a fetched page (decoding, `read_page`) and preparing an article's record (hashing,
+compression, the similarity signature) are pure functions of plain values; a crawl runs them
+in a pool of processes, one per core, while the reactor goes on fetching and the archive's
+one writer commits. `0` processes runs them inline, in the crawl's own process (debugging).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,13 @@ import multiprocessing
 import os
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import lru_cache
 from typing import Any
 
 from crawler.archive.records import ReadyRecord, ready_record
+from crawler.extraction import Reading, read_page
+from crawler.extraction.html import decode_page
+from crawler.profiles import Profile, load_profile
 
 
 def pool_size(setting: Any) -> int:
@@ -20,13 +30,26 @@ def pool_size(setting: Any) -> int:
     return (os.cpu_count() or 1) if count < 0 else count
 
 
+@lru_cache(maxsize=64)
+def _profile(name: str) -> Profile:
+    return load_profile(name)
+
+
+def read_fetched(body: bytes, declared: str | None, url: str, profile: str | None,
+                 sites: frozenset[str]) -> tuple[str, str, Reading]:
+    """A fetched page decoded and read: its text, the encoding used, and what it holds."""
+    html, encoding = decode_page(body, declared)
+    return html, encoding, read_page(html, url, _profile(profile) if profile else None, sites,
+                                     listing_body=False)
+
+
 def _warm() -> None:
-    """Import the record code (and numpy) once per worker, before the first article."""
+    """Import the reading and record code (lxml, numpy) once per worker, before any page."""
     import crawler.archive.similar  # noqa: F401
 
 
-class RecordPool:
-    """Turns fetched articles into ready records in `processes` workers (0: in this process)."""
+class Pool:
+    """Runs pages' CPU work in `processes` worker processes (0: in this process)."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -38,15 +61,39 @@ class RecordPool:
             self.executor = ProcessPoolExecutor(processes, mp_context=context,
                                                 initializer=_warm)
 
-    async def ready(self, item: Mapping[str, Any]) -> ReadyRecord:
-        """The item's ready record, worked out in a worker process."""
+    async def _run(self, function: Any, *args: Any) -> Any:
         if self.executor is None:
-            return ready_record(item)
-        future = self.executor.submit(ready_record, dict(item))
-        return await asyncio.wrap_future(future)
+            return function(*args)
+        return await asyncio.wrap_future(self.executor.submit(function, *args))
+
+    async def read(self, body: bytes, declared: str | None, url: str,
+                   profile: Profile | None, sites: frozenset[str]) -> tuple[str, str, Reading]:
+        """`read_fetched` in a worker; the profile travels by name (profiles are shipped)."""
+        return await self._run(read_fetched, body, declared, url,
+                               profile.name if profile else None, sites)
+
+    async def ready(self, item: Mapping[str, Any]) -> ReadyRecord:
+        """The item's ready record (`records.ready_record`), worked out in a worker."""
+        return await self._run(ready_record, dict(item))
+
+    @property
+    def closed(self) -> bool:
+        """Whether the workers have been stopped."""
+        return self.processes > 0 and self.executor is None
 
     def close(self) -> None:
         """Stop the workers (after the work in hand)."""
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+
+
+_POOLS: dict[int, Pool] = {}  # the process's pool: the spider and the archive share it
+
+
+def shared_pool(processes: int) -> Pool:
+    """The process's pool of this size, started on first use (again after a close)."""
+    pool = _POOLS.get(processes)
+    if pool is None or pool.closed:
+        pool = _POOLS[processes] = Pool(processes)
+    return pool

@@ -21,7 +21,7 @@ from crawler.archive.lock import WriterLock
 from crawler.archive.records import ReadyRecord
 from crawler.items import Article, Recheck, Skipped
 from crawler.plan import CrawlPlan, plan_of
-from crawler.pool import RecordPool, pool_size
+from crawler.pool import Pool, pool_size, shared_pool
 from crawler.stats import crawl_counts, outcome_stat
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class ArchivePipeline:
         self.processes = processes
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
-        self.pool: RecordPool | None = None
+        self.pool: Pool | None = None
         self.batch: list[tuple[ReadyRecord, str]] = []  # prepared, not yet committed
         self.timer: Any = None  # the call that commits a batch left waiting too long
 
@@ -62,7 +62,7 @@ class ArchivePipeline:
         if plan is None:
             raise NotConfigured(f"spider {crawler.spider.name!r} has no crawl plan")
         settings = crawler.settings
-        pipeline = cls(plan, crawler, pool_size(settings.get("ARCHIVE_POOL_PROCESSES")),
+        pipeline = cls(plan, crawler, pool_size(settings.get("CRAWL_POOL_PROCESSES")),
                        settings.getint("ARCHIVE_BATCH_SIZE"),
                        settings.getfloat("ARCHIVE_BATCH_SECONDS"))
         # The crawl is recorded on spider_closed, after Scrapy has set its finish reason.
@@ -85,7 +85,7 @@ class ArchivePipeline:
         self.crawl_id = self.archive.start_crawl(self.plan.spider, list(self.plan.start_urls),
                                                  self.now())
         logger.info("Archiving to %s as crawl %s", self.path, self.crawl_id)
-        self.pool = RecordPool(self.processes)
+        self.pool = shared_pool(self.processes)
 
     async def process_item(self, item: Article | Recheck | Skipped,
                            ) -> Article | Recheck | Skipped:

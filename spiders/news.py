@@ -24,12 +24,13 @@ from crawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
-from crawler.extraction import Reading, read_page
+from crawler.extraction import Reading
 from crawler.extraction.classify import Links
-from crawler.extraction.html import decode_page, header_charset, looks_binary
+from crawler.extraction.html import header_charset, looks_binary
 from crawler.frontier import Bounds, Frontier
 from crawler.items import Article, Recheck, Skipped
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
+from crawler.pool import pool_size, shared_pool
 from crawler.profiles import Profile, load_profile, profile_for_url
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, request_url, site_of
@@ -203,7 +204,7 @@ class NewsSpider(Spider):
             return forced or profile_for_url(url)
         return load_profile(config.profile)
 
-    def parse(self, response: Response) -> Iterator[Article | Recheck | Request]:
+    async def parse(self, response: Response) -> AsyncIterator[Article | Recheck | Request]:
         stats = self.crawler.stats
         self.answered.add(site_of(response.url))
         if response.meta.get("recheck") and response.status in RECHECK_STATUSES:
@@ -221,9 +222,11 @@ class NewsSpider(Spider):
             logger.info("Skipped %s: empty page", response.url)
             return
         declared = header_charset(response.headers.get("Content-Type"))
-        html, encoding = decode_page(response.body, declared)
         profile = self.profile_for(response.url)
-        reading = read_page(html, response.url, profile, self.sites, listing_body=False)
+        # Decoding and reading are the page's CPU work: done in the crawl's worker processes.
+        pool = shared_pool(pool_size(self.crawler.settings.get("CRAWL_POOL_PROCESSES")))
+        html, encoding, reading = await pool.read(response.body, declared, response.url,
+                                                  profile, self.sites)
         if reading.is_article:
             stats.inc_value("news/articles")
             yield self.article(reading, response, profile, encoding)
@@ -236,7 +239,8 @@ class NewsSpider(Spider):
                 for url in feed_links(html, response.url):
                     if site_of(url) in self.sites and "comments" not in url:
                         yield Request(url, self.parse_feed, errback=self.failed)
-        yield from self.follow(response, reading.links, reading.is_article)
+        for request in self.follow(response, reading.links, reading.is_article):
+            yield request
 
     def follow(self, response: Response, links: Links, is_article: bool) -> Iterator[Request]:
         """Requests for the page's new article links, listings and pagination, within bounds."""

@@ -55,9 +55,10 @@ class Pool:
         self.processes = processes
         self.executor: Executor | None = None
         if processes > 0:
-            # forkserver, not fork: the crawl process has threads (DNS, the reactor's pool)
-            # whose locks a forked child could inherit held.
-            context = multiprocessing.get_context("forkserver")
+            # spawn, not fork: the crawl process has threads (DNS, the reactor's pool) whose
+            # locks a forked child could inherit held; nor forkserver, whose workers are not
+            # the crawl's children, so their CPU time would not count in the crawl's.
+            context = multiprocessing.get_context("spawn")
             self.executor = ProcessPoolExecutor(processes, mp_context=context,
                                                 initializer=_warm)
 

@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.archive.changes import classify
 from crawler.archive.diff import content_hash
 from crawler.archive.pages import PAGE_COMPRESSION
 
 HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
-RECORD_KEYS = ("content_hash", "page_hash", "page_size", "page_z", "signature")  # stream form
+# The change record of a first version, whose shape a first_change from a stream must have.
+FIRST_CHANGE = classify(None, {})
 
 
 class RecordError(ValueError):
@@ -48,6 +50,7 @@ class ReadyRecord:
     content_hash: str
     page: StoredPage | None
     signature: bytes  # MinHash of the body; b"" when too short to compare
+    first_change: dict[str, Any]  # the change record when this is the article's first version
 
     @property
     def site(self) -> str:
@@ -70,7 +73,7 @@ def ready_record(item: Mapping[str, Any]) -> ReadyRecord:
     fields = {name: value for name, value in item.items() if name != "page"}
     return ReadyRecord(fields, content_hash(fields),
                        stored_page(item.get("page"), item.get("encoding")),
-                       signature(fields.get("body") or ""))
+                       signature(fields.get("body") or ""), classify(None, fields))
 
 
 def record_fields(record: ReadyRecord) -> dict[str, Any]:
@@ -82,6 +85,7 @@ def record_fields(record: ReadyRecord) -> dict[str, Any]:
         "page_size": page.size if page else None,
         "page_z": base64.b64encode(page.compressed).decode("ascii") if page else None,
         "signature": base64.b64encode(record.signature).decode("ascii"),
+        "first_change": record.first_change,
     }
 
 
@@ -115,12 +119,18 @@ def from_fields(item: dict[str, Any], values: Mapping[str, Any], max_page: int,
     RecordError for a forged or damaged one."""
     from crawler.archive.similar import PERMUTATIONS
 
+    # The worker's hash, signature and counts are taken as sent (working them out again is
+    # the CPU work the ingester is spared); their form is checked, and the page's bytes.
     digest = values.get("content_hash")
     if not isinstance(digest, str) or not HEX_SHA256.fullmatch(digest):
         raise RecordError("content_hash is not a SHA-256")
-    # Cheap next to the page check, and the one value deciding whether a version is written.
-    if digest != content_hash(item):
-        raise RecordError("content_hash does not match the article's text")
+    first = values.get("first_change")
+    if not isinstance(first, dict) or first.keys() != FIRST_CHANGE.keys() or any(
+            type(first[key]) is not type(value) for key, value in FIRST_CHANGE.items()
+            if key not in ("words_added", "words_removed")) or any(
+            not isinstance(first[key], int) or isinstance(first[key], bool) or first[key] < 0
+            for key in ("words_added", "words_removed")) or first["kind"] != "first":
+        raise RecordError("first_change is not a first version's change record")
     signature = _unbase64(values.get("signature"), "signature")
     if len(signature) not in (0, PERMUTATIONS * 4):
         raise RecordError(f"signature has {len(signature)} bytes")
@@ -134,4 +144,4 @@ def from_fields(item: dict[str, Any], values: Mapping[str, Any], max_page: int,
         page = StoredPage(page_hash, size, item.get("encoding"),
                           _unbase64(values["page_z"], "page_z"))
         check_page(page, max_page)
-    return ReadyRecord(item, digest, page, signature)
+    return ReadyRecord(item, digest, page, signature, first)

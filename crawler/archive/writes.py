@@ -116,7 +116,7 @@ class Writes(Tables):
             version_id = page_id = None
             if changed:
                 page_id = self.pages.store_page(record.page)
-                version_id = self._insert_version(item, article_id, newest, crawl_id, digest,
+                version_id = self._insert_version(record, article_id, newest, crawl_id,
                                                   page_id)
                 self.near.index(article_id, version_id, item.get("body") or "", fetched_at,
                                 record.signature)
@@ -138,13 +138,17 @@ class Writes(Tables):
             return Outcome.NEW_ARTICLE
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
 
-    def _insert_version(self, item: Mapping[str, Any], article_id: int,
-                        newest: dict[str, Any] | None, crawl_id: int | None, digest: str,
+    def _insert_version(self, record: ReadyRecord, article_id: int,
+                        newest: dict[str, Any] | None, crawl_id: int | None,
                         page_id: int | None) -> int:
-        earlier = self.all(
-            "SELECT version, content_hash FROM versions WHERE article_id = ? AND version < ? "
-            "ORDER BY version", (article_id, newest["version"])) if newest else []
-        change = classify(newest, item, earlier, digest)
+        item, digest = record.item, record.content_hash
+        if newest is None:
+            change = record.first_change
+        else:
+            earlier = self.all(
+                "SELECT version, content_hash FROM versions WHERE article_id = ? AND "
+                "version < ? ORDER BY version", (article_id, newest["version"]))
+            change = classify(newest, item, earlier, digest)
         cursor = self.conn.execute(_INSERT_VERSION, {
             **column_values(item),
             "article_id": article_id,

@@ -90,7 +90,8 @@ class ArchivePipeline:
     async def process_item(self, item: Article | Recheck | Skipped,
                            ) -> Article | Recheck | Skipped:
         if isinstance(item, Article):
-            if self.failing:
+            if self.failing:  # the archive cannot be written: the crawl is stopping
+                self.stats.inc_value("archive/error")
                 raise DropItem(f"not archived: {self.stats.get_value('archive/failure')}",
                                "DEBUG")
             record = await self.pool.ready(item.to_dict())
@@ -106,10 +107,6 @@ class ArchivePipeline:
             if isinstance(item, Skipped):
                 self.archive.record_skip(item.url, item.reason, item.fetched_at)
                 outcome = "skipped"
-            elif isinstance(item, Recheck):
-                outcome = self.archive.record_check(
-                    item.article_id, item.status, item.url, self.crawl_id, item.fetched_at,
-                    self.plan.schedule_for(item.site), item.final_url)
             else:
                 outcome = self.archive.record_check(
                     item.article_id, item.status, item.url, self.crawl_id, item.fetched_at,

@@ -67,6 +67,7 @@ CRAWL_SETTINGS = (
 )
 CONTROL = "/__bench/"  # the server's control paths: state (churn, validators) and stats
 RUNS = ("bare", "crawl", "recheck")
+WALL_TARGET = 1.5  # (b)/(a) wall at any page weight, N=2,000
 LABELS = {"bare": "(a) bare spider", "crawl": "(b) news crawl", "recheck": "(c) re-check all"}
 
 # Runs one command, its output to a log, and reports its wall time and the rusage of its process
@@ -466,13 +467,15 @@ def targets(summary: dict[str, Any], count: int, baseline: dict[str, Any] | None
     ratio = summary["ratios"]
     out = []
     wall = ratio["crawl_over_bare_wall"]
-    out.append(("(b)/(a) wall <= 2.0", fmt(wall, 2), verdict(at_most(wall, 2.0))))
+    out.append((f"(b)/(a) wall <= {WALL_TARGET}", fmt(wall, 2),
+                verdict(at_most(wall, WALL_TARGET))))
     per_request = ratio["crawl_over_bare_wall_per_request"]
     out.append(("  same, per request (the runs fetch different pages)", fmt(per_request, 2),
-                verdict(at_most(per_request, 2.0))))
+                verdict(at_most(per_request, WALL_TARGET))))
+    # CPU is not wall: with the pool, the crawl spends more CPU than the bare spider on the
+    # same pages, spread over the cores; this line says how much, with no target of its own.
     cpu = ratio["crawl_over_bare_cpu_per_request"]
-    out.append(("  same, CPU s per request (less noisy on a shared machine)", fmt(cpu, 2),
-                verdict(at_most(cpu, 2.0))))
+    out.append(("  CPU s per request, for information", fmt(cpu, 2), "n/a"))
     wall = ratio["recheck_over_crawl_wall"]
     out.append(("(c)/(b) wall <= 0.8", fmt(wall, 2), verdict(at_most(wall, 0.8))))
     per_article = ratio["recheck_over_crawl_wall_per_article"]

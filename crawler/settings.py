@@ -52,6 +52,9 @@ ITEM_PIPELINES = {
 ARCHIVE_PATH = "archive.db"  # SQLite file of the archive, relative to the working directory
 ARCHIVE_ENABLED = True  # False runs the spider without writing an archive (scrapy parse, -O)
 ARCHIVE_LOCK_WAIT = 0  # seconds a crawl waits for another crawl of the same archive (0: exit now)
+ARCHIVE_BATCH_SIZE = 200  # prepared articles committed to the archive in one transaction
+ARCHIVE_BATCH_SECONDS = 1.0  # longest a prepared article waits for its batch's commit
+CRAWL_POOL_PROCESSES = -1  # processes reading pages and preparing records (-1: per core, 0: inline)
 CRAWL_CLOCK = ""  # ISO 8601 time a crawl takes as now, for tests and replays ("": real clock)
 
 # Discovery bounds: generous for a real site, finite for a calendar or endless pagination

@@ -10,8 +10,9 @@ import redis
 from scrapy.exceptions import DropItem
 
 from crawler.archive.diff import content_hash
+from crawler.archive.records import ready_record, record_fields
 from crawler.distributed import url_digest
-from crawler.distributed.codec import encode_item
+from crawler.distributed.codec import encode, encode_item
 from crawler.distributed.worker import worker_run_of
 from crawler.items import Article, Recheck, Skipped
 
@@ -63,6 +64,16 @@ class StreamPipeline:
         # An incremental run knows the archive's newest content of each article.
         self.archive = self.worker.archive() if self.worker.config.incremental else None
 
+    def entry(self, item: Article | Recheck | Skipped) -> dict[str, bytes]:
+        """The item's stream entry; an article's carries its ready record, so the ingester
+        only checks and writes it."""
+        worker = self.worker
+        if not isinstance(item, Article):
+            return encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
+        record = ready_record(item.to_dict())
+        return encode("article", worker.keys.run,
+                      {**record.item, "record": record_fields(record)}, worker.id)
+
     def process_item(self, item: Any) -> Any:
         if type(item) not in KIND:  # views and site evidence are the local archive's only
             self.stats.inc_value("stream/not_streamed")
@@ -73,7 +84,7 @@ class StreamPipeline:
             if check is not None:
                 self.stats.inc_value("stream/unchanged")
                 item = check
-        fields = encode_item(KIND[type(item)], worker.keys.run, item.to_dict(), worker.id)
+        fields = self.entry(item)
         try:
             if isinstance(item, Article):
                 urls = [url_digest(u) for u in dict.fromkeys((item.url, *item.aliases))]

@@ -27,12 +27,13 @@ from crawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
-from crawler.extraction import Reading, SiteModel, read_page
+from crawler.extraction import Reading, SiteModel
 from crawler.extraction.classify import Links
-from crawler.extraction.html import decode_page, header_charset, looks_binary
+from crawler.extraction.html import header_charset, looks_binary
 from crawler.frontier import Bounds, Budget, Frontier
 from crawler.items import Article, Recheck, Refused, SiteEvidence, Skipped, View
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
+from crawler.pool import pool_size, shared_pool
 from crawler.profiles import Profile, load_profile, profile_for_url
 from crawler.sites import SiteConfig
 from crawler.urls import canonical_url, request_url, site_of
@@ -248,7 +249,7 @@ class NewsSpider(Spider):
             return forced or profile_for_url(url)
         return load_profile(config.profile)
 
-    def parse(self, response: Response) -> Iterator[Article | Recheck | Request]:
+    async def parse(self, response: Response) -> AsyncIterator[Article | Recheck | Request]:
         stats = self.crawler.stats
         self.answered.add(site_of(response.url))
         if response.meta.get("recheck") and response.status in RECHECK_STATUSES:
@@ -266,17 +267,18 @@ class NewsSpider(Spider):
             logger.info("Skipped %s: empty page", response.url)
             return
         declared = header_charset(response.headers.get("Content-Type"))
-        html, encoding = decode_page(response.body, declared)
         profile = self.profile_for(response.url)
         site = site_of(response.url)
         model = self.model_for(site)
-        reading = read_page(html, response.url, profile, self.sites, listing_body=False,
-                            site_model=model)
+        # Decoding and reading are the page's CPU work: done in the crawl's worker processes.
+        pool = shared_pool(pool_size(self.crawler.settings.get("CRAWL_POOL_PROCESSES")))
+        html, encoding, reading = await pool.read(response.body, declared, response.url,
+                                                  profile, self.sites, model)
         if reading.is_article and reading.noindex:  # a print or mobile view of a story
             stats.inc_value("news/views")
             fields = reading.article
             if self.archive_path:  # filed as its article's alias, never an article of its own
-                    yield View(fields["url"], fields["site"] or site, fields["title"],
+                yield View(fields["url"], fields["site"] or site, fields["title"],
                            fields["summary"], fields["body"], self.now())
         elif reading.is_article:
             if reading.evidence:
@@ -294,7 +296,8 @@ class NewsSpider(Spider):
                 for url in feed_links(html, response.url):
                     if site_of(url) in self.sites and "comments" not in url:
                         yield Request(url, self.parse_feed, errback=self.failed)
-        yield from self.follow(response, reading.links, reading.is_article)
+        for request in self.follow(response, reading.links, reading.is_article):
+            yield request
 
     def model_for(self, site: str) -> SiteModel:
         """The site's model as learned so far: from the archive, then from this crawl's pages."""

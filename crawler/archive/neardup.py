@@ -25,11 +25,13 @@ def _candidates_sql(band_count: int, per_band: int) -> str:
 class NearDuplicates(Tables):
     """The signatures, similarity_bands and similar tables."""
 
-    def index(self, article_id: int, version_id: int, body: str, found_at: str) -> None:
-        """Index an article's newest text and link it to the articles it nearly duplicates."""
+    def index(self, article_id: int, version_id: int, body: str, found_at: str,
+              sig: bytes | None = None) -> None:
+        """Index an article's newest text (its signature, when worked out already) and link it
+        to the articles it nearly duplicates."""
         from crawler.archive.similar import BAND_CANDIDATES, bands, signature, similarities
 
-        sig = signature(body)
+        sig = signature(body) if sig is None else sig
         self.conn.execute("DELETE FROM similarity_bands WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM similar WHERE article_id = ? OR other_id = ?",
                           (article_id, article_id))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.archive.errors import ArchiveError
 from crawler.archive.tables import Tables
 from crawler.items import VERSION_FIELDS
+
+if TYPE_CHECKING:
+    from crawler.archive.records import StoredPage
 
 PAGE_COMPRESSION = 4  # zlib level of stored pages: ~0.2 of the HTML's size, 60% of level 6's time
 
@@ -17,17 +19,16 @@ PAGE_COMPRESSION = 4  # zlib level of stored pages: ~0.2 of the HTML's size, 60%
 class Pages(Tables):
     """The pages table, and the versions and fetches whose page it keeps."""
 
-    def store(self, raw: bytes | None, encoding: str | None) -> int | None:
-        """Keep a fetched page once, compressed; returns its id (None for no page)."""
-        if not raw:
+    def store_page(self, page: StoredPage | None) -> int | None:
+        """Keep a compressed page once; returns its id (None for no page)."""
+        if page is None:
             return None
-        digest = hashlib.sha256(raw).hexdigest()
-        row = self.conn.execute("SELECT id FROM pages WHERE hash = ?", (digest,)).fetchone()
+        row = self.conn.execute("SELECT id FROM pages WHERE hash = ?", (page.hash,)).fetchone()
         if row:
             return row[0]
         cursor = self.conn.execute(
             "INSERT INTO pages (hash, size, encoding, content) VALUES (?, ?, ?, ?)",
-            (digest, len(raw), encoding, zlib.compress(raw, PAGE_COMPRESSION)),
+            (page.hash, page.size, page.encoding, page.compressed),
         )
         return cursor.lastrowid
 

@@ -28,6 +28,7 @@ from crawler.archive.ledger import Ledger
 from crawler.archive.neardup import SIMILAR_THRESHOLD, NearDuplicates
 from crawler.archive.pages import PAGE_COMPRESSION, Pages
 from crawler.archive.reads import Reads
+from crawler.archive.records import ReadyRecord
 from crawler.archive.revisits import Revisits
 from crawler.archive.schedule import DEFAULT_BACKOFF_PLAN, DEFAULT_SCHEDULE, Backoff, Schedule
 from crawler.archive.schema import SCHEMA_VERSION, migrate, schema_version
@@ -274,6 +275,13 @@ class Archive:
     def save_view(self, item: Mapping[str, Any], seen_at: str | None = None) -> Outcome:
         """File a print or mobile view as an alias of the article with its text."""
         return self._writes.save_view(item, seen_at)
+
+    @_guarded
+    def save_batch(self, records: Iterable[ReadyRecord], crawl_id: int | None = None,
+                   schedule_for: Callable[[str], Schedule] = lambda site: DEFAULT_SCHEDULE,
+                   ) -> list[Outcome]:
+        """Store many ready records (`records.ready_record`) in one transaction."""
+        return self._writes.save_batch(records, crawl_id, schedule_for)
 
     @_guarded
     def record_check(self, article_id: int, status: int, url: str, crawl_id: int | None = None,

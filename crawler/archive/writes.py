@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -13,6 +13,7 @@ from crawler.archive.diff import content_hash
 from crawler.archive.errors import ArchiveWriteError, ArticleNotFound
 from crawler.archive.neardup import NearDuplicates
 from crawler.archive.pages import Pages
+from crawler.archive.records import ReadyRecord, ready_record
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.tables import Tables, column_values, marks, utc_now
 from crawler.items import VERSION_FIELDS
@@ -121,19 +122,31 @@ class Writes(Tables):
         Records the fetch and schedules the next check. The whole write is one transaction:
         a process killed at any moment leaves either all of it or none of it.
         """
+        return self.save_batch([ready_record(item)], crawl_id, lambda site: schedule)[0]
+
+    def save_batch(self, records: Iterable[ReadyRecord], crawl_id: int | None = None,
+                   schedule_for: Callable[[str], Schedule] = lambda site: DEFAULT_SCHEDULE,
+                   ) -> list[Outcome]:
+        """Store many ready records in one transaction; each record's outcome, in order.
+
+        A killed process leaves the whole batch or none of it; the full-text and similarity
+        indexes are updated in the same transaction.
+        """
         try:
-            return self._save(item, crawl_id, schedule)
+            with self.db.atomic():
+                return [self._save(record, crawl_id, schedule_for(record.site))
+                        for record in records]
         except sqlite3.OperationalError as error:
             raise ArchiveWriteError(f"cannot write to {self.path}: {error}") from error
         except sqlite3.DatabaseError as error:  # a damaged file: stop before writing more
             raise ArchiveWriteError(f"{self.path} is damaged: {error}") from error
 
-    def _save(self, item: Mapping[str, Any], crawl_id: int | None, schedule: Schedule,
-              ) -> Outcome:
+    def _save(self, record: ReadyRecord, crawl_id: int | None, schedule: Schedule) -> Outcome:
+        item = record.item
         url = item["url"]
         urls = [url, *(u for u in item.get("aliases") or () if u != url)]
         fetched_at = item.get("fetched_at") or utc_now()
-        digest = content_hash(item)
+        digest = record.content_hash
         with self.db.atomic():
             article = self.article_for(urls) or self._moved_article(item["site"], digest)
             if article is None:
@@ -165,10 +178,11 @@ class Writes(Tables):
             changed = newest is None or newest["content_hash"] != digest
             version_id = page_id = None
             if changed:
-                page_id = self.pages.store(item.get("page"), item.get("encoding"))
-                version_id = self._insert_version(item, article_id, newest, crawl_id, digest,
+                page_id = self.pages.store_page(record.page)
+                version_id = self._insert_version(record, article_id, newest, crawl_id,
                                                   page_id)
-                self.near.index(article_id, version_id, item.get("body") or "", fetched_at)
+                self.near.index(article_id, version_id, item.get("body") or "", fetched_at,
+                                record.signature)
             last_changed = fetched_at if changed else article["last_changed_at"]
             published = item.get("published") or (newest or {}).get("published")
             self.conn.execute(
@@ -192,13 +206,17 @@ class Writes(Tables):
             return Outcome.NEW_ARTICLE
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
 
-    def _insert_version(self, item: Mapping[str, Any], article_id: int,
-                        newest: dict[str, Any] | None, crawl_id: int | None, digest: str,
+    def _insert_version(self, record: ReadyRecord, article_id: int,
+                        newest: dict[str, Any] | None, crawl_id: int | None,
                         page_id: int | None) -> int:
-        earlier = self.all(
-            "SELECT version, content_hash FROM versions WHERE article_id = ? AND version < ? "
-            "ORDER BY version", (article_id, newest["version"])) if newest else []
-        change = classify(newest, item, earlier, digest)
+        item, digest = record.item, record.content_hash
+        if newest is None:
+            change = record.first_change
+        else:
+            earlier = self.all(
+                "SELECT version, content_hash FROM versions WHERE article_id = ? AND "
+                "version < ? ORDER BY version", (article_id, newest["version"]))
+            change = classify(newest, item, earlier, digest)
         cursor = self.conn.execute(_INSERT_VERSION, {
             **column_values(item),
             "article_id": article_id,

@@ -125,7 +125,7 @@ def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | No
 @click.option("--group", default="archive", show_default=True,
               help="Redis consumer group of the ingester (one archive per stream: applied "
                    "entries are deleted; feed another archive from another --prefix).")
-@click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1),
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(min=1),
               help="Entries applied per transaction.")
 @click.option("--wait", "lock_wait", default=0.0, show_default=True,
               help="Seconds to wait for another writer of the archive.")

@@ -21,9 +21,10 @@ import redis
 
 from crawler.archive import Archive, ArchiveError, ArticleNotFound
 from crawler.archive.lock import WriterLock
+from crawler.archive.records import ReadyRecord, RecordError, from_fields, ready_record
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.distributed import Keys, stream_key
-from crawler.distributed.codec import EntryError, decode
+from crawler.distributed.codec import MAX_PAGE_BYTES, EntryError, decode
 from crawler.distributed.runs import RunConfig
 from crawler.sites import SitesError
 from crawler.stats import crawl_counts
@@ -109,7 +110,7 @@ class Ingester:
     """Reads a stream through a consumer group and applies its entries to one archive."""
 
     def __init__(self, archive_path: str, redis_url: str, prefix: str, group: str,
-                 batch: int = 100, lock_wait: float = 0) -> None:
+                 batch: int = 500, lock_wait: float = 0) -> None:
         self.archive_path = archive_path
         self.redis_url = redis_url
         self.prefix = prefix
@@ -242,7 +243,8 @@ class Ingester:
     def apply_entry(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
         try:
             kind, run_name, worker, data = decode(fields)
-        except EntryError as error:
+            record = article_record(data) if kind == "article" else None
+        except (EntryError, RecordError) as error:
             self.dead_letter(entry_id, fields, str(error))
             return
         run = self.run_of(run_name, data if kind == "run" else None)
@@ -253,7 +255,7 @@ class Ingester:
             return
         try:
             with self.archive.db.atomic():
-                outcome = self.apply_item(run, kind, data)
+                outcome = self.apply_item(run, kind, data, record)
         except (KeyError, TypeError, ValueError, AttributeError, ArticleNotFound) as error:
             run.counts["error"] += 1
             self.dead_letter(entry_id, fields, f"{kind}: {error!r}")
@@ -262,7 +264,8 @@ class Ingester:
         run.dirty = True
         self.totals[str(outcome)] += 1
 
-    def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
+    def apply_item(self, run: Run, kind: str, data: dict[str, Any],
+                   record: ReadyRecord | None = None) -> str:
         archive = self.archive
         if kind == "skipped":
             archive.record_skip(data["url"], data["reason"], data.get("fetched_at"))
@@ -271,7 +274,8 @@ class Ingester:
             return archive.record_check(
                 data["article_id"], data["status"], data["url"], run.crawl_id,
                 data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))
-        return archive.save(data, run.crawl_id, run.schedule_for(data["site"]))
+        return archive.save_batch([record or ready_record(data)], run.crawl_id,
+                                  run.schedule_for)[0]
 
     def run_of(self, name: str, start: dict[str, Any] | None) -> Run:
         """The run an entry belongs to, recording its crawl the first time it is seen."""
@@ -324,6 +328,17 @@ class Ingester:
                 self.archive.update_distributed_run(run.name, run.workers, run.stats,
                                                     run.counts)
                 run.dirty = False
+
+
+def article_record(data: dict[str, Any]) -> ReadyRecord:
+    """The ready record an article entry carries, checked; one worked out here for an entry
+    of a worker that sent its page instead."""
+    values = data.pop("record", None)
+    if values is None:
+        return ready_record(data)
+    if not isinstance(values, dict):
+        raise RecordError("its record is not an object")
+    return from_fields(data, values, MAX_PAGE_BYTES)
 
 
 def safe_start_urls(config: RunConfig) -> list[str]:

@@ -55,7 +55,7 @@ BARE_SPIDER = Path(__file__).resolve().with_name("bare_spider.py")
 sys.path.insert(0, str(ROOT))
 
 from crawler.demo.server import serve  # noqa: E402
-from crawler.demo.site import HeavySite, Response  # noqa: E402
+from crawler.demo.site import HeavySite, Response, Story  # noqa: E402
 
 # The same for every run: no politeness delays, 16 requests in flight, robots.txt as the product.
 CRAWL_SETTINGS = (
@@ -67,6 +67,7 @@ CRAWL_SETTINGS = (
 )
 CONTROL = "/__bench/"  # the server's control paths: state (churn, validators) and stats
 RUNS = ("bare", "crawl", "recheck")
+WALL_TARGET = 1.5  # (b)/(a) wall at any page weight, N=2,000
 LABELS = {"bare": "(a) bare spider", "crawl": "(b) news crawl", "recheck": "(c) re-check all"}
 
 # Runs one command, its output to a log, and reports its wall time and the rusage of its process
@@ -88,17 +89,54 @@ with open(out, "w") as report:
 # The site: the heavy digest theme, with a render cache and control paths
 
 
+# Article page KB = chrome + markup x story text KB, measured on each theme's pages: the heavy
+# theme's CSS, scripts, menus and widgets; the plain digest theme repeats more of the text
+# (teasers, structured data).
+HEAVY_CHROME_KB, HEAVY_MARKUP = 81, 1.4
+LIGHT_CHROME_KB, LIGHT_MARKUP = 16, 2.9
+DEFAULT_STORY_CHARS = (5000, 15000)  # the default pages: 60-120 KB, 5-15 KB of story text
+
+
+def story_chars_for(page_kb: int | None) -> tuple[tuple[int, int], bool]:
+    """Story lengths and theme (heavy or not) for article pages of about page_kb KB."""
+    if page_kb is None:
+        return DEFAULT_STORY_CHARS, True
+    heavy = page_kb >= HEAVY_CHROME_KB + 10
+    chrome, markup = (HEAVY_CHROME_KB, HEAVY_MARKUP) if heavy else (LIGHT_CHROME_KB, LIGHT_MARKUP)
+    text = int(max(1, page_kb - chrome) * 1024 / markup)
+    return (text * 2 // 3, text * 4 // 3), heavy
+
+
 class BenchSite(HeavySite):
-    """The heavy digest theme, each page rendered once per state, with control paths."""
+    """The heavy digest theme, each page rendered once per state, with control paths.
+
+    With page_kb, stories are as long as pages of about that weight need; below the heavy
+    theme's own weight the pages wear the plain digest theme's head, masthead and sidebar.
+    """
 
     def __init__(self, count: int, seed: int = 1, per_page: int = 10,
-                 story_chars: tuple[int, int] = (5000, 15000), warm: bool = True) -> None:
+                 page_kb: int | None = None, warm: bool = True) -> None:
+        story_chars, self.heavy = story_chars_for(page_kb)
         super().__init__(count, seed, per_page, story_chars)
         self.warm_cache = warm
         self.cache: dict[tuple[str, int, bool], Response] = {}
         self.running: Any = None  # the RunningServer, to forget its request log between runs
         self._served = 0
         self._lock = threading.Lock()
+
+    def head_extra(self) -> str:
+        return super().head_extra() if self.heavy else super(HeavySite, self).head_extra()
+
+    def masthead_extra(self) -> str:
+        return super().masthead_extra() if self.heavy else super(HeavySite, self).masthead_extra()
+
+    def sidebar_extra(self) -> str:
+        return super().sidebar_extra() if self.heavy else super(HeavySite, self).sidebar_extra()
+
+    def after_article(self, story: Story) -> str:
+        if self.heavy:
+            return super().after_article(story)
+        return super(HeavySite, self).after_article(story)
 
     # Serving: every page rendered once per state, so the server costs little CPU per request
 
@@ -149,10 +187,11 @@ class BenchSite(HeavySite):
                 "home": len(HeavySite.handle(self, "/").body)}))
         return Response.text("unknown control path\n")
 
-def run_server(count: int, per_page: int, seed: int, warm: bool, conn: Connection) -> None:
+def run_server(count: int, per_page: int, seed: int, warm: bool, conn: Connection,
+               page_kb: int | None = None) -> None:
     """Build and serve the site in this process until the benchmark says stop."""
     started = time.perf_counter()
-    site = BenchSite(count, seed, per_page, warm=warm)
+    site = BenchSite(count, seed, per_page, page_kb, warm=warm)
     running = serve(site)
     site.running = running
     conn.send((running.base_url, time.perf_counter() - started))
@@ -164,10 +203,12 @@ def run_server(count: int, per_page: int, seed: int, warm: bool, conn: Connectio
 class Server:
     """The site's server process, seen from the benchmark."""
 
-    def __init__(self, count: int, per_page: int, seed: int, warm: bool) -> None:
+    def __init__(self, count: int, per_page: int, seed: int, warm: bool,
+                 page_kb: int | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=run_server, args=(count, per_page, seed, warm, child),
+        self.process = context.Process(target=run_server,
+                                       args=(count, per_page, seed, warm, child, page_kb),
                                        daemon=True)
         self.process.start()
         if not self.conn.poll(1800):
@@ -265,6 +306,7 @@ def figures(usage: dict[str, Any], requests: int, articles: int,
         "server_cpu_s": server[1]["cpu_s"] - server[0]["cpu_s"],
         "server_requests": server[1]["served"] - server[0]["served"],
         "load_avg": usage["load"],  # the machine's 1-minute load around the run: noise
+        "cores": cpu / usage["wall"] if usage["wall"] else 0.0,  # cores kept busy on average
     }
 
 
@@ -398,7 +440,8 @@ def fmt(value: dict[str, float] | None, digits: int = 1, scale: float = 1.0) -> 
 def print_table(summary: dict[str, Any]) -> None:
     columns = (("wall s", "wall_s", 1), ("CPU s", "cpu_s", 1), ("requests", "requests", 0),
                ("articles", "articles", 0), ("art/s", "articles_per_s", 1),
-               ("CPU ms/art", "cpu_ms_per_article", 2), ("peak RSS MB", "peak_rss_mb", 0),
+               ("CPU ms/art", "cpu_ms_per_article", 2), ("cores", "cores", 2),
+               ("peak RSS MB", "peak_rss_mb", 0),
                ("server CPU s", "server_cpu_s", 1), ("load", "load_avg", 1))
     rows = [[LABELS[run], *(fmt(summary[run][key], digits) for _, key, digits in columns)]
             for run in RUNS if run in summary]
@@ -424,13 +467,15 @@ def targets(summary: dict[str, Any], count: int, baseline: dict[str, Any] | None
     ratio = summary["ratios"]
     out = []
     wall = ratio["crawl_over_bare_wall"]
-    out.append(("(b)/(a) wall <= 2.0", fmt(wall, 2), verdict(at_most(wall, 2.0))))
+    out.append((f"(b)/(a) wall <= {WALL_TARGET}", fmt(wall, 2),
+                verdict(at_most(wall, WALL_TARGET))))
     per_request = ratio["crawl_over_bare_wall_per_request"]
     out.append(("  same, per request (the runs fetch different pages)", fmt(per_request, 2),
-                verdict(at_most(per_request, 2.0))))
+                verdict(at_most(per_request, WALL_TARGET))))
+    # CPU is not wall: with the pool, the crawl spends more CPU than the bare spider on the
+    # same pages, spread over the cores; this line says how much, with no target of its own.
     cpu = ratio["crawl_over_bare_cpu_per_request"]
-    out.append(("  same, CPU s per request (less noisy on a shared machine)", fmt(cpu, 2),
-                verdict(at_most(cpu, 2.0))))
+    out.append(("  CPU s per request, for information", fmt(cpu, 2), "n/a"))
     wall = ratio["recheck_over_crawl_wall"]
     out.append(("(c)/(b) wall <= 0.8", fmt(wall, 2), verdict(at_most(wall, 0.8))))
     per_article = ratio["recheck_over_crawl_wall_per_article"]
@@ -699,6 +744,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=2000, help="stories on the site")
     parser.add_argument("--repeat", type=int, default=3, help="repeats of (a), (b), (c)")
     parser.add_argument("--per-page", type=int, default=10, help="stories per listing page")
+    parser.add_argument("--page-kb", type=int,
+                        help="article pages of about this many KB (default: 60-120 KB)")
     parser.add_argument("--seed", type=int, default=1, help="the site's seed")
     parser.add_argument("--json-out", type=Path, help="also write the JSON figures here")
     parser.add_argument("--baseline", type=Path,
@@ -722,7 +769,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     product = product_state()
-    server = Server(args.articles, args.per_page, args.seed, warm=not args.no_warm)
+    server = Server(args.articles, args.per_page, args.seed, warm=not args.no_warm,
+                    page_kb=args.page_kb)
     try:
         print(f"site of {args.articles:,} stories built and served at {server.base_url} in "
               f"{server.build_seconds:.1f} s", file=sys.stderr)
@@ -756,6 +804,7 @@ def main(argv: list[str] | None = None) -> int:
             "articles": args.articles, "repeat": args.repeat, "per_page": args.per_page,
             "seed": args.seed, "settings": list(CRAWL_SETTINGS), "warm_server": not args.no_warm,
             "cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "page_kb_asked": args.page_kb,
             "article_page_kb": {"median": statistics.median(pages) / 1024,
                                 "min": pages[0] / 1024, "max": pages[-1] / 1024},
             "story_text_kb": {"median": statistics.median(story) / 1024,

@@ -1,0 +1,104 @@
+"""The crawl's worker processes: a page's CPU work done beside the reactor, not in it.
+
+Reading a fetched page (decoding, `read_page`) and preparing an article's record (hashing,
+compression, the similarity signature) are pure functions of plain values; a crawl runs them
+in a pool of processes, one per core, while the reactor goes on fetching and the archive's
+one writer commits. `0` processes runs them inline, in the crawl's own process (debugging).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+from crawler.archive.records import ReadyRecord, ready_record
+from crawler.extraction import Reading, read_page
+from crawler.extraction.html import decode_page
+from crawler.extraction.site import SiteModel
+from crawler.profiles import Profile, load_profile
+
+
+def pool_size(setting: Any) -> int:
+    """Worker processes a setting asks for: None or a negative number means one per core."""
+    if setting is None or setting == "":
+        return os.cpu_count() or 1
+    count = int(setting)
+    return (os.cpu_count() or 1) if count < 0 else count
+
+
+@lru_cache(maxsize=64)
+def _profile(name: str) -> Profile:
+    return load_profile(name)
+
+
+def read_fetched(body: bytes, declared: str | None, url: str, profile: str | None,
+                 sites: frozenset[str], site_model: SiteModel | None = None,
+                 ) -> tuple[str, str, Reading]:
+    """A fetched page decoded and read: its text, the encoding used, and what it holds."""
+    html, encoding = decode_page(body, declared)
+    return html, encoding, read_page(html, url, _profile(profile) if profile else None, sites,
+                                     listing_body=False, site_model=site_model)
+
+
+def _warm() -> None:
+    """Import the reading and record code (lxml, numpy) once per worker, before any page."""
+    import crawler.archive.similar  # noqa: F401
+
+
+class Pool:
+    """Runs pages' CPU work in `processes` worker processes (0: in this process)."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.executor: Executor | None = None
+        if processes > 0:
+            # spawn, not fork: the crawl process has threads (DNS, the reactor's pool) whose
+            # locks a forked child could inherit held; nor forkserver, whose workers are not
+            # the crawl's children, so their CPU time would not count in the crawl's.
+            context = multiprocessing.get_context("spawn")
+            self.executor = ProcessPoolExecutor(processes, mp_context=context,
+                                                initializer=_warm)
+
+    async def _run(self, function: Any, *args: Any) -> Any:
+        if self.executor is None:
+            return function(*args)
+        return await asyncio.wrap_future(self.executor.submit(function, *args))
+
+    async def read(self, body: bytes, declared: str | None, url: str,
+                   profile: Profile | None, sites: frozenset[str],
+                   site_model: SiteModel | None = None) -> tuple[str, str, Reading]:
+        """`read_fetched` in a worker; the profile travels by name (profiles are shipped), the
+        site's model as learned so far by value."""
+        return await self._run(read_fetched, body, declared, url,
+                               profile.name if profile else None, sites, site_model)
+
+    async def ready(self, item: Mapping[str, Any]) -> ReadyRecord:
+        """The item's ready record (`records.ready_record`), worked out in a worker."""
+        return await self._run(ready_record, dict(item))
+
+    @property
+    def closed(self) -> bool:
+        """Whether the workers have been stopped."""
+        return self.processes > 0 and self.executor is None
+
+    def close(self) -> None:
+        """Stop the workers (after the work in hand)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+_POOLS: dict[int, Pool] = {}  # the process's pool: the spider and the archive share it
+
+
+def shared_pool(processes: int) -> Pool:
+    """The process's pool of this size, started on first use (again after a close)."""
+    pool = _POOLS.get(processes)
+    if pool is None or pool.closed:
+        pool = _POOLS[processes] = Pool(processes)
+    return pool

@@ -86,5 +86,9 @@ class RunArchive:
         keeps the refusals; seed does not hand them to workers."""
         return iter(())
 
+    def site_model(self, site: str) -> dict[str, Any] | None:
+        """None: a worker learns each site's model from the run's own pages."""
+        return None
+
     def close(self) -> None:
         """Nothing to close: the connection is the worker's."""

@@ -245,7 +245,7 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
     """
     if legacy:  # the comments first: their heading may be template too
         end = comments_start(lines)
-        if end is not None:
+        if end:  # a "comment section" from the first line on is no end of a story
             lines = lines[:end]
     if model is not None and model.ready:
         lines = [line for line in lines if not model.is_template(line)]
@@ -257,7 +257,12 @@ def story_lines(lines: list[str], model: SiteModel | None = None,
         start += 1
     while end > start and is_head_line(lines[end - 1]):
         end -= 1
-    return lines[start:end]
+    story = lines[start:end]
+    # the lines around a story are its few short ones: trimming that takes most of the text
+    # (a script without spaces, a story of figures) took the story for its head and tail
+    if 2 * sum(map(len, story)) < sum(map(len, lines)):
+        return lines
+    return story
 
 
 # A byline standing alone: "By Jane Doe", "Von Max Muster", "Par Jean Dupont", "Door Jan Smit".

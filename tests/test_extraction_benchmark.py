@@ -37,8 +37,8 @@ DEV_FLOORS = {
     "source=wcxb-news": 0.955,
     "source=wcxb-nonarticle": 0.740,
     "lang=en": 0.928,
-    "lang=zh": 0.912,
-    "lang=el": 0.916,
+    "lang=zh": 0.916,
+    "lang=el": 0.912,
     "lang=pl": 0.827,
     "lang=ru": 0.850,
 }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import lru_cache
@@ -45,9 +47,23 @@ def read_fetched(body: bytes, declared: str | None, url: str, profile: str | Non
                                      listing_body=False, site_model=site_model)
 
 
-def _warm() -> None:
-    """Import the reading and record code (lxml, numpy) once per worker, before any page."""
+PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its crawl is still alive
+
+
+def _outlive_no_crawl(parent: int) -> None:
+    # a crawl killed with SIGKILL cannot stop its workers: each leaves once orphaned
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _warm(parent: int) -> None:
+    """Import the reading and record code (lxml, numpy) once per worker, before any page;
+    and leave when the crawl that started the worker is gone."""
     import crawler.archive.similar  # noqa: F401
+
+    threading.Thread(target=_outlive_no_crawl, args=(parent,), daemon=True).start()
 
 
 class Pool:
@@ -62,7 +78,7 @@ class Pool:
             # the crawl's children, so their CPU time would not count in the crawl's.
             context = multiprocessing.get_context("spawn")
             self.executor = ProcessPoolExecutor(processes, mp_context=context,
-                                                initializer=_warm)
+                                                initializer=_warm, initargs=(os.getpid(),))
 
     async def _run(self, function: Any, *args: Any) -> Any:
         if self.executor is None:

@@ -45,3 +45,40 @@ def test_pool_and_batches_archive_what_the_inline_crawl_does(
     assert pooled_counts == inline_counts
     assert pooled_counts["articles_new"] == len(inline_versions)
     assert pooled_counts["status"] == "finished"
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def test_a_killed_crawl_leaves_no_worker_behind(tmp_path: Path, start_crawl) -> None:
+    import time
+
+    from crawler.demo.server import serve
+    from crawler.demo.site import DigestSite
+
+    with serve(DigestSite(count=200), delay=0.05) as server:
+        crawl = start_crawl(server.url("/"), tmp_path / "a.db", *CLOCK,
+                            "-s", "CRAWL_POOL_PROCESSES=2")
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and crawl.poll() is None:
+            workers = _children(crawl.proc.pid) - {crawl.proc.pid}
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the crawl started no workers"
+        crawl.kill()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in workers):
+            time.sleep(0.2)
+    left = [p for p in workers if Path(f"/proc/{p}/stat").exists()
+            and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert not left, f"workers outlived the crawl: {left}"

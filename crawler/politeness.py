@@ -26,8 +26,8 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.distributed.worker import worker_run_of
 from crawler.middlewares import SharedRobotsTxtMiddleware
-from crawler.plan import plan_of
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +95,7 @@ class SharedSlotMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedSlotMiddleware:
-        if not crawler.settings.getbool("DISTRIBUTED"):
-            raise NotConfigured("DISTRIBUTED is off: Scrapy's own slots space the requests")
-        plan = plan_of(crawler)
-        if plan is None or plan.run is None:
-            raise NotConfigured("the spider is not a worker of a distributed run")
-        return cls(plan.run, crawler)
+        return cls(worker_run_of(crawler), crawler)
 
     def keys(self, request: Request) -> list[str]:
         slot = self.worker.keys.site(site_key(request))
@@ -159,10 +154,7 @@ class RunRobotsTxtMiddleware(SharedRobotsTxtMiddleware):
     def from_crawler(cls, crawler: Any) -> RunRobotsTxtMiddleware:
         if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
             raise NotConfigured("ROBOTSTXT_OBEY is off")
-        plan = plan_of(crawler)
-        if plan is None or plan.run is None:
-            raise NotConfigured("the spider is not a worker of a distributed run")
-        return cls(crawler, plan.run)
+        return cls(crawler, worker_run_of(crawler))
 
     async def process_request(self, request: Request, spider: Any = None) -> Response | None:
         netloc = urlparse_cached(request).netloc

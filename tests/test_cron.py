@@ -52,11 +52,11 @@ def test_credible_published(published, credible) -> None:
     ("published", "last_changed", "expected"),
     [
         (YEAR_AGO, NOW, None),  # a year old, first seen now: never re-checked
-        ("2025-10-05T12:00:00Z", NOW, "2025-10-06T18:00:00Z"),  # a day old: every 6 h
-        ("2025-10-06T11:00:00Z", NOW, "2025-10-06T12:15:00Z"),  # an hour old: 15 min
-        ("2031-01-01", NOW, "2025-10-06T12:15:00Z"),  # future date: age from first seen
-        (None, NOW, "2025-10-06T12:15:00Z"),  # no date: age from first seen
-        (YEAR_AGO, "2025-10-06T11:30:00Z", "2025-10-06T12:15:00Z"),  # changed: young again
+        ("2025-10-05T12:00:00Z", NOW, "2025-10-07T00:00:00Z"),  # a day old: every 12 h
+        ("2025-10-06T11:00:00Z", NOW, "2025-10-06T12:30:00Z"),  # an hour old: 30 min
+        ("2031-01-01", NOW, "2025-10-06T12:30:00Z"),  # future date: age from first seen
+        (None, NOW, "2025-10-06T12:30:00Z"),  # no date: age from first seen
+        (YEAR_AGO, "2025-10-06T11:30:00Z", "2025-10-06T12:30:00Z"),  # changed: young again
     ],
 )
 def test_age_counts_from_the_published_date(published, last_changed, expected) -> None:
@@ -68,7 +68,7 @@ def test_a_site_can_count_age_from_first_seen() -> None:
     [config] = sites_of({"sites": {"old": {"start_urls": ["https://a.example/"],
                                            "revisit_age": "first_seen"}}}, "sites.toml")
     assert config.schedule.age_from == "first_seen"
-    assert config.schedule.next_check(NOW, NOW, NOW, YEAR_AGO) == "2025-10-06T12:15:00Z"
+    assert config.schedule.next_check(NOW, NOW, NOW, YEAR_AGO) == "2025-10-06T12:30:00Z"
     with pytest.raises(SitesError, match="revisit age"):
         sites_of({"sites": {"x": {"start_urls": ["https://a.example/"],
                                   "revisit_age": "modified"}}}, "sites.toml")
@@ -90,7 +90,7 @@ def test_saving_an_old_story_plans_no_recheck(tmp_path: Path) -> None:
     due = dict(archive.conn.execute("SELECT url, next_check_at FROM articles"))
     archive.close()
     assert due == {"https://a.example/old": None,
-                   "https://a.example/new": "2025-10-06T12:15:00Z"}
+                   "https://a.example/new": "2025-10-06T12:30:00Z"}
 
 
 def test_an_archive_made_before_is_replanned_once(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_an_archive_made_before_is_replanned_once(tmp_path: Path) -> None:
     archive.save(_item("https://a.example/old", YEAR_AGO, NOW))
     archive.save(_item("https://a.example/new", "2025-10-06T11:50:00Z", NOW))
     archive.close()
-    # As the crawler before this rule left it: every story due within 15 minutes of first seen,
+    # As the crawler before this rule left it: every story due within 30 minutes of first seen,
     # at the schema version before the replanning migration.
     conn = sqlite3.connect(path)
     conn.execute("UPDATE articles SET next_check_at = '2025-10-06T12:15:00Z'")
@@ -111,7 +111,7 @@ def test_an_archive_made_before_is_replanned_once(tmp_path: Path) -> None:
     due = dict(archive.conn.execute("SELECT url, next_check_at FROM articles"))
     archive.close()
     assert due == {"https://a.example/old": None,
-                   "https://a.example/new": "2025-10-06T12:15:00Z"}
+                   "https://a.example/new": "2025-10-06T12:30:00Z"}
 
 
 # Real crawls of the sample site (stories 13 hours apart, the newest at 17:30 UTC on Oct 5)
@@ -150,9 +150,10 @@ def test_old_stories_are_not_rechecked_after_a_first_crawl(
         month_old = [s for s in site.live_stories() if C0 - s.published > timedelta(days=30)]
         assert month_old and all(rows[site.url(s)]["next_check_at"] is None for s in month_old)
         newest = site.live_stories()[0]
-        assert rows[site.url(newest)]["next_check_at"] == at(minutes=15)
+        first_step = DEFAULT_SCHEDULE.steps[0][1].total_seconds()  # a young story's interval
+        assert rows[site.url(newest)]["next_check_at"] == at(seconds=first_step)
 
-        crawl(run_crawl, server, archive_path, "-s", f"CRAWL_CLOCK={at(minutes=20)}")
+        crawl(run_crawl, server, archive_path, "-s", f"CRAWL_CLOCK={at(seconds=first_step + 300)}")
         # Only the story younger than 3 hours was due; a first-seen age would re-check all 80.
         assert story_ids(server) == [newest.id]
 

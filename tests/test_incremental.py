@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from parsel import Selector
 
+from crawler.archive.schedule import DEFAULT_SCHEDULE
 from crawler.demo import DigestSite, LedgerSite, NewsSite, RunningServer, Story, serve
 from crawler.demo.server import Hit
 
@@ -207,23 +208,24 @@ def test_only_due_articles_are_rechecked_and_unchanged_ones_cost_a_304(
     assert "16 new articles" in last_line(first.stdout)
     originals = site.live_stories()
     rows = archive_db.rows("SELECT next_check_at FROM articles")
-    assert {row["next_check_at"] for row in rows} == {at(minutes=15)}
+    step = DEFAULT_SCHEDULE.steps[0][1].total_seconds() / 60  # a young story's interval, minutes
+    assert {row["next_check_at"] for row in rows} == {at(minutes=step)}
 
-    # Ten minutes on: nothing is due; only the two new stories are fetched.
+    # Two thirds of that on: nothing is due; only the two new stories are fetched.
     added = [site.add_story(), site.add_story()]
-    crawl(run_crawl, ledger_server, archive_path, *clock(minutes=10))
+    crawl(run_crawl, ledger_server, archive_path, *clock(minutes=step * 2 / 3))
     assert fetched(ledger_server) == ids(added)
     assert archive_db.last_crawl()["articles_new"] == 2
 
-    # Twenty minutes on: the first sixteen are due (15 min), the two new ones are not.
-    crawl(run_crawl, ledger_server, archive_path, *clock(minutes=20))
+    # Four thirds on: the first sixteen are due, the two new ones are not.
+    crawl(run_crawl, ledger_server, archive_path, *clock(minutes=step * 4 / 3))
     hits = story_hits(ledger_server)
     assert fetched(ledger_server) == ids(originals)
     assert all(hit.conditional and hit.status == 304 for _, hit in hits), hits
     assert all(hit.headers.get("if-none-match") for _, hit in hits)
 
-    # An hour on: every young article is due, re-checked conditionally and answered 304.
-    third = crawl(run_crawl, ledger_server, archive_path, *clock(hours=1))
+    # Four intervals on: every young article is due, re-checked conditionally and answered 304.
+    third = crawl(run_crawl, ledger_server, archive_path, *clock(minutes=step * 4))
     hits = story_hits(ledger_server)
     assert fetched(ledger_server) == ids(originals + added)
     assert len(hits) == 18
@@ -241,7 +243,7 @@ def test_only_due_articles_are_rechecked_and_unchanged_ones_cost_a_304(
     # An edit: that article alone answers 200 and gets exactly one new version.
     edited = site.edit_body(originals[4], lambda old: [*old, "This story was corrected."])
     site.churn()
-    crawl(run_crawl, ledger_server, archive_path, *clock(hours=1, minutes=20))
+    crawl(run_crawl, ledger_server, archive_path, *clock(minutes=step * 16 / 3))
     statuses = {story.id: hit.status for story, hit in story_hits(ledger_server)}
     assert statuses == {s.id: 200 if s is edited else 304 for s in originals + added}
     crawl_row = archive_db.last_crawl()
@@ -254,7 +256,7 @@ def test_only_due_articles_are_rechecked_and_unchanged_ones_cost_a_304(
                               crawl_row["id"])
     assert changed == [{"status": 200, "changed": 1}]
     pending = archive_db.rows("SELECT next_check_at FROM articles WHERE next_check_at <= ?",
-                              at(hours=1, minutes=20))
+                              at(minutes=step * 16 / 3))
     assert pending == [], "a re-checked article is due again at once"
 
 

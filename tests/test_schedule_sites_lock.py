@@ -24,14 +24,14 @@ T0 = "2025-10-06T12:00:00Z"
 @pytest.mark.parametrize(
     ("now", "first_seen", "last_changed", "expected"),
     [
-        ("2025-10-06T12:00:00Z", T0, T0, "2025-10-06T12:15:00Z"),  # brand new: 15 min
-        ("2025-10-06T16:00:00Z", T0, T0, "2025-10-06T17:00:00Z"),  # 4 h old: hourly
-        ("2025-10-08T12:00:00Z", T0, T0, "2025-10-08T18:00:00Z"),  # 2 days: 6 h
+        ("2025-10-06T12:00:00Z", T0, T0, "2025-10-06T12:30:00Z"),  # brand new: 30 min
+        ("2025-10-06T16:00:00Z", T0, T0, "2025-10-06T19:00:00Z"),  # 4 h old: 3 h
+        ("2025-10-08T12:00:00Z", T0, T0, "2025-10-09T00:00:00Z"),  # 2 days: 12 h
         ("2025-10-11T12:00:00Z", T0, T0, "2025-10-12T12:00:00Z"),  # 5 days: daily
         ("2025-10-20T12:00:00Z", T0, T0, "2025-10-27T12:00:00Z"),  # 2 weeks: weekly
         ("2025-11-06T12:00:00Z", T0, T0, None),  # past 30 days and stable: never again
         # old but changed an hour ago: young again
-        ("2025-11-06T12:00:00Z", T0, "2025-11-06T11:00:00Z", "2025-11-06T12:15:00Z"),
+        ("2025-11-06T12:00:00Z", T0, "2025-11-06T11:00:00Z", "2025-11-06T12:30:00Z"),
     ],
 )
 def test_default_schedule(now, first_seen, last_changed, expected) -> None:

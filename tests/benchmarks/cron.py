@@ -123,10 +123,11 @@ def idle(count: int, span_days: float) -> dict[str, Any]:
 
 
 def caught_at(conn: sqlite3.Connection, url: str, since: str) -> str | None:
-    """When the archive first held a version of a story fetched at or after a time."""
+    """When the archive first held a version of a story fetched at or after a time (its first
+    version, when the story was edited before it was ever archived)."""
     row = conn.execute(
         "SELECT MIN(v.fetched_at) FROM versions v JOIN articles a ON a.id = v.article_id "
-        "WHERE a.url = ? AND v.fetched_at >= ? AND v.version > 1", (url, since)).fetchone()
+        "WHERE a.url = ? AND v.fetched_at >= ?", (url, since)).fetchone()
     return row[0] if row else None
 
 
@@ -168,7 +169,9 @@ def week(count: int, hours: int, new_per_day: int = 20, edits_per_day: int = 10,
                 story = rng.choice(young if young and rng.random() < 0.5 else live)
                 note = f"Update at {format_time(now)}."
                 site.edit_body(story, lambda old, note=note: [*old, note])
-                edited = now - timedelta(minutes=rng.randint(1, 50))
+                # An edit comes after its story was published, never before.
+                edited = max(now - timedelta(minutes=rng.randint(1, 50)),
+                             story.published + timedelta(minutes=1))
                 edits.append({"url": site.url(story), "at": format_time(edited),
                               "age_h": (edited - story.published).total_seconds() / 3600})
             run = crawl(server, archive, now)

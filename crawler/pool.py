@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -66,12 +66,17 @@ def _warm(parent: int) -> None:
     threading.Thread(target=_outlive_no_crawl, args=(parent,), daemon=True).start()
 
 
+def _up() -> None:
+    """Nothing: its answer says that a worker has started and imported what it needs."""
+
+
 class Pool:
     """Runs pages' CPU work in `processes` worker processes (0: in this process)."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self.executor: Executor | None = None
+        self.up: Future[None] | None = None  # done once a worker can take work
         if processes > 0:
             # spawn, not fork: the crawl process has threads (DNS, the reactor's pool) whose
             # locks a forked child could inherit held; nor forkserver, whose workers are not
@@ -79,9 +84,12 @@ class Pool:
             context = multiprocessing.get_context("spawn")
             self.executor = ProcessPoolExecutor(processes, mp_context=context,
                                                 initializer=_warm, initargs=(os.getpid(),))
+            self.up = self.executor.submit(_up)
 
     async def _run(self, function: Any, *args: Any) -> Any:
-        if self.executor is None:
+        if self.executor is None or (self.up is not None and not self.up.done()):
+            # Until a worker is up (starting one takes about half a second) the crawl does the
+            # work itself: a short run never waits for workers, a long one moves on to them.
             return function(*args)
         return await asyncio.wrap_future(self.executor.submit(function, *args))
 
@@ -97,6 +105,11 @@ class Pool:
         """The item's ready record (`records.ready_record`), worked out in a worker."""
         return await self._run(ready_record, dict(item))
 
+    def wait_up(self, timeout: float | None = None) -> None:
+        """Block until a worker can take work (at once with no workers)."""
+        if self.up is not None:
+            self.up.result(timeout)
+
     @property
     def closed(self) -> bool:
         """Whether the workers have been stopped."""
@@ -105,6 +118,11 @@ class Pool:
     def close(self) -> None:
         """Stop the workers (after the work in hand)."""
         if self.executor is not None:
+            if self.up is not None and not self.up.done():
+                # No worker ever came up, so none holds work: stop them starting rather than
+                # wait for their imports (the executor has no public way before Python 3.14).
+                for process in list(getattr(self.executor, "_processes", {}).values()):
+                    process.terminate()
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 

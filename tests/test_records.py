@@ -105,6 +105,7 @@ def test_a_pool_of_processes_works_out_what_the_inline_code_does() -> None:
 
     async def both() -> tuple:
         pool = Pool(1)
+        pool.wait_up(60)  # through the worker, not in this process while it starts
         try:
             return (await pool.ready(page), await pool.read(page["page"], None, page["url"],
                                                             None, frozenset({"example.com"})))

@@ -351,9 +351,10 @@ def run_news(server: Server, workdir: Path, archive: Path, name: str, *extra: st
 
 
 def extraction_check(server: Server, count: int, per_page: int, seed: int,
-                     archive: Path, sample: int = 40) -> dict[str, Any]:
+                     archive: Path, page_kb: int | None = None, sample: int = 40,
+                     ) -> dict[str, Any]:
     """How many archived bodies equal their story's text: the padding must not fool extraction."""
-    site = BenchSite(count, seed, per_page, warm=False)
+    site = BenchSite(count, seed, per_page, page_kb, warm=False)  # the served site's stories
     site.base_url = server.base_url
     expected = site.expected()
     with sqlite3.connect(archive) as db:
@@ -784,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr)
         sizes = server.control("sizes")
         check = extraction_check(server, args.articles, args.per_page, args.seed,
-                                 workdir / "archive.db") if "crawl" in selected and repeats else None
+                                 workdir / "archive.db", args.page_kb) if "crawl" in selected and repeats else None
         profile = None
         if args.profile:
             server.state(churn=False, validators=True)

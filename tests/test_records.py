@@ -124,3 +124,94 @@ def test_the_pool_size_setting() -> None:
     assert pool_size(0) == 0
     assert pool_size(3) == 3
     assert pool_size(-1) == pool_size(None) >= 1
+
+
+def index_rows(archive: Archive, index: str, word: str) -> list[int]:
+    return [rowid for (rowid,) in archive.conn.execute(
+        f"SELECT rowid FROM {index} WHERE {index} MATCH ? ORDER BY rowid", (word,))]
+
+
+def versions_with(archive: Archive, word: str, newest_only: bool) -> list[int]:
+    """The ids of the versions whose text holds the word, read from the versions table."""
+    newest = ("AND version = (SELECT MAX(version) FROM versions w "
+              "WHERE w.article_id = v.article_id)") if newest_only else ""
+    return [row[0] for row in archive.conn.execute(
+        f"SELECT id FROM versions v WHERE (' ' || lower(title || ' ' || body) || ' ') "
+        f"LIKE ? {newest} ORDER BY id", (f"% {word}%",))]
+
+
+def assert_indexes_follow(archive: Archive, words: tuple[str, ...]) -> None:
+    for word in words:
+        assert index_rows(archive, "versions_fts", word) == versions_with(archive, word, False)
+        assert index_rows(archive, "latest_fts", word) == versions_with(archive, word, True)
+    # versions_fts against its content table; latest_fts, a part of it, on its own
+    archive.conn.execute("INSERT INTO versions_fts (versions_fts, rank) "
+                         "VALUES ('integrity-check', 1)")
+    archive.conn.execute("INSERT INTO latest_fts (latest_fts) VALUES ('integrity-check')")
+
+
+def test_full_text_rows_of_a_batch_follow_its_versions_within_and_across_batches(
+        tmp_path: Path) -> None:
+    words = ("harbour", "gulls", "ferries", "tugs", "cranes")
+    with Archive.open(tmp_path / "a.db") as archive:
+        archive.save_batch([ready_record(item(n)) for n in range(3)])
+        # one batch: two new versions of story 0, a new one of story 1, a new story 3
+        archive.save_batch([ready_record(i) for i in (
+            item(0, "Story 0. Gulls over the quay. " + PARAGRAPH),
+            item(0, "Story 0. Ferries at the quay. " + PARAGRAPH),
+            item(1, "Story 1. Tugs in the harbour. " + PARAGRAPH),
+            item(3, "Story 3. Cranes on the quay. " + PARAGRAPH))])
+        assert_indexes_follow(archive, words)
+        assert index_rows(archive, "latest_fts", "gulls") == []
+        assert len(index_rows(archive, "versions_fts", "gulls")) == 1
+        archive.save(item(0, "Story 0. Cranes and gulls again. " + PARAGRAPH))
+        assert_indexes_follow(archive, words)
+        assert [h["url"] for h in archive.search("ferries")] == []
+
+
+def test_a_record_with_bad_fields_is_set_aside_alone_and_leaves_no_text_in_the_index(
+        tmp_path: Path) -> None:
+    bad = ready_record({**item(9, "Story 9. Gulls and ferries. " + PARAGRAPH), "status": [200]})
+    set_aside: list[tuple[int, str]] = []
+    with Archive.open(tmp_path / "a.db") as archive:
+        outcomes = archive.save_batch(
+            [ready_record(item(1)), bad, ready_record(item(2))],
+            on_bad=lambda index, error: set_aside.append((index, type(error).__name__)))
+        assert [str(o) if o else None for o in outcomes] == ["new_article", None,
+                                                              "new_article"]
+        assert [index for index, _ in set_aside] == [1]
+        assert archive.counts()["articles"] == 2
+        assert index_rows(archive, "versions_fts", "gulls") == []
+        assert_indexes_follow(archive, ("harbour", "gulls", "story"))
+
+
+def test_an_archive_of_schema_9_keeps_its_search_and_indexes_new_versions_per_batch(
+        tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from crawler.archive.schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "archive.db"
+    old = sqlite_utils.Database(path)
+    for number, migration in enumerate(MIGRATIONS[:9], 1):
+        with old.atomic():
+            migration(old)
+            old.execute(f"PRAGMA user_version = {number}")
+    with old.atomic():  # schema 9's triggers index what is inserted
+        at = "2025-10-06T08:00:00Z"
+        old.execute("INSERT INTO articles (id, url, site, first_seen, last_seen) VALUES "
+                    "(1, 'https://example.com/news/1', 'example.com', ?, ?)", (at, at))
+        old.execute("INSERT INTO versions (article_id, version, fetched_at, content_hash, "
+                    "title, body) VALUES (1, 1, ?, 'x', 'Harbour story 1', ?)",
+                    (at, "Story 1. Gulls over the quay. " + PARAGRAPH))
+    old.close()
+    with Archive.open(path) as archive:
+        assert archive.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        triggers = {name for (name,) in archive.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert "versions_ai" not in triggers and "versions_latest_ai" not in triggers
+        assert len(archive.search("gulls")) == 1
+        archive.save(item(1, "Story 1. Ferries at the quay. " + PARAGRAPH))
+        assert archive.search("gulls") == [] and len(archive.search("ferries")) == 1
+        assert len(archive.search("gulls", all_versions=True)) == 1
+        assert_indexes_follow(archive, ("gulls", "ferries", "harbour"))

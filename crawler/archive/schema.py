@@ -335,6 +335,16 @@ CREATE TABLE IF NOT EXISTS site_models (
 """
 
 
+# New versions reach the full-text indexes once per write batch (Writes.save_batch), not by a
+# trigger per row: FTS5 flushes its pending terms to a new segment at every savepoint, and a
+# batch holds a savepoint per record, so per-row triggers wrote (and merged) one segment per
+# version. The update and delete triggers stay: rewrites and removals are rare and single.
+V10 = """
+DROP TRIGGER IF EXISTS [versions_ai];
+DROP TRIGGER IF EXISTS [versions_latest_ai];
+"""
+
+
 def _v8(db: Database) -> None:
     """Next checks planned by the story's own age (from its published date), not first seen;
     refused pages retried on a backoff."""
@@ -349,7 +359,13 @@ def _v9(db: Database) -> None:
     run_script(db, V9)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+def _v10(db: Database) -> None:
+    """Full-text rows of new versions written per batch by the archive, not per row."""
+    run_script(db, V10)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9,
+                                                _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -279,9 +279,11 @@ class Archive:
     @_guarded
     def save_batch(self, records: Iterable[ReadyRecord], crawl_id: int | None = None,
                    schedule_for: Callable[[str], Schedule] = lambda site: DEFAULT_SCHEDULE,
-                   ) -> list[Outcome]:
-        """Store many ready records (`records.ready_record`) in one transaction."""
-        return self._writes.save_batch(records, crawl_id, schedule_for)
+                   on_bad: Callable[[int, Exception], None] | None = None,
+                   ) -> list[Outcome | None]:
+        """Store many ready records (`records.ready_record`) in one transaction; with on_bad,
+        a record with wrong fields is set aside alone (`Writes.save_batch`)."""
+        return self._writes.save_batch(records, crawl_id, schedule_for, on_bad)
 
     @_guarded
     def record_check(self, article_id: int, status: int, url: str, crawl_id: int | None = None,

@@ -56,6 +56,10 @@ def replan_checks(conn: sqlite3.Connection, schedule: Schedule = DEFAULT_SCHEDUL
     return changed
 
 
+# What a record's write raises when its fields are wrong (a missing key, a value of the wrong
+# type, one SQLite cannot bind): the record's own fault, set aside alone; anything else fails
+# the whole batch.
+BAD_RECORD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, sqlite3.ProgrammingError)
 # The skipped reason of a view whose article is not archived yet, before its text's hash.
 VIEW_REASON = "view of "
 
@@ -122,24 +126,60 @@ class Writes(Tables):
         Records the fetch and schedules the next check. The whole write is one transaction:
         a process killed at any moment leaves either all of it or none of it.
         """
-        return self.save_batch([ready_record(item)], crawl_id, lambda site: schedule)[0]
+        outcome = self.save_batch([ready_record(item)], crawl_id, lambda site: schedule)[0]
+        assert outcome is not None  # without on_bad, a bad record raises
+        return outcome
 
     def save_batch(self, records: Iterable[ReadyRecord], crawl_id: int | None = None,
                    schedule_for: Callable[[str], Schedule] = lambda site: DEFAULT_SCHEDULE,
-                   ) -> list[Outcome]:
+                   on_bad: Callable[[int, Exception], None] | None = None,
+                   ) -> list[Outcome | None]:
         """Store many ready records in one transaction; each record's outcome, in order.
 
         A killed process leaves the whole batch or none of it; the full-text and similarity
-        indexes are updated in the same transaction.
+        indexes are updated in the same transaction. With on_bad, a record whose fields make
+        its write fail (BAD_RECORD_ERRORS) is rolled back alone and given to
+        on_bad(its index, the error), its outcome None; without it, the batch fails.
         """
         try:
             with self.db.atomic():
-                return [self._save(record, crawl_id, schedule_for(record.site))
-                        for record in records]
+                before = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM versions"
+                                           ).fetchone()[0]
+                outcomes: list[Outcome | None] = []
+                for index, record in enumerate(records):
+                    try:
+                        outcomes.append(self._save(record, crawl_id, schedule_for(record.site)))
+                    except BAD_RECORD_ERRORS as error:
+                        if on_bad is None:
+                            raise
+                        on_bad(index, error)
+                        outcomes.append(None)
+                self._index_text(before)
+                return outcomes
         except sqlite3.OperationalError as error:
             raise ArchiveWriteError(f"cannot write to {self.path}: {error}") from error
         except sqlite3.DatabaseError as error:  # a damaged file: stop before writing more
             raise ArchiveWriteError(f"{self.path} is damaged: {error}") from error
+
+    def _index_text(self, before: int) -> None:
+        """Put the versions written since version id `before` into the full-text indexes:
+        every one into versions_fts, and in latest_fts each article's newest in place of its
+        newest before them. Once per batch, after the records' savepoints (see schema V10);
+        reading the rows back makes a record rolled back on its own leave no trace."""
+        self.conn.execute(
+            "INSERT INTO versions_fts (rowid, title, summary, body) "
+            "SELECT id, title, summary, body FROM versions WHERE id > ? ORDER BY id", (before,))
+        self.conn.execute(
+            """INSERT INTO latest_fts (latest_fts, rowid, title, summary, body)
+               SELECT 'delete', o.id, o.title, o.summary, o.body FROM versions o
+               WHERE o.article_id IN (SELECT article_id FROM versions WHERE id > :before)
+               AND o.id <= :before AND o.version = (SELECT MAX(version) FROM versions
+                   WHERE article_id = o.article_id AND id <= :before)""", {"before": before})
+        self.conn.execute(
+            """INSERT INTO latest_fts (rowid, title, summary, body)
+               SELECT n.id, n.title, n.summary, n.body FROM versions n
+               WHERE n.id > ? AND n.version = (SELECT MAX(version) FROM versions
+                   WHERE article_id = n.article_id) ORDER BY n.id""", (before,))
 
     def _save(self, record: ReadyRecord, crawl_id: int | None, schedule: Schedule) -> Outcome:
         item = record.item

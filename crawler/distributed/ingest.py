@@ -23,6 +23,7 @@ from crawler.archive import Archive, ArchiveError, ArticleNotFound
 from crawler.archive.lock import WriterLock
 from crawler.archive.records import ReadyRecord, RecordError, from_fields, ready_record
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
+from crawler.archive.writes import BAD_RECORD_ERRORS
 from crawler.distributed import Keys, stream_key
 from crawler.distributed.codec import MAX_PAGE_BYTES, EntryError, decode
 from crawler.distributed.runs import RunConfig
@@ -127,6 +128,9 @@ class Ingester:
         self.acknowledged: list[str] = []  # ids of the last batch acknowledged
         self.dead_stream = dead_letter_key(self.stream)
         self.dead: list[dict[bytes, bytes]] = []  # the batch's bad entries, with their reasons
+        # Article entries read and not yet written: written together, one save_batch, so the
+        # archive's per-batch work (full-text rows) is done once for all of them.
+        self.articles: list[tuple[str, dict[bytes, bytes], Run, ReadyRecord]] = []
 
     def open(self) -> None:
         """Take the archive's writer lock, open it, and join (or create) the consumer group."""
@@ -200,6 +204,7 @@ class Ingester:
         ids = [entry_id.decode() for entry_id, _ in entries]
         db = self.archive.db
         self.dead = []  # a batch rolled back and read again finds its bad entries again
+        self.articles = []
         try:
             with db.atomic():
                 self.forget_acknowledged()
@@ -211,6 +216,7 @@ class Ingester:
                     if fields:  # an entry deleted from the stream comes back without fields
                         self.apply_entry(entry_id, fields)
                     self.archive.mark_applied(self.stream, entry_id)
+                self.save_articles()
                 self.save_runs()
         except ArchiveError as error:
             raise IngestError(str(error)) from None
@@ -248,6 +254,12 @@ class Ingester:
             self.dead_letter(entry_id, fields, str(error))
             return
         run = self.run_of(run_name, data if kind == "run" else None)
+        if kind == "article" and record is not None:
+            if self.articles and self.articles[0][2] is not run:
+                self.save_articles()  # a batch of records has one crawl
+            self.articles.append((entry_id, fields, run, record))
+            return
+        self.save_articles()  # what entries do, they do in the stream's order
         if kind == "run":
             return
         if kind in ("opened", "closed", "lost"):
@@ -255,8 +267,8 @@ class Ingester:
             return
         try:
             with self.archive.db.atomic():
-                outcome = self.apply_item(run, kind, data, record)
-        except (KeyError, TypeError, ValueError, AttributeError, ArticleNotFound) as error:
+                outcome = self.apply_item(run, kind, data)
+        except (*BAD_RECORD_ERRORS, ArticleNotFound) as error:
             run.counts["error"] += 1
             self.dead_letter(entry_id, fields, f"{kind}: {error!r}")
             return
@@ -264,8 +276,28 @@ class Ingester:
         run.dirty = True
         self.totals[str(outcome)] += 1
 
-    def apply_item(self, run: Run, kind: str, data: dict[str, Any],
-                   record: ReadyRecord | None = None) -> str:
+    def save_articles(self) -> None:
+        """Write the article entries read since the last write, as one batch; an entry whose
+        fields make its write fail goes to the dead-letter stream alone."""
+        articles, self.articles = self.articles, []
+        if not articles:
+            return
+        run = articles[0][2]
+
+        def bad(index: int, error: Exception) -> None:
+            entry_id, fields, _, _ = articles[index]
+            run.counts["error"] += 1
+            self.dead_letter(entry_id, fields, f"article: {error!r}")
+
+        outcomes = self.archive.save_batch([record for *_, record in articles], run.crawl_id,
+                                           run.schedule_for, bad)
+        for outcome in outcomes:
+            if outcome is not None:
+                run.counts[str(outcome)] += 1
+                self.totals[str(outcome)] += 1
+        run.dirty = True
+
+    def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
         archive = self.archive
         if kind == "skipped":
             archive.record_skip(data["url"], data["reason"], data.get("fetched_at"))
@@ -274,8 +306,7 @@ class Ingester:
             return archive.record_check(
                 data["article_id"], data["status"], data["url"], run.crawl_id,
                 data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))
-        return archive.save_batch([record or ready_record(data)], run.crawl_id,
-                                  run.schedule_for)[0]
+        raise ValueError(f"no item of kind {kind!r}")
 
     def run_of(self, name: str, start: dict[str, Any] | None) -> Run:
         """The run an entry belongs to, recording its crawl the first time it is seen."""

@@ -56,6 +56,21 @@ def outside_server() -> Iterator[RunningServer]:
         yield server
 
 
+def old_schema_archive(path: Path, version: int) -> Any:
+    """A sqlite-utils Database at path with the schema as migrations 1..version left it, as an
+    archive of an older crawler has it; the caller inserts its rows and closes it."""
+    import sqlite_utils
+
+    from crawler.archive.schema import MIGRATIONS
+
+    old = sqlite_utils.Database(path)
+    for number, migration in enumerate(MIGRATIONS[:version], 1):
+        with old.atomic():
+            migration(old)
+            old.execute(f"PRAGMA user_version = {number}")
+    return old
+
+
 @pytest.fixture
 def archive_path(tmp_path: Path) -> Path:
     """Where a test's archive lives; no file until a crawl makes it."""

@@ -295,14 +295,10 @@ def test_the_index_of_newest_versions_follows_every_write(archive: Archive) -> N
 
 def test_archive_of_schema_4_gets_its_index_of_newest_versions_after_a_backup(
         tmp_path: Path) -> None:
-    from crawler.archive.schema import MIGRATIONS
+    from conftest import old_schema_archive
 
     path = tmp_path / "archive.db"
-    old = sqlite_utils.Database(path)
-    for number, migration in enumerate(MIGRATIONS[:4], 1):
-        with old.atomic():
-            migration(old)
-            old.execute(f"PRAGMA user_version = {number}")
+    old = old_schema_archive(path, 4)
     with old.atomic():
         old.execute("INSERT INTO articles (id, url, site, first_seen, last_seen) VALUES "
                     "(1, 'https://example.com/a/', 'example.com', '2025', '2025')")

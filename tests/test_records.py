@@ -187,16 +187,12 @@ def test_a_record_with_bad_fields_is_set_aside_alone_and_leaves_no_text_in_the_i
 
 def test_an_archive_of_schema_9_keeps_its_search_and_indexes_new_versions_per_batch(
         tmp_path: Path) -> None:
-    import sqlite_utils
+    from conftest import old_schema_archive
 
-    from crawler.archive.schema import MIGRATIONS, SCHEMA_VERSION
+    from crawler.archive.schema import SCHEMA_VERSION
 
     path = tmp_path / "archive.db"
-    old = sqlite_utils.Database(path)
-    for number, migration in enumerate(MIGRATIONS[:9], 1):
-        with old.atomic():
-            migration(old)
-            old.execute(f"PRAGMA user_version = {number}")
+    old = old_schema_archive(path, 9)
     with old.atomic():  # schema 9's triggers index what is inserted
         at = "2025-10-06T08:00:00Z"
         old.execute("INSERT INTO articles (id, url, site, first_seen, last_seen) VALUES "

@@ -254,7 +254,7 @@ class Ingester:
             self.dead_letter(entry_id, fields, str(error))
             return
         run = self.run_of(run_name, data if kind == "run" else None)
-        if kind == "article" and record is not None:
+        if record is not None:  # an article's entry
             if self.articles and self.articles[0][2] is not run:
                 self.save_articles()  # a batch of records has one crawl
             self.articles.append((entry_id, fields, run, record))
@@ -298,15 +298,14 @@ class Ingester:
         run.dirty = True
 
     def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
+        """A skipped link's or a light re-check's entry (articles go in batches)."""
         archive = self.archive
         if kind == "skipped":
             archive.record_skip(data["url"], data["reason"], data.get("fetched_at"))
             return "skipped"
-        if kind == "recheck":
-            return archive.record_check(
-                data["article_id"], data["status"], data["url"], run.crawl_id,
-                data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))
-        raise ValueError(f"no item of kind {kind!r}")
+        return archive.record_check(
+            data["article_id"], data["status"], data["url"], run.crawl_id,
+            data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))
 
     def run_of(self, name: str, start: dict[str, Any] | None) -> Run:
         """The run an entry belongs to, recording its crawl the first time it is seen."""

@@ -6,10 +6,12 @@ import argparse
 import sys
 from typing import Any
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler import heap
 from crawler.archive import Archive, ArchiveError
 from crawler.archive.lock import ArchiveLocked, WriterLock
 from crawler.stats import crawl_counts
@@ -77,6 +79,7 @@ class Command(ScrapyCrawl):
         super().process_options(args, opts)
         if len(args) != 1:
             return
+        heap.starting()  # until the engine has started: see crawler/heap.py
         try:
             spidercls = get_spider_loader(self.settings).load(args[0])
         except KeyError:
@@ -116,11 +119,13 @@ class Command(ScrapyCrawl):
                 fail(str(error), EXIT_FAILED)
         try:
             crawler = self._create_crawler(args[0])
+            crawler.signals.connect(heap.started, signal=signals.engine_started)
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
         finally:
             if lock is not None:
                 lock.release()
+        heap.ending()  # what is left is to print the summary and exit
         # Scrapy sets a crawler's stats only once it started: a crawl that could not start has
         # none, and asking raises in recent Scrapy, which would hide the real error.
         try:

@@ -18,6 +18,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from functools import lru_cache
 from typing import Any
 
+from crawler import heap
 from crawler.archive.records import ReadyRecord, ready_record
 from crawler.extraction import Reading, read_page
 from crawler.extraction.html import decode_page
@@ -47,6 +48,7 @@ def read_fetched(body: bytes, declared: str | None, url: str, profile: str | Non
                                      listing_body=False, site_model=site_model)
 
 
+START_AFTER_SECONDS = 0.3  # the crawl's own work on pages before it starts the workers
 PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its crawl is still alive
 
 
@@ -63,6 +65,7 @@ def _warm(parent: int) -> None:
     and leave when the crawl that started the worker is gone."""
     import crawler.archive.similar  # noqa: F401
 
+    heap.started()  # the imports live as long as the worker
     threading.Thread(target=_outlive_no_crawl, args=(parent,), daemon=True).start()
 
 
@@ -73,24 +76,40 @@ def _up() -> None:
 class Pool:
     """Runs pages' CPU work in `processes` worker processes (0: in this process)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, start_after: float = START_AFTER_SECONDS) -> None:
         self.processes = processes
+        self.start_after = start_after
+        self.inline_seconds = 0.0  # CPU work done in this process before the workers started
         self.executor: Executor | None = None
         self.up: Future[None] | None = None  # done once a worker can take work
-        if processes > 0:
+        self.started = False  # whether the workers were ever started
+        self.stopped = False
+
+    def start(self) -> None:
+        """Start the workers (once), if this pool has any."""
+        if self.processes > 0 and self.executor is None and not self.stopped:
             # spawn, not fork: the crawl process has threads (DNS, the reactor's pool) whose
             # locks a forked child could inherit held; nor forkserver, whose workers are not
             # the crawl's children, so their CPU time would not count in the crawl's.
             context = multiprocessing.get_context("spawn")
-            self.executor = ProcessPoolExecutor(processes, mp_context=context,
+            self.executor = ProcessPoolExecutor(self.processes, mp_context=context,
                                                 initializer=_warm, initargs=(os.getpid(),))
             self.up = self.executor.submit(_up)
+            self.started = True
 
     async def _run(self, function: Any, *args: Any) -> Any:
         if self.executor is None or (self.up is not None and not self.up.done()):
-            # Until a worker is up (starting one takes about half a second) the crawl does the
-            # work itself: a short run never waits for workers, a long one moves on to them.
-            return function(*args)
+            # Workers start only once the crawl has done a little work itself (a run that
+            # re-checks a few pages never pays for their start-up, about a second of CPU),
+            # and until one is up the crawl goes on doing the work: a short run never waits
+            # for workers, a long one moves on to them.
+            started = time.perf_counter()
+            try:
+                return function(*args)
+            finally:
+                self.inline_seconds += time.perf_counter() - started
+                if self.inline_seconds >= self.start_after:
+                    self.start()
         return await asyncio.wrap_future(self.executor.submit(function, *args))
 
     async def read(self, body: bytes, declared: str | None, url: str,
@@ -106,17 +125,19 @@ class Pool:
         return await self._run(ready_record, dict(item))
 
     def wait_up(self, timeout: float | None = None) -> None:
-        """Block until a worker can take work (at once with no workers)."""
+        """Start the workers and block until one can take work (at once with no workers)."""
+        self.start()
         if self.up is not None:
             self.up.result(timeout)
 
     @property
     def closed(self) -> bool:
-        """Whether the workers have been stopped."""
-        return self.processes > 0 and self.executor is None
+        """Whether the pool has been closed."""
+        return self.stopped
 
     def close(self) -> None:
         """Stop the workers (after the work in hand)."""
+        self.stopped = True
         if self.executor is not None:
             if self.up is not None and not self.up.done():
                 # No worker ever came up, so none holds work: stop them starting rather than

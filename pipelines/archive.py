@@ -190,6 +190,7 @@ class ArchivePipeline:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.pool is not None:
+            self.stats.set_value("pool/workers_started", self.pool.started)
             self.pool.close()
             self.pool = None
         if self.archive is None:

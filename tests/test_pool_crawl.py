@@ -82,3 +82,48 @@ def test_a_killed_crawl_leaves_no_worker_behind(tmp_path: Path, start_crawl) -> 
     left = [p for p in workers if Path(f"/proc/{p}/stat").exists()
             and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
     assert not left, f"workers outlived the crawl: {left}"
+
+
+def test_a_short_crawl_never_starts_the_workers_and_a_long_one_does(tmp_path: Path) -> None:
+    import json
+
+    from crawler.demo.server import serve
+    from crawler.demo.site import DigestSite
+
+    def workers_started(count: int, path: Path) -> bool:
+        with serve(DigestSite(count=count)) as server:
+            run_crawl(server.url("/"), path, *CLOCK, "-s", "CRAWL_POOL_PROCESSES=2")
+        conn = sqlite3.connect(path)
+        try:
+            [stats] = conn.execute("SELECT stats FROM crawls").fetchone()
+        finally:
+            conn.close()
+        return json.loads(stats)["pool/workers_started"]
+
+    assert workers_started(3, tmp_path / "short.db") is False
+    assert workers_started(300, tmp_path / "long.db") is True
+
+
+def test_the_collector_pauses_for_start_up_and_collects_again_after_it() -> None:
+    import subprocess
+    import sys
+
+    # in a process of its own: the collector's state is the whole process's
+    script = (
+        "import gc\n"
+        "from crawler import heap\n"
+        "heap.starting()\n"
+        "assert not gc.isenabled()\n"
+        "built = [[n] for n in range(1000)]\n"
+        "heap.started()\n"
+        "assert gc.isenabled() and gc.get_freeze_count() >= 1000\n"
+        "loop = []\n"
+        "loop.append(loop)\n"
+        "del loop\n"
+        "assert gc.collect() >= 1, 'a cycle made after start-up is still collected'\n"
+        "heap.ending()\n"
+        "assert not gc.isenabled()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=False)
+    assert done.returncode == 0, done.stderr

@@ -211,3 +211,27 @@ def test_an_archive_of_schema_9_keeps_its_search_and_indexes_new_versions_per_ba
         assert archive.search("gulls") == [] and len(archive.search("ferries")) == 1
         assert len(archive.search("gulls", all_versions=True)) == 1
         assert_indexes_follow(archive, ("gulls", "ferries", "harbour"))
+
+
+def test_a_pool_starts_its_workers_only_once_the_crawl_has_done_some_work_itself() -> None:
+    page = {**item(5), "page": b"<html><body><p>one</p></body></html>"}
+
+    async def run(pool: Pool, count: int) -> list:
+        return [await pool.ready(page) for _ in range(count)]
+
+    idle = Pool(1, start_after=60)
+    try:
+        records = asyncio.run(run(idle, 3))
+        assert not idle.started and idle.executor is None  # done inline, no worker started
+        assert records == [ready_record(page)] * 3
+    finally:
+        idle.close()
+    busy = Pool(1, start_after=0)
+    try:
+        asyncio.run(run(busy, 1))
+        assert busy.started  # past its threshold: the workers are coming up
+        busy.wait_up(60)
+        assert asyncio.run(run(busy, 1)) == [ready_record(page)]
+    finally:
+        busy.close()
+    assert busy.closed and busy.executor is None

@@ -1,6 +1,6 @@
 """Downloader middleware of the crawl: keep every request on the crawl's sites and off private
-addresses, honour Retry-After, refuse redirect loops aloud, check every request against
-robots.txt; and the crawl's DNS resolver."""
+addresses, drop what a site's spent time budget left queued, honour Retry-After, refuse
+redirect loops aloud, check every request against robots.txt; and the crawl's DNS resolver."""
 
 from __future__ import annotations
 
@@ -166,6 +166,33 @@ def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> flo
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class OverBudget(IgnoreRequest):
+    """A request that left the queue after its site's share of the run's time budget ran out."""
+
+
+class BudgetMiddleware:
+    """Drop a request, as it leaves the queue, when its site may no longer fetch: its share of
+    the run's time budget (`-a site_budget`, a site's `budget`) is spent. The spider stops
+    scheduling such a site's requests; this drops those it had queued before, counted as left
+    for the next run (re-checks stay due, stories not reached are still new next time)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BudgetMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        budget = getattr(self.crawler.spider, "budget", None)  # the news spider's
+        if budget is None:
+            return
+        site = site_of(request.url)
+        if not budget.allows(site):
+            budget.left["requests"] += 1
+            raise OverBudget(f"{site} has spent its share of the time budget")
 
 
 class RetryAfterMiddleware:

@@ -36,6 +36,7 @@ TWISTED_DNS_RESOLVER = "crawler.middlewares.ScopeResolver"  # connects where the
 # Components
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ScopeMiddleware": 40,  # first: off-site and private addresses refused
+    "crawler.middlewares.BudgetMiddleware": 45,  # a site past its time budget fetches no more
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours:
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,  # every waiting request gets the rules
     "crawler.middlewares.RetryAfterMiddleware": 560,  # just before Scrapy's retry (550)

@@ -32,6 +32,7 @@ from crawler.extraction.classify import Links
 from crawler.extraction.html import header_charset, looks_binary
 from crawler.frontier import Bounds, Budget, Frontier
 from crawler.items import Article, Recheck, Refused, SiteEvidence, Skipped, View
+from crawler.middlewares import OverBudget
 from crawler.plan import ARGUMENTS, CrawlPlan, PlanError
 from crawler.pool import pool_size, shared_pool
 from crawler.profiles import Profile, load_profile, profile_for_url
@@ -431,6 +432,8 @@ class NewsSpider(Spider):
     def failed(self, failure: Failure) -> Iterator[Skipped | Refused]:
         """Log and count a request that could not be fetched; the crawl goes on."""
         request = getattr(failure, "request", None)
+        if failure.check(OverBudget):  # counted as left for the next run, nothing to remember
+            return
         # Still a 5xx or 429 after the retries: the page is down for now, which says nothing
         # about whether it is an article, so it is not remembered as skipped.
         status = failure.value.response.status if failure.check(HttpError) else None

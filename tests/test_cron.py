@@ -276,6 +276,30 @@ def test_refusal_backoff(attempts, now, expected) -> None:
     assert Backoff.parse().retry_at(now, NOW, attempts) == expected
 
 
+def test_a_site_past_its_share_of_the_budget_fetches_nothing_it_had_queued(
+    archive_path, archive_db, run_crawl
+) -> None:
+    site = DigestSite(count=300, feed_size=0, sitemaps=False)
+    share = 3.0
+    with serve(site, delay=0.2) as server:
+        done = crawl(run_crawl, server, archive_path, "-a", f"site_budget={share:g}s",
+                     "-a", "backfill=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                     "-s", f"CRAWL_CLOCK={at()}")
+        arrivals = [hit.at for hit in server.hits()]
+        stats = json.loads(archive_db.last_crawl()["stats"])
+        archived = len(archive_db.rows("SELECT id FROM articles"))
+        # Each listing queues its 20 stories at once, and at 2 requests per 0.2 s the queue
+        # stays long. Past the share only what the downloader already held goes out (at most
+        # CONCURRENT_REQUESTS), never the queue.
+        late = [at for at in arrivals if at > min(arrivals) + share + 0.3]
+        assert len(late) <= settings.CONCURRENT_REQUESTS < stats["budget/left_requests"]
+        assert "left for the next run" in done.stdout.strip().splitlines()[-1]
+        assert 0 < archived < len(site.expected())
+        crawl(run_crawl, server, archive_path, "-a", f"site_budget={share:g}s",
+              "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", f"CRAWL_CLOCK={at(minutes=5)}")
+        assert len(archive_db.rows("SELECT id FROM articles")) > archived
+
+
 def test_budgets_per_run_and_per_site() -> None:
     plan = CrawlPlan.from_arguments("news", {"sites": None, "start_urls": "https://a.example/",
                                              "budget": "15m", "site_budget": "5m"})

@@ -14,7 +14,7 @@ from crawler.archive.records import ready_record, record_fields
 from crawler.distributed import url_digest
 from crawler.distributed.codec import encode, encode_item
 from crawler.distributed.worker import worker_run_of
-from crawler.items import Article, Recheck, Skipped
+from crawler.items import Article, Recheck, Refused, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ local fields = {}
 for i = 2 + tonumber(ARGV[1]), #ARGV do table.insert(fields, ARGV[i]) end
 return redis.call('XADD', KEYS[2], '*', unpack(fields))
 """
-KIND = {Article: "article", Recheck: "recheck", Skipped: "skipped"}
+KIND = {Article: "article", Recheck: "recheck", Skipped: "skipped", Refused: "refused"}
 
 
 def unchanged_check(item: Article, state: dict[str, Any] | None) -> Recheck | None:
@@ -64,7 +64,7 @@ class StreamPipeline:
         # An incremental run knows the archive's newest content of each article.
         self.archive = self.worker.archive() if self.worker.config.incremental else None
 
-    def entry(self, item: Article | Recheck | Skipped) -> dict[str, bytes]:
+    def entry(self, item: Article | Recheck | Skipped | Refused) -> dict[str, bytes]:
         """The item's stream entry; an article's carries its ready record, so the ingester
         only checks and writes it."""
         worker = self.worker

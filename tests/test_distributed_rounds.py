@@ -132,6 +132,48 @@ def test_an_incremental_distributed_round_makes_the_requests_of_a_single_machine
 
 
 @needs_redis_server
+def test_a_distributed_run_keeps_refusals_and_retries_them_on_their_backoff(
+        redis_url: str, tmp_path: Path, processes: Callable) -> None:
+    from test_cron import RefusingSite
+
+    site = RefusingSite(count=8)
+    blocked = site.live_stories()[0]
+    site.refused = {site.path(blocked)}
+    clock = {"first": "2025-10-06T08:00:00Z", "early": "2025-10-06T08:30:00Z",
+             "due": "2025-10-06T10:00:00Z"}  # the first retry waits an hour
+    db = tmp_path / "a.db"
+
+    def round_at(name: str, *seed_args: str) -> tuple[str, list[str]]:
+        """What seed said, and the pages the workers asked for."""
+        server.reset()
+        said = distributed_round(redis_url, server, db, name, processes,
+                                 f"CRAWL_CLOCK={clock[name]}", workers=2, seed_args=seed_args)
+        return said, [hit.target for hit in page_hits(server)]
+
+    with serve(site) as server:
+        assert site.path(blocked) in round_at("first")[1]
+        reader = ArchiveReader(db)
+        [refusal] = reader.rows("SELECT url, attempts, retry_at FROM refusals")
+        assert refusal == {"url": site.url(blocked), "attempts": 1,
+                           "retry_at": "2025-10-06T09:00:00Z"}
+        assert site.url(blocked) not in {row["url"] for row in reader.rows(
+            "SELECT url FROM skipped")}
+
+        # before its retry is due the link waits, though the home page still shows it
+        said, early = round_at("early", "--db", str(db), "--clock", clock["early"])
+        assert "0 refused links due for a retry" in said
+        assert site.path(blocked) not in early
+
+        site.refused = set()  # the site lets the crawler in again
+        said, due = round_at("due", "--db", str(db), "--clock", clock["due"])
+        assert "1 refused links due for a retry" in said
+        assert due.count(site.path(blocked)) == 1
+    reader = ArchiveReader(db)
+    assert reader.rows("SELECT url FROM refusals") == []
+    assert site.url(blocked) in content(reader)
+
+
+@needs_redis_server
 def test_three_workers_keep_one_site_at_its_delay_and_fetch_robots_txt_once(
         redis_url: str, tmp_path: Path, processes: Callable) -> None:
     with serve(DigestSite(count=8, seed=2)) as server:

@@ -60,6 +60,12 @@ POISON: list[tuple[str, dict[bytes, bytes]]] = [
         "url": "https://example.com/x/", "reason": "r", "site": "example.com",
         "fetched_at": "2025-10-06T08:00:00Z"}), b"page": zlib.compress(b"x")}),
     ("not UTF-8", {b"kind": b"\xff\xfe", b"data": b"{}"}),
+    ("article_id is a str", encode("refused", "r1", {
+        "url": "https://example.com/y/", "reason": "HTTP 403", "site": "example.com",
+        "fetched_at": "2025-10-06T08:00:00Z", "article_id": "7"})),
+    ("not an http(s) URL", encode("refused", "r1", {
+        "url": "file:///etc/passwd", "reason": "HTTP 403", "site": "example.com",
+        "fetched_at": "2025-10-06T08:00:00Z", "article_id": None})),
     ("status", encode("article", "r1", story("huge-status", status=2 ** 70))),
 ]
 

@@ -121,7 +121,8 @@ class Revisits(Tables):
                      ) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """What `known` and `fetch_states` answer, for every URL at once: each canonical URL of
         an article of these sites (its own and its aliases) with its fetch state and newest
-        content hash, and each link skipped as none (state None), first seen before a time."""
+        content hash, each link skipped as none (state None), first seen before a time, and
+        each refused link whose retry is not due by then (state None)."""
         sites = list(sites)
         if sites:
             columns = ("a.id, a.url, a.fetch_url, a.etag, a.last_modified, a.last_fetched_at, "
@@ -138,6 +139,11 @@ class Revisits(Tables):
         for (url,) in self.conn.execute("SELECT url FROM skipped WHERE first_seen < ?",
                                         (before,)):
             yield url, None
+        if sites:  # refused links that wait for their retry
+            for (url,) in self.conn.execute(
+                    f"SELECT url FROM refusals WHERE article_id IS NULL AND site IN "
+                    f"({marks(sites)}) AND (retry_at IS NULL OR retry_at > ?)", (*sites, before)):
+                yield url, None
 
     def sites(self, finished: bool = False) -> set[str]:
         """Every site the archive holds articles of (or only those a finished crawl covered)."""

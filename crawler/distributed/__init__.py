@@ -75,6 +75,11 @@ class Keys:
         first, taken by the workers."""
         return self._key(f"due:{site}")
 
+    def refusals(self, site: str) -> str:
+        """List: a site's links refused before whose retry is due (JSON rows), taken by the
+        workers."""
+        return self._key(f"refusals:{site}")
+
     @property
     def known_sites(self) -> str:
         """Set: the run's sites a finished crawl of the archive covered (crawled as re-crawls)."""

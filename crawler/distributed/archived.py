@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.distributed import Keys, url_digest
 
-TAKE = 100  # due articles a worker takes from the run's list at a time
+TAKE = 100  # due articles (or refused links) a worker takes from the run's list at a time
 # A fetch state's fields, packed as a JSON array in this order (the URL only when the state is
 # filed under an alias): a third of the size of the row as an object.
 STATE_FIELDS = ("id", "url", "fetch_url", "etag", "last_modified", "last_fetched_at",
@@ -82,9 +82,12 @@ class RunArchive:
                     yield json.loads(text)
 
     def due_refusals(self, sites: Iterable[str], now: str) -> Iterator[dict[str, Any]]:
-        """None: a refused link is retried by a single-machine crawl of the archive, which
-        keeps the refusals; seed does not hand them to workers."""
-        return iter(())
+        """The refused links of these sites whose retry was due when the run was seeded, that
+        no worker has taken yet; each goes to one worker only."""
+        for site in sites:
+            while rows := self.server.lpop(self.keys.refusals(site), TAKE):
+                for text in rows:
+                    yield json.loads(text)
 
     def site_model(self, site: str) -> dict[str, Any] | None:
         """None: a worker learns each site's model from the run's own pages."""

@@ -8,20 +8,21 @@ from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from crawler.items import Recheck, Skipped, check_types
+from crawler.items import Recheck, Refused, Skipped, check_types
 from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.urls import is_web_url
 
 PAGE_COMPRESSION = 1  # zlib level of the page bytes in the stream: fast, about a quarter of size
-ITEM_KINDS = ("article", "recheck", "skipped")  # entries that carry an item for the archive
+ITEM_KINDS = ("article", "recheck", "skipped", "refused")  # entries with an item for the archive
 EVENT_KINDS = ("run", "opened", "closed", "lost")  # entries that tell the run's provenance
 # Bytes a page may inflate to: DOWNLOAD_MAXSIZE, the most a worker could have fetched; a
 # larger one is a forged entry (a zlib bomb of 1 GiB is 1 MiB in the stream).
 MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
 # The JSON types of each record's fields, by the dataclass that makes the record.
-_TYPES = {"str": str, "int": int, "str | None": (str, type(None))}
+_TYPES = {"str": str, "int": int, "str | None": (str, type(None)),
+          "int | None": (int, type(None))}
 RECORDS = {kind: {f.name: _TYPES[str(f.type)] for f in dataclass_fields(cls)}
-           for kind, cls in (("recheck", Recheck), ("skipped", Skipped))}
+           for kind, cls in (("recheck", Recheck), ("skipped", Skipped), ("refused", Refused))}
 # Fields of a run's start entry (RunConfig's, and the start URLs seed works out).
 RUN_FIELDS = {"name": str, "spider": str, "start_urls": list, "sites": (str, type(None)),
               "profile": (str, type(None)), "max_pages": (int, type(None)),
@@ -125,7 +126,11 @@ def schema_problem(kind: str, data: dict[str, Any]) -> str | None:
             if name in data and _wrong(data[name], kinds):
                 return f"{name} is a {type(data[name]).__name__}"
         missing = [n for n in RECORDS[kind] if n not in data and n != "final_url"]
-        return f"no {missing[0]}" if missing else None
+        if missing:
+            return f"no {missing[0]}"
+        if kind == "refused" and not is_web_url(data["url"]):  # seed hands it to workers
+            return "url is not an http(s) URL"
+        return None
     if kind == "run":
         for name, value in data.items():
             if name in RUN_FIELDS and _wrong(value, RUN_FIELDS[name]):

@@ -114,7 +114,8 @@ def seed(start_urls: tuple[str, ...], sites_file: str | None, run_name: str | No
     sites = counts["sites"]
     line = f"Seeded run {config.name}: {sites} site{'s' if sites != 1 else ''}"
     if db_path:
-        line += f", {counts['due']} articles due for a re-check, {counts['known']} known URLs"
+        line += (f", {counts['due']} articles due for a re-check, {counts['refused']} refused "
+                 f"links due for a retry, {counts['known']} known URLs")
     click.echo(line)
 
 
@@ -166,11 +167,11 @@ def ingest(db_path: str, drain: bool, group: str, batch: int, lock_wait: float,
     finally:
         ingester.close()
     items = sum(totals[k] for k in ("new_article", "new_version", "unchanged", "not_modified",
-                                    "removed", "skipped"))
+                                    "removed", "skipped", "refused", "gave_up"))
     click.echo(f"Ingested: {items} items ({totals['new_article']} new articles, "
                f"{totals['new_version']} new versions, {totals['unchanged']} unchanged, "
-               f"{totals['skipped']} skipped), {totals['already_applied']} already applied, "
-               f"{totals['unreadable']} unreadable")
+               f"{totals['skipped']} skipped, {totals['refused'] + totals['gave_up']} refused), "
+               f"{totals['already_applied']} already applied, {totals['unreadable']} unreadable")
 
 
 @click.command()

@@ -298,11 +298,15 @@ class Ingester:
         run.dirty = True
 
     def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
-        """A skipped link's or a light re-check's entry (articles go in batches)."""
+        """A skipped link's, a refused page's or a light re-check's entry (articles go in
+        batches)."""
         archive = self.archive
         if kind == "skipped":
             archive.record_skip(data["url"], data["reason"], data.get("fetched_at"))
             return "skipped"
+        if kind == "refused":  # tried again on the default backoff (REFUSAL_BACKOFF)
+            return archive.record_refusal(data["url"], data["site"], data["reason"],
+                                          data.get("fetched_at"), data.get("article_id"))
         return archive.record_check(
             data["article_id"], data["status"], data["url"], run.crawl_id,
             data.get("fetched_at"), run.schedule_for(data["site"]), data.get("final_url"))

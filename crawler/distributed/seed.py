@@ -22,9 +22,9 @@ def seed_run(server: Any, prefix: str, config: RunConfig, replace: bool = False,
              archive_path: str | None = None) -> dict[str, int]:
     """Put a run's configuration and one seed per site in Redis and make it the current run;
     with an archive, also what its workers need to crawl as the cron crawl does (see
-    `seed_archive`). Returns the counts seeded (sites, due, known). SitesError when the sites
-    are wrong, RunExists when the name is taken (unless replace, which clears the old run's
-    frontier first)."""
+    `seed_archive`). Returns the counts seeded (sites, due, refused, known). SitesError when
+    the sites are wrong, RunExists when the name is taken (unless replace, which clears the old
+    run's frontier first)."""
     configs = config.configs()
     config.incremental = archive_path is not None
     keys = Keys(prefix, config.name)
@@ -35,8 +35,9 @@ def seed_run(server: Any, prefix: str, config: RunConfig, replace: bool = False,
     stale += list(server.scan_iter(match=keys.site("*"), count=1000))
     stale += list(server.scan_iter(match=keys.robots("*"), count=1000))
     stale += list(server.scan_iter(match=keys.due("*"), count=1000))
+    stale += list(server.scan_iter(match=keys.refusals("*"), count=1000))
     server.delete(*keys.all(), *stale)
-    counts = {"sites": len(configs), "due": 0, "known": 0}
+    counts = {"sites": len(configs), "due": 0, "refused": 0, "known": 0}
     # What the archive knows goes in first: a worker joins the run once its config is there.
     if archive_path is not None:
         counts.update(seed_archive(server, keys, archive_path, configs,
@@ -54,7 +55,8 @@ def seed_run(server: Any, prefix: str, config: RunConfig, replace: bool = False,
 def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any], now: str,
                  ) -> dict[str, int]:
     """Put in Redis what a run's workers ask the archive, read once here beside it: the
-    articles due for a re-check (with their ETag and Last-Modified), every URL the archive
+    articles due for a re-check (with their ETag and Last-Modified), the refused links whose
+    retry is due, every URL the archive
     knows (as 8-byte digests), the fetch states of archived articles, and the sites already
     crawled. The frontier's own rules decide what is due, as on one machine."""
     from crawler.archive import Archive
@@ -72,6 +74,10 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
         for row in frontier.due():
             pipe.rpush(keys.due(row["site"]), json.dumps(row, separators=(",", ":")))
             due += 1
+        refused = 0
+        for row in archive.due_refusals(sites, now):
+            pipe.rpush(keys.refusals(row["site"]), json.dumps(row, separators=(",", ":")))
+            refused += 1
         known, states = [], {}
         for url, state in archive.known_states(sites, before=now):
             known.append(url_digest(url))
@@ -81,7 +87,7 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
                 flush(pipe, keys, known, states)
         flush(pipe, keys, known, states)
         pipe.execute()
-        return {"due": due, "known": server.scard(keys.known)}
+        return {"due": due, "refused": refused, "known": server.scard(keys.known)}
     finally:
         frontier.close()
         archive.close()

@@ -185,9 +185,10 @@ class Ingester:
                 answer = self.server.xreadgroup(self.group, self.consumer, {self.stream: "0"},
                                                 count=self.batch)
             else:
+                # a drain asks without waiting: an empty answer means nothing is left
                 answer = self.server.xreadgroup(self.group, self.consumer, {self.stream: ">"},
                                                 count=self.batch,
-                                                block=200 if drain else block_ms)
+                                                block=None if drain else block_ms)
             entries = answer[0][1] if answer else []
             if not entries:
                 if backlog:

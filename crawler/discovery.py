@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -102,6 +103,17 @@ def iso_date(value: str | None) -> str | None:
     """A W3C/ISO 8601 or RFC 822 date as "YYYY-MM-DDTHH:MM:SSZ" in UTC, or None."""
     if not value or not (text := value.strip()):
         return None
+    # a sitemap and a feed of the same site repeat their stories' dates; only short texts
+    # are remembered, so a hostile one of megabytes is not kept thousands of times
+    return _remembered_date(text) if len(text) <= 64 else _read_date(text)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_date(text: str) -> str | None:
+    return _read_date(text)
+
+
+def _read_date(text: str) -> str | None:
     try:
         if match := W3C_DATETIME.fullmatch(text):
             moment = _w3c_datetime(match)
@@ -361,7 +373,13 @@ def _parse_html(html: str) -> etree._Element | None:
 def _local(element: etree._Element) -> str:
     """The lower-case tag name without namespace; "" for entities and other non-elements."""
     tag = element.tag
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=512)
+def _local_name(tag: str) -> str:
+    # a feed or sitemap repeats a handful of tags thousands of times
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:

@@ -8,7 +8,7 @@ this object instead and applies the same rules as a single-machine crawl.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from crawler.distributed import Keys, url_digest
@@ -76,16 +76,18 @@ class RunArchive:
             ) -> Iterator[dict[str, Any]]:
         """The due articles of these sites no worker has taken yet (seed chose them under the
         schedule); each goes to one worker only."""
-        for site in sites:
-            while rows := self.server.lpop(self.keys.due(site), TAKE):
-                for text in rows:
-                    yield json.loads(text)
+        return self._take(self.keys.due, sites)
 
     def due_refusals(self, sites: Iterable[str], now: str) -> Iterator[dict[str, Any]]:
         """The refused links of these sites whose retry was due when the run was seeded, that
         no worker has taken yet; each goes to one worker only."""
+        return self._take(self.keys.refusals, sites)
+
+    def _take(self, list_of: Callable[[str], str], sites: Iterable[str],
+              ) -> Iterator[dict[str, Any]]:
+        """The rows of each site's list (`list_of(site)`), taken off it TAKE at a time."""
         for site in sites:
-            while rows := self.server.lpop(self.keys.refusals(site), TAKE):
+            while rows := self.server.lpop(list_of(site), TAKE):
                 for text in rows:
                     yield json.loads(text)
 

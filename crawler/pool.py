@@ -3,7 +3,8 @@
 Reading a fetched page (decoding, `read_page`) and preparing an article's record (hashing,
 compression, the similarity signature) are pure functions of plain values; a crawl runs them
 in a pool of processes, one per core, while the reactor goes on fetching and the archive's
-one writer commits. `0` processes runs them inline, in the crawl's own process (debugging).
+one writer commits; the workers start once the crawl has done a little of that work itself.
+`0` processes runs them inline, in the crawl's own process (debugging).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Pool:
     def __init__(self, processes: int, start_after: float = START_AFTER_SECONDS) -> None:
         self.processes = processes
         self.start_after = start_after
-        self.inline_seconds = 0.0  # CPU work done in this process before the workers started
+        self.inline_seconds = 0.0  # time this process spent on the work before workers started
         self.executor: Executor | None = None
         self.up: Future[None] | None = None  # done once a worker can take work
         self.started = False  # whether the workers were ever started
@@ -103,11 +104,11 @@ class Pool:
             # re-checks a few pages never pays for their start-up, about a second of CPU),
             # and until one is up the crawl goes on doing the work: a short run never waits
             # for workers, a long one moves on to them.
-            started = time.perf_counter()
+            began = time.perf_counter()
             try:
                 return function(*args)
             finally:
-                self.inline_seconds += time.perf_counter() - started
+                self.inline_seconds += time.perf_counter() - began
                 if self.inline_seconds >= self.start_after:
                     self.start()
         return await asyncio.wrap_future(self.executor.submit(function, *args))

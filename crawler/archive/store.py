@@ -148,8 +148,10 @@ class Archive:
         return self._database()
 
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False) -> Archive:
-        """Open (creating and migrating unless read-only) the archive at path."""
+    def open(cls, path: str | Path, readonly: bool = False, cache_kib: int | None = None,
+             ) -> Archive:
+        """Open (creating and migrating unless read-only) the archive at path; with cache_kib,
+        SQLite keeps up to that many KiB of its pages in memory (2 MiB by default)."""
         path = Path(path)
         conn: sqlite3.Connection | None = None
         try:
@@ -163,6 +165,8 @@ class Archive:
                 check_file(path)
                 conn = sqlite3.connect(path)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if cache_kib:
+                conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             version = schema_version(conn)
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a readable schema
             db = None

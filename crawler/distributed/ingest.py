@@ -39,6 +39,9 @@ FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount",
 
 
 DEAD_LETTERS_KEPT = 10000  # bad entries the dead-letter stream keeps, the newest
+# The one writer of what may be a large archive: with 64 MiB of SQLite's pages in memory (not
+# 2), the indexes a batch writes to all over (near-duplicate bands, full text) stay cached.
+INGEST_CACHE_KIB = 65536
 
 
 def dead_letter_key(stream: str) -> str:
@@ -136,7 +139,7 @@ class Ingester:
         """Take the archive's writer lock, open it, and join (or create) the consumer group."""
         self.lock = WriterLock.acquire(self.archive_path, self.lock_wait)
         try:
-            self.archive = Archive.open(self.archive_path)
+            self.archive = Archive.open(self.archive_path, cache_kib=INGEST_CACHE_KIB)
             self.server = redis.Redis.from_url(self.redis_url)
             try:
                 self.server.xgroup_create(self.stream, self.group, id="0", mkstream=True)

@@ -84,11 +84,11 @@ class Pool:
         self.executor: Executor | None = None
         self.up: Future[None] | None = None  # done once a worker can take work
         self.started = False  # whether the workers were ever started
-        self.stopped = False
+        self.closed = False  # whether close() was called: the pool starts no workers again
 
     def start(self) -> None:
         """Start the workers (once), if this pool has any."""
-        if self.processes > 0 and self.executor is None and not self.stopped:
+        if self.processes > 0 and self.executor is None and not self.closed:
             # spawn, not fork: the crawl process has threads (DNS, the reactor's pool) whose
             # locks a forked child could inherit held; nor forkserver, whose workers are not
             # the crawl's children, so their CPU time would not count in the crawl's.
@@ -131,14 +131,9 @@ class Pool:
         if self.up is not None:
             self.up.result(timeout)
 
-    @property
-    def closed(self) -> bool:
-        """Whether the pool has been closed."""
-        return self.stopped
-
     def close(self) -> None:
         """Stop the workers (after the work in hand)."""
-        self.stopped = True
+        self.closed = True
         if self.executor is not None:
             if self.up is not None and not self.up.done():
                 # No worker ever came up, so none holds work: stop them starting rather than

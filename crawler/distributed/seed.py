@@ -4,6 +4,7 @@ stream, for the ingester to record as a crawl."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from crawler.distributed import Keys, current_key, stream_key, url_digest
@@ -56,9 +57,9 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
                  ) -> dict[str, int]:
     """Put in Redis what a run's workers ask the archive, read once here beside it: the
     articles due for a re-check (with their ETag and Last-Modified), the refused links whose
-    retry is due, every URL the archive
-    knows (as 8-byte digests), the fetch states of archived articles, and the sites already
-    crawled. The frontier's own rules decide what is due, as on one machine."""
+    retry is due, every URL the archive knows (as 8-byte digests), the fetch states of
+    archived articles, and the sites already crawled. The frontier's own rules decide what is
+    due, as on one machine."""
     from crawler.archive import Archive
     from crawler.distributed.archived import pack_state
     from crawler.frontier import Bounds, Frontier
@@ -70,14 +71,8 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
         pipe = server.pipeline(transaction=False)
         if frontier.known_sites & frontier.sites:
             pipe.sadd(keys.known_sites, *sorted(frontier.known_sites & frontier.sites))
-        due = 0
-        for row in frontier.due():
-            pipe.rpush(keys.due(row["site"]), json.dumps(row, separators=(",", ":")))
-            due += 1
-        refused = 0
-        for row in archive.due_refusals(sites, now):
-            pipe.rpush(keys.refusals(row["site"]), json.dumps(row, separators=(",", ":")))
-            refused += 1
+        due = push_rows(pipe, keys.due, frontier.due())
+        refused = push_rows(pipe, keys.refusals, archive.due_refusals(sites, now))
         known, states = [], {}
         for url, state in archive.known_states(sites, before=now):
             known.append(url_digest(url))
@@ -91,6 +86,15 @@ def seed_archive(server: Any, keys: Keys, archive_path: str, configs: list[Any],
     finally:
         frontier.close()
         archive.close()
+
+
+def push_rows(pipe: Any, list_of: Callable[[str], str], rows: Iterable[dict[str, Any]]) -> int:
+    """Add each row (JSON) to its site's list (`list_of(site)`) in the pipeline; how many."""
+    count = 0
+    for row in rows:
+        pipe.rpush(list_of(row["site"]), json.dumps(row, separators=(",", ":")))
+        count += 1
+    return count
 
 
 def flush(pipe: Any, keys: Keys, known: list[bytes], states: dict[bytes, str]) -> None:

@@ -131,3 +131,33 @@ def test_finish_crawl_takes_plain_counts(archive) -> None:
     [row] = archive.crawls()
     assert (row["pages_fetched"], row["versions_new"], row["errors"], row["stats"]) == (
         5, 2, 0, '{"anything": "kept"}')
+
+
+def test_no_write_of_an_article_scans_a_whole_table(archive) -> None:
+    """Saving, re-saving, checking and refusing run only indexed lookups: a table scan in one
+    of them makes every write slower as the archive grows (skipped links, pairs, refusals)."""
+    statements: list[str] = []
+    body = " ".join(f"word{n}" for n in range(80))
+    crawl = archive.start_crawl("news", [URL])
+    archive.record_skip("https://example.com/about", "not an article")
+    archive.record_refusal("https://example.com/news/locked", "example.com", "403")
+    archive.conn.set_trace_callback(statements.append)
+    archive.save({**ITEM, "body": body, "aliases": [URL + "?amp=1"]}, crawl)
+    archive.save({**ITEM, "body": body + " updated"}, crawl)
+    archive.save({**ITEM, "url": URL + "-2", "body": body}, crawl)
+    article_id = archive.article(URL)["id"]
+    archive.record_check(article_id, 304, URL, crawl)
+    archive.record_refusal(URL + "-3", "example.com", "403")
+    archive.conn.set_trace_callback(None)
+    tables = {row[0] for row in archive.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    scans = set()
+    for statement in set(statements):
+        if statement.split(None, 1)[0].upper() not in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            continue
+        for *_, detail in archive.conn.execute("EXPLAIN QUERY PLAN " + statement):
+            words = detail.split()
+            if words[:1] == ["SCAN"] and words[1] in tables and "INDEX" not in words:
+                scans.add((words[1], " ".join(statement.split())[:80]))
+    assert len([s for s in statements if s.startswith("SELECT url FROM skipped")]) == 2
+    assert not {scan for scan in scans if not scan[0].endswith("_config")}, scans

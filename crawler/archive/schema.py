@@ -345,6 +345,17 @@ DROP TRIGGER IF EXISTS [versions_latest_ai];
 """
 
 
+# Indexes for the lookups every article write makes whose cost grew with the archive: the
+# views of a text waiting for it (skipped by reason), the pairs naming an article as the
+# other one (similar by other_id) and an article's refusals (by article_id). Each was a scan
+# of its whole table per saved article: with 100,000 skipped links a save took 4x as long.
+V11 = """
+CREATE INDEX IF NOT EXISTS skipped_reason ON skipped(reason);
+CREATE INDEX IF NOT EXISTS similar_other ON similar(other_id);
+CREATE INDEX IF NOT EXISTS refusals_article ON refusals(article_id) WHERE article_id IS NOT NULL;
+"""
+
+
 def _v8(db: Database) -> None:
     """Next checks planned by the story's own age (from its published date), not first seen;
     refused pages retried on a backoff."""
@@ -364,8 +375,13 @@ def _v10(db: Database) -> None:
     run_script(db, V10)
 
 
+def _v11(db: Database) -> None:
+    """Indexes so that saving an article never scans the skipped, similar or refusals table."""
+    run_script(db, V11)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9,
-                                                _v10]
+                                                _v10, _v11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

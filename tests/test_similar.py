@@ -282,3 +282,54 @@ def test_benchmark_runs() -> None:
 
 if __name__ == "__main__":
     print(f"signature of a 1,500-word article: {benchmark():.3f} ms")
+
+
+def near_tables(conn) -> tuple[list, list, list]:
+    return (conn.execute("SELECT * FROM signatures ORDER BY article_id").fetchall(),
+            conn.execute("SELECT * FROM similarity_bands ORDER BY band, article_id").fetchall(),
+            conn.execute("SELECT * FROM similar ORDER BY article_id, other_id").fetchall())
+
+
+@pytest.mark.parametrize("cap", [2, 32])
+def test_a_batch_indexes_as_texts_indexed_one_at_a_time(tmp_path, monkeypatch, cap) -> None:
+    """index_batch over texts that share words, new versions of articles in the batch and
+    before it, and a text too short to sign, leaves the tables index() leaves one by one;
+    with buckets capped at 2, the cap is followed as the batch fills the buckets."""
+    import crawler.archive.similar as similar_module
+    from crawler.archive import Archive
+    from crawler.archive.neardup import NewText
+
+    monkeypatch.setattr(similar_module, "BAND_CANDIDATES", cap)
+    rng = random.Random(7)
+    bank = [" ".join(rng.choice(["harbour", "storm", "council", "fares", "bus", "leeds",
+                                 "budget", "vote", "city", "rural"]) for _ in range(60))
+            for _ in range(6)]
+
+    def text(n: int) -> str:  # texts from a few shared paragraphs: many near-duplicates
+        if n % 11 == 5:
+            return "too short"
+        return " ".join(bank[(n * k) % 6] for k in range(1, 3)) + f" story{n % 4}"
+
+    before = [(n, text(n)) for n in range(1, 9)]
+    batch = [(n, text(n + 20)) for n in (3, 9, 10, 3, 11, 1, 12, 9, 13, 14, 15, 16)]
+    archives = []
+    for name in ("one", "batch"):
+        archive = Archive.open(tmp_path / f"{name}.db")
+        conn = archive.conn
+        conn.execute("PRAGMA foreign_keys = OFF")  # the near-duplicate tables alone
+        for article_id, body in before:
+            archive._near.index(article_id, article_id * 100, body, "2025-01-01")
+        if name == "one":
+            for number, (article_id, body) in enumerate(batch):
+                archive._near.index(article_id, number, body, f"2025-02-{number + 1:02d}")
+        else:
+            archive._near.index_batch([
+                NewText(article_id, number, signature(body), f"2025-02-{number + 1:02d}")
+                for number, (article_id, body) in enumerate(batch)])
+        archives.append(archive)
+    one, batched = (near_tables(archive.conn) for archive in archives)
+    assert one[2], "the texts make pairs"
+    assert len({row[0] for row in one[2]}) > 5
+    assert batched == one
+    for archive in archives:
+        archive.close()

@@ -11,7 +11,7 @@ from typing import Any
 from crawler.archive.changes import classify
 from crawler.archive.diff import content_hash
 from crawler.archive.errors import ArchiveWriteError, ArticleNotFound
-from crawler.archive.neardup import NearDuplicates
+from crawler.archive.neardup import NearDuplicates, NewText
 from crawler.archive.pages import Pages
 from crawler.archive.records import ReadyRecord, ready_record
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
@@ -146,14 +146,20 @@ class Writes(Tables):
                 before = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM versions"
                                            ).fetchone()[0]
                 outcomes: list[Outcome | None] = []
+                texts: list[NewText] = []  # new texts, for the near-duplicate index
                 for index, record in enumerate(records):
                     try:
-                        outcomes.append(self._save(record, crawl_id, schedule_for(record.site)))
+                        outcome, text = self._save(record, crawl_id, schedule_for(record.site))
                     except BAD_RECORD_ERRORS as error:
                         if on_bad is None:
                             raise
                         on_bad(index, error)
                         outcomes.append(None)
+                        continue
+                    outcomes.append(outcome)
+                    if text is not None:
+                        texts.append(text)
+                self.near.index_batch(texts)
                 self._index_text(before)
                 return outcomes
         except sqlite3.OperationalError as error:
@@ -181,7 +187,10 @@ class Writes(Tables):
                WHERE n.id > ? AND n.version = (SELECT MAX(version) FROM versions
                    WHERE article_id = n.article_id) ORDER BY n.id""", (before,))
 
-    def _save(self, record: ReadyRecord, crawl_id: int | None, schedule: Schedule) -> Outcome:
+    def _save(self, record: ReadyRecord, crawl_id: int | None, schedule: Schedule,
+              ) -> tuple[Outcome, NewText | None]:
+        """Write one record (in its own savepoint); its outcome, and its new text for the
+        near-duplicate index, which the batch updates once all its records are written."""
         item = record.item
         url = item["url"]
         urls = [url, *(u for u in item.get("aliases") or () if u != url)]
@@ -216,13 +225,12 @@ class Writes(Tables):
                         (alias, article_id),
                     )
             changed = newest is None or newest["content_hash"] != digest
-            version_id = page_id = None
+            version_id = page_id = text = None
             if changed:
                 page_id = self.pages.store_page(record.page)
                 version_id = self._insert_version(record, article_id, newest, crawl_id,
                                                   page_id)
-                self.near.index(article_id, version_id, item.get("body") or "", fetched_at,
-                                record.signature)
+                text = NewText(article_id, version_id, record.signature, fetched_at)
             last_changed = fetched_at if changed else article["last_changed_at"]
             published = item.get("published") or (newest or {}).get("published")
             self.conn.execute(
@@ -243,8 +251,8 @@ class Writes(Tables):
             self.conn.execute(f"DELETE FROM refusals WHERE url IN ({marks(urls)}) "
                               "OR article_id = ?", (*urls, article_id))
         if article is None:
-            return Outcome.NEW_ARTICLE
-        return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
+            return Outcome.NEW_ARTICLE, text
+        return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED, text
 
     def _insert_version(self, record: ReadyRecord, article_id: int,
                         newest: dict[str, Any] | None, crawl_id: int | None,

@@ -280,10 +280,6 @@ def test_benchmark_runs() -> None:
     assert elapsed > 0
 
 
-if __name__ == "__main__":
-    print(f"signature of a 1,500-word article: {benchmark():.3f} ms")
-
-
 def near_tables(conn) -> tuple[list, list, list]:
     return (conn.execute("SELECT * FROM signatures ORDER BY article_id").fetchall(),
             conn.execute("SELECT * FROM similarity_bands ORDER BY band, article_id").fetchall(),
@@ -333,3 +329,7 @@ def test_a_batch_indexes_as_texts_indexed_one_at_a_time(tmp_path, monkeypatch, c
     assert batched == one
     for archive in archives:
         archive.close()
+
+
+if __name__ == "__main__":
+    print(f"signature of a 1,500-word article: {benchmark():.3f} ms")

@@ -63,11 +63,12 @@ class NearDuplicates(Tables):
             return
         ids = sorted({text.article_id for text in texts})
         sigs: dict[int, bytes] = dict(self.conn.execute(_SIGNATURES_SQL, (json.dumps(ids),)))
-        old_keys = {article_id: bands(sig) for article_id, sig in sigs.items()}
+        # each batch article's band keys as the batch goes on, from its old signature first
+        current = {article_id: bands(sig) for article_id, sig in sigs.items()}
         new_keys = [bands(text.signature) if text.signature else [] for text in texts]
         # Each bucket's members from the batch, as the batch goes on (each is small) ...
         members: dict[int, set[int]] = {}
-        for article_id, keys in old_keys.items():
+        for article_id, keys in current.items():
             for key in keys:
                 members.setdefault(key, set()).add(article_id)
         # ... and its newest articles outside the batch, which the batch does not change.
@@ -78,7 +79,6 @@ class NearDuplicates(Tables):
             outside.setdefault(key, []).append(article_id)
         wanted = sorted({a for found in outside.values() for a in found} - sigs.keys())
         sigs.update(self.conn.execute(_SIGNATURES_SQL, (json.dumps(wanted),)))
-        current = dict(old_keys)  # each batch article's keys as the batch goes on
         pairs: dict[frozenset[int], tuple[int, int, float, str]] = {}
         pairs_of: dict[int, set[frozenset[int]]] = {}  # the pairs found naming each article
         newest: dict[int, NewText] = {}
@@ -87,9 +87,9 @@ class NearDuplicates(Tables):
             for key in current.pop(article_id, ()):
                 members[key].discard(article_id)
             for pair in pairs_of.pop(article_id, ()):
-                if pairs.pop(pair, None) is not None:
-                    (other,) = pair - {article_id}
-                    pairs_of[other].discard(pair)
+                del pairs[pair]
+                (other,) = pair - {article_id}
+                pairs_of[other].discard(pair)
             newest[article_id] = text
             if not keys:
                 sigs.pop(article_id, None)

@@ -7,7 +7,14 @@ import json
 import pytest
 
 from crawler.extraction import read_page
-from crawler.extraction.dates import best_date, month_number, parse_date, with_zone
+from crawler.extraction.dates import (
+    best_date,
+    epoch_date,
+    month_number,
+    parse_date,
+    script_language,
+    with_zone,
+)
 from crawler.extraction.text import (
     clean_authors,
     is_chrome_title,
@@ -55,6 +62,13 @@ from crawler.extraction.text import (
         ("Updated: Oct 9, 2019, 11:05 IST", "en", "2019-10-09T11:05:00+05:30"),
         ("10:00 GMT+2, 5 June 2025", "en", "2025-06-05T10:00:00+02:00"),
         ("2018-10-29T10:15-500", None, "2018-10-29T10:15:00-05:00"),
+        # Java's and JavaScript's Date.toString(), as CMSs write them into meta tags
+        ("Mon Aug 03 12:45:00 EDT 2015", None, "2015-08-03T12:45:00-04:00"),
+        ("Mi Jan 08 09:05:00 MEZ 2025", "de", "2025-01-08T09:05:00+01:00"),
+        ("Tue Dec 13 2016 18:06:00 GMT+0000 (Coordinated Universal Time)", None,
+         "2016-12-13T18:06:00+00:00"),
+        ("Thu Jun 05 2025 14:30:00 GMT+0200 (Mitteleuropäische Sommerzeit)", "de",
+         "2025-06-05T14:30:00+02:00"),
         # not dates
         ("version 1.2.24", "en", None),
         ("The 5 biggest 2025", "en", None),
@@ -89,6 +103,12 @@ def test_month_number(word: str, month: int | None) -> None:
         # one minute in both: the naive one's seconds, the zoned one's offset
         (["2022-10-17T16:01:26", "2022-10-17T16:01:00-04:00"], "2022-10-17T16:01:26-04:00"),
         (["2022-10-17T16:01:26+02:00", "2022-10-17T16:01:00"], "2022-10-17T16:01:26+02:00"),
+        # a local clock written as UTC yields to the same clock time with the page's offset
+        (["2019-04-19T20:00:00+00:00", "2019-04-19T20:00:00+09:00"], "2019-04-19T20:00:00+09:00"),
+        (["2025-06-05T14:30:00+00:00", "2025-06-05T14:30:00+02:00"], "2025-06-05T14:30:00+02:00"),
+        # a true UTC time beside another time of the same day, or the same clock a day later
+        (["2025-06-05T12:30:00+00:00", "2025-06-05T14:30:00+02:00"], "2025-06-05T12:30:00+00:00"),
+        (["2025-06-05T14:30:00+00:00", "2025-06-06T14:30:00+02:00"], "2025-06-05T14:30:00+00:00"),
     ],
 )
 def test_best_date(values: list[str], expected: str | None) -> None:
@@ -112,6 +132,38 @@ def test_best_date(values: list[str], expected: str | None) -> None:
 )
 def test_with_zone(value: str, others: list[str], lang: str | None, expected: str) -> None:
     assert with_zone(value, others, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("東京で新しい堤防の計画が発表された", "ja"),
+        ("新しい堤防 - ニュース", "ja"),
+        ("부산항 새 방파제 공사 시작", "ko"),
+        ("这个约会软件，想用你和对方的相似好恶来帮你找对象_智能_好奇心日报", "zh"),
+        ("港口新堤防動工 | 聯合新聞網", "zh"),
+        # mostly Latin letters: no language from a few Han characters in it
+        ("Tokyo 東京 harbour wall plan approved after long debate", None),
+        ("Der Deich wird höher", None),
+        ("", None),
+    ],
+)
+def test_script_language(text: str, lang: str | None) -> None:
+    assert script_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1481274780", "2016-12-09T09:13:00+00:00"),
+        ("1481274780000", "2016-12-09T09:13:00+00:00"),
+        ("12345", None),
+        ("0000000000", None),  # 1970: a placeholder, no story date
+        ("2016-12-09", None),
+    ],
+)
+def test_epoch_date(value: str, expected: str | None) -> None:
+    assert epoch_date(value) == expected
 
 
 # --- Authors ----------------------------------------------------------------------------------
@@ -355,3 +407,71 @@ def test_blog_name_in_the_h1_is_no_headline() -> None:
     assert _fields(html, "https://hafenblog.example/2025/deich")["title"] == (
         "Der Deich wird höher und teurer als geplant"
     )
+
+
+def test_json_ld_in_a_cdata_wrapper_is_read() -> None:
+    """Pages wrap their JSON-LD for old parsers; the zoned date inside still wins."""
+    ld = {"@type": "ReportageNewsArticle", "headline": "Porto reabre o cais",
+          "datePublished": "2018-12-21T12:55:00Z",
+          "author": {"@type": "Person", "name": "Ana Souza"}}
+    for wrapped in (f"<![CDATA[{json.dumps(ld)}]]>", f"//<![CDATA[\n{json.dumps(ld)}\n//]]>",
+                    f"/*<![CDATA[*/{json.dumps(ld)}/*]]>*/", f"<!--{json.dumps(ld)}-->"):
+        html = _page(
+            "pt-BR",
+            f"<script type='application/ld+json'>{wrapped}</script>"
+            "<meta property='article:published_time' content='2018-12-21 12:55:00'>",
+            f"<article><h1>Porto reabre o cais</h1>{_story()}</article>",
+        )
+        fields = _fields(html, "https://folhadoporto.example/2018/12/cais.shtml")
+        assert fields["published"] == "2018-12-21T12:55:00+00:00", wrapped[:12]
+        assert fields["authors"] == ["Ana Souza"], wrapped[:12]
+
+
+def test_program_date_in_meta_and_local_clock_written_as_utc() -> None:
+    """A Java Date.toString() meta value is read with its zone; a Japanese CMS's UTC label on
+    its local clock yields to the page's own offset for the same time."""
+    html = _page(
+        "en",
+        "<meta name='article:published_time' content='Mon Aug 03 12:45:00 EDT 2015'>",
+        f"<article><h1>Offices are too cold</h1>{_story()}</article>",
+    )
+    assert _fields(html, "https://geo.example/2015/08/offices")["published"] == (
+        "2015-08-03T12:45:00-04:00"
+    )
+    ld = {"@type": "NewsArticle", "datePublished": "2019-04-19T20:00:00.000Z"}
+    html = _page(
+        "ja",
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+        "<meta property='article:published_time' content='2019-04-19T20:00:00+09:00'>",
+        f"<article><h1>新しい堤防の計画</h1>{_story()}</article>",
+    )
+    assert _fields(html, "https://gizmo.example/2019/04/wall")["published"] == (
+        "2019-04-19T20:00:00+09:00"
+    )
+
+
+def test_naive_time_of_a_page_without_lang_takes_its_scripts_zone() -> None:
+    html = (
+        "<html><head><meta charset='utf-8'><title>港口新堤防动工_城市_好奇心日报</title>"
+        "<meta name='pubdate' content='2017-03-01 14:27:02'></head>"
+        f"<body><article><h1>港口新堤防动工</h1>{_story()}</article></body></html>"
+    )
+    assert _fields(html, "https://qiri.example/articles/1")["published"] == (
+        "2017-03-01T14:27:02+08:00"
+    )
+
+
+def test_time_element_with_its_date_in_a_data_attribute() -> None:
+    """<time data-published> or <time data-timestamp> (Unix time) tells the time of day that
+    the visible date leaves out; a related card's bare <time> does not become the date."""
+    for attr in ("data-published='2016-12-09 09:13:00Z'", "data-timestamp='1481274780'"):
+        html = _page(
+            "en-US",
+            "",
+            f"<article><h1>The signing day</h1><span class='article-cnt__time'>"
+            f"<time {attr}>Dec 9, 2016</time></span>{_story()}</article>"
+            "<aside><div class='card'><a href='/x'>Older story</a><time>16 Feb 2024</time>"
+            "</div></aside>",
+        )
+        published = _fields(html, "https://sports.example/story/1")["published"]
+        assert published == "2016-12-09T09:13:00+00:00", attr

@@ -233,6 +233,15 @@ _TIME = re.compile(
     r"[a-z]{1,5})\)?(?![\w+−-]))?",
     re.IGNORECASE,
 )
+# The form of Java's and JavaScript's Date.toString(), as CMSs write it into meta tags:
+# "Mon Aug 03 12:45:00 EDT 2015", "Tue Dec 13 2016 18:06:00 GMT+0000 (Coordinated Universal Time)".
+_PROGRAM_DATE = re.compile(
+    r"^(?:[^\W\d_]{2,3}\.?,?\s+)?(?P<mon>[^\W\d_]{3})\.?\s+(?P<d>\d{1,2})\s+"
+    r"(?:(?P<y1>\d{4})\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*"
+    r"(?P<tz>(?:utc|gmt)?\s*[+-]\d{2}:?\d{2}|[a-z]{1,5})?(?:\s+\((?:[^()]{1,60})\))?"
+    r"(?:\s+(?P<y2>\d{4}))?(?!\S)",
+    re.IGNORECASE,
+)
 # A time this many characters after a date (or before it) belongs to it: "5 June 2025 at 14:30".
 TIME_GAP = 16
 # "+02:00", "+0200", "-500" (a CMS's -05:00), "GMT+2"
@@ -423,6 +432,11 @@ def parse_date(value: str | None, lang: str | None = None) -> str | None:
                 moment.second,
                 moment.tzinfo if moment.tzinfo else None,
             )
+    match = _PROGRAM_DATE.match(text)
+    month = month_number(match["mon"]) if match else None
+    if match and month and bool(match["y1"]) != bool(match["y2"]):
+        return _build(int(match["y1"] or match["y2"]), month, int(match["d"]), int(match["H"]),
+                      int(match["M"]), int(match["S"] or 0), _tz(match["tz"]))
     match = _CJK_DATE.search(text)
     if match:
         hh = int(match["H"]) if match["H"] else None
@@ -447,6 +461,15 @@ def parse_date(value: str | None, lang: str | None = None) -> str | None:
     return None
 
 
+def epoch_date(value: str | None) -> str | None:
+    """A Unix time in seconds or milliseconds ("1481274780", "1481274780000") as ISO UTC."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) not in (10, 13):
+        return None
+    moment = datetime.fromtimestamp(int(value[:10]), UTC)
+    return moment.isoformat() if MIN_YEAR <= moment.year <= MAX_YEAR else None
+
+
 def _has_time(value: str) -> bool:
     return "T" in value
 
@@ -461,7 +484,8 @@ def best_date(values: list[str]) -> str | None:
     The first value wins unless a later one names the same day more exactly: a time where it
     has only the date, an offset where its time is naive (a page's visible "4:23 pm" beside
     its meta tag's "16:23-05:00"). A naive time with seconds and a zoned one without, at the
-    same minute, become one time with both.
+    same minute, become one time with both. A UTC time yields to the same clock time with
+    another offset ("20:00Z" beside "20:00+09:00"): the CMS wrote its local clock as UTC.
     """
     if not values:
         return None
@@ -472,7 +496,9 @@ def best_date(values: list[str]) -> str | None:
         zoned = [v for v in timed if _has_zone(v)]
         return (zoned or timed or [first])[0]
     if _has_zone(first):
-        return first
+        # a CMS that writes its local clock as UTC: the same time of day with the page's offset
+        local = [v for v in same_day if _is_local_of(v, first)]
+        return local[0] if local else first
     zoned = [v for v in same_day if _has_zone(v)]
     if not zoned:
         return first
@@ -480,6 +506,22 @@ def best_date(values: list[str]) -> str | None:
     if better[11:16] == first[11:16] and better[17:19] == "00" and first[17:19] != "00":
         return first[:19] + better[19:]
     return better
+
+
+def _is_utc(value: str) -> bool:
+    return value.endswith(("Z", "+00:00", "-00:00"))
+
+
+def _is_local_of(value: str, utc: str) -> bool:
+    """True when value is the same clock time as a UTC value, in a zone other than UTC."""
+    return (
+        _is_utc(utc) and _has_zone(value) and not _is_utc(value) and value[11:16] == utc[11:16]
+    )
+
+
+def needs_confirming(value: str) -> bool:
+    """True when a page's first date could be its local clock labelled UTC (see best_date)."""
+    return _has_zone(value) and _is_utc(value)
 
 
 def is_zoned(value: str | None) -> bool:
@@ -504,6 +546,33 @@ def language_zone(lang: str | None) -> tzinfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def script_language(text: str | None) -> str | None:
+    """The language a text's script names when only one language writes it: ja, ko or zh.
+
+    Kana are Japanese only, Hangul Korean only; Han characters without either are Chinese
+    (whose zones keep one clock). None unless those letters are most of the text's letters.
+    """
+    kana = hangul = han = letters = 0
+    for ch in (text or "")[:2000]:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        code = ord(ch)
+        if 0x3040 <= code <= 0x30FF:
+            kana += 1
+        elif 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF:
+            hangul += 1
+        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+            han += 1
+    if not letters or 2 * (kana + hangul + han) < letters:
+        return None
+    if kana:
+        return "ja"
+    if hangul:
+        return "ko"
+    return "zh"
 
 
 def with_zone(value: str | None, others: list[str], lang: str | None = None) -> str | None:

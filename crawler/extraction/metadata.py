@@ -50,6 +50,10 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 # JSON-LD nested deeper than this is refused unparsed: the JSON parser recurses per level, and
 # Python's recursion limit (1000) would lose the whole page. Real markup nests under 20 levels.
 JSONLD_MAX_DEPTH = 64
+# What pages wrap a script's JSON in, for parsers of old: "<!-- ... -->", "<![CDATA[ ... ]]>",
+# "//<![CDATA[ ... //]]>", "/*<![CDATA[*/ ... /*]]>*/", one inside the other.
+_WRAPPER_START = re.compile(r"^(?:\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?))+")
+_WRAPPER_END = re.compile(r"(?:(?:-->|(?://|/\*)?\s*\]\]>(?:\s*\*/)?)\s*;?\s*)+$")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
@@ -64,12 +68,7 @@ def _too_deep(text: str) -> bool:
 
 
 def _loads(text: str) -> Any:
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:]
-    if text.endswith("-->"):
-        text = text[:-3]
-    text = text.strip().rstrip(";")
+    text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", text)).strip().rstrip(";")
     if _too_deep(text):
         return None
     try:

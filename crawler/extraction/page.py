@@ -14,7 +14,15 @@ from crawler.extraction import selectors as sel
 from crawler.extraction.body import element_text, extract_body, parse_html, second_reading
 from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
-from crawler.extraction.dates import best_date, is_zoned, parse_date, with_zone
+from crawler.extraction.dates import (
+    best_date,
+    epoch_date,
+    is_zoned,
+    needs_confirming,
+    parse_date,
+    script_language,
+    with_zone,
+)
 from crawler.extraction.metadata import Metadata, names_of, text_of, types_of
 from crawler.extraction.site import (
     BYLINE_WORD,
@@ -144,11 +152,24 @@ def _value_of(el: object) -> str | None:
     return normalize_space(element_text(el)) or None
 
 
+# data-* attributes that hold a date: data-published, data-timestamp, data-publish-date ...
+_DATE_DATA_ATTR = re.compile(r"^data-.*(?:date|time|publish)", re.IGNORECASE)
+
+
 def _date_of(el: etree._Element) -> str | None:
-    for attr in ("datetime", "content", "data-datetime", "title"):
+    """The date an element gives: a machine-readable attribute first, then its text."""
+    for attr in ("datetime", "content", "data-datetime"):
         value = el.get(attr)
         if value and any(ch.isdigit() for ch in value):
             return value
+    for attr, value in el.items():
+        if _DATE_DATA_ATTR.match(attr):
+            value = epoch_date(value) or value
+            if parse_date(value):
+                return value
+    value = el.get("title")
+    if value and any(ch.isdigit() for ch in value):
+        return value
     return normalize_space(element_text(el)) or None
 
 
@@ -557,6 +578,9 @@ class Page:
             yield from (_date_of(el) for el in matches[:MAX_BYLINES])
         if not guess:  # the guesses below find when a story was published, never its update
             return
+        # <time data-published="..."> with its date in a data-* attribute, not in datetime
+        times = [el for el in self.tree.iter("time") if any(map(_DATE_DATA_ATTR.match, el.keys()))]
+        yield from (_date_of(el) for el in times[:MAX_BYLINES])
         match = _URL_DATE.search(_path(self.url_canonical or self.url))
         if match:  # /2019/11/19/ or /2019/nov/18/ in the story's address
             year, month, day = match.groups()
@@ -591,8 +615,11 @@ class Page:
             if not parsed or parsed in found:
                 continue
             found.append(parsed)
-            if is_zoned(found[0]) or len(found) >= MAX_DATE_VALUES:
+            settled = is_zoned(found[0]) and not needs_confirming(found[0])
+            if settled or len(found) >= MAX_DATE_VALUES:
                 break
+        if not lang:  # a page that names no language may still write in one zone's script
+            lang = script_language(_first_text(sel.PAGE_TITLE.select(self.index)))
         return with_zone(best_date(found), found, lang)
 
     @cached_property

@@ -141,6 +141,90 @@ def test_unclosed_button_in_the_header_does_not_hide_the_article() -> None:
     assert_story(body_of(html), GERMAN)
 
 
+def test_story_in_page_builder_modules_is_read_whole() -> None:
+    """A page builder puts each stretch of the story in a module of its own, wrapped three
+    deep; the longest module is the last one. The whole story is read, not that module."""
+    stretches = [[f"{t} ({n}.{i})" for i, t in enumerate(ITALIAN)] for n in range(4)]
+    closing = [f"{t} {t} {t} (fine)" for t in ITALIAN]  # the longest stretch comes last
+
+    def module(texts: list[str], n: int) -> str:
+        return (
+            f"<div class='pb-row pb-row-{n}'><div class='pb-module pb-text-{n}'>"
+            f"<div class='pb-inner'><div class='pb-text'>{paragraphs(texts)}</div></div></div>"
+            "</div>"
+        )
+
+    html = (
+        "<html><head><title>Il mercato</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/citta'>Città</a></nav>"
+        "<div class='pb-section'><h1>Il mercato riapre</h1>"
+        + "".join(module(texts, n) for n, texts in enumerate(stretches))
+        + module(closing, 9)
+        + "</div><footer><a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+    body = body_of(html, "https://giornale.example/citta/mercato")
+    assert_story(body, [t for texts in stretches for t in texts] + closing)
+    assert "Privacy" not in body
+
+
+def test_teaser_modules_after_the_story_are_not_read_with_it() -> None:
+    """Boxes built like the story's own, after it, are other stories: the widening that joins
+    a story's modules never takes in what follows it."""
+    teasers = "".join(
+        f"<div class='pb-row'><div class='pb-module'><div class='pb-inner'><h3><a href='/n/{n}'>"
+        f"Otra noticia {n}</a></h3><p>{SPANISH[n % 3].replace('mercado', 'estadio')}</p>"
+        "</div></div></div>"
+        for n in range(6)
+    )
+    html = (
+        "<html><body><div class='pb-section'><div class='pb-row'><div class='pb-module'>"
+        f"<div class='pb-inner'><h1>Mercado</h1>{paragraphs(SPANISH * 2)}</div></div></div>"
+        f"{teasers}</div></body></html>"
+    )
+    body = body_of(html, "https://diario.example/ciudad/mercado")
+    assert_story(body, SPANISH)
+    assert "estadio" not in body
+
+
+@pytest.mark.parametrize("comment_word", ["odpowiedz", "Antworten", "Reply"])
+def test_comment_thread_longer_than_the_story_is_not_the_body(comment_word: str) -> None:
+    """Under a story, a comment thread with more text, each comment an <article>, one of them
+    long: the thread is dropped before the text block is sought, though it holds most of the
+    page, and no comment is taken for the story."""
+    story = [f"{t} ({n})" for n in range(3) for t in GERMAN]
+    comments = "".join(
+        f"<li class='comment'><article id='comment-{n}' class='comment-body'>"
+        f"<footer><b>Leser{n}</b></footer>"
+        + paragraphs([f"Meine Meinung Nummer {n}: {t}" for t in GERMAN * (4 if n == 5 else 1)])
+        + f"<a href='#reply-{n}'>{comment_word}</a></article></li>"
+        for n in range(12)
+    )
+    html = (
+        "<html><body><div class='postarea'><h1>Die Markthalle wird saniert</h1>"
+        f"{paragraphs(story)}"
+        f"<div id='comments' class='comments-wrapper'><ol class='commentlist'>{comments}</ol>"
+        "</div></div></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, story)
+    assert "Meine Meinung" not in body
+
+
+def test_a_post_inside_a_block_named_comments_is_kept() -> None:
+    """A theme that wraps the whole post, headline and all, in a block named "comments": that
+    block is the story, not a thread to drop."""
+    story = [f"{t} ({n})" for n in range(3) for t in FRENCH]
+    html = (
+        "<html><body><nav><a href='/'>Accueil</a> <a href='/ville'>Ville</a></nav>"
+        "<div class='comments'><h1>La halle rénovée</h1>"
+        f"{paragraphs(story)}</div>"
+        f"<aside><p>{ABOUT}</p><p>{ABOUT}</p></aside></body></html>"
+    )
+    body = body_of(html, "https://journal.example/ville/halle")
+    assert_story(body, story)
+    assert "Stadtmedien" not in body
+
+
 # --- Class 3: a module heading before any story text ends nothing ------------------------------
 
 

@@ -109,6 +109,13 @@ TEASER_LABEL_CHARS = 40
 # without it is under this share of it: the rule took the article.
 ANCHOR_CHARS = 400
 RESCUE_SHARE = 0.2
+# The densest block widens to an ancestor (at most this many times) whose other children add
+# this share of text, of links at most this much; an ancestor adding under WRAPPER_SHARE
+# only wraps the block and is passed.
+WIDEN_STEPS = 3
+WIDEN_SHARE = 1.3
+WIDEN_LINK_DENSITY = 0.3
+WRAPPER_SHARE = 1.05
 # Blocks whose text is mostly links (menus, teaser lists) are dropped above this share.
 MAX_LINK_DENSITY = 0.6
 
@@ -257,6 +264,44 @@ def _strippable(index: TreeIndex, elements: list, stats: TextStats) -> list[etre
     ]
 
 
+def _comment_threads(index: TreeIndex, stats: TextStats) -> list[etree._Element]:
+    """The page's comment threads, also those longer than the story they follow.
+
+    A thread holding most of the page's text still goes when it holds no headline and the
+    page keeps ANCHOR_CHARS of paragraph text without it. Otherwise it is the page's content
+    (a forum's thread, a theme that names its whole post "comments"): it stays, with the
+    threads inside it.
+    """
+    total = stats.content(index.root) or 1
+    threads: list[etree._Element] = []
+    spared: list[etree._Element] = []
+    for el in COMMENTS.select(index):
+        if el.tag in ("html", "body") or not index.attached(el):
+            continue
+        if any(_is_ancestor(other, el) for other in spared):
+            continue
+        if stats.content(el) <= GUARD_SHARE * total or (
+            not _HAS_HEADLINE(el) and _paragraph_text_outside(index.root, el, stats) >= ANCHOR_CHARS
+        ):
+            threads.append(el)
+        else:
+            spared.append(el)
+    return threads
+
+
+_HAS_HEADLINE = etree.XPath("boolean(descendant-or-self::h1)")
+
+
+def _paragraph_text_outside(root: etree._Element, el: etree._Element, stats: TextStats) -> int:
+    """Characters of the page's paragraphs (MIN_PIECE_CHARS or longer) outside an element."""
+    inside = set(el.iter("p"))
+    return sum(
+        length
+        for p in root.iter("p")
+        if p not in inside and (length := stats.content(p)) >= MIN_PIECE_CHARS
+    )
+
+
 def _guarded_strip(index: TreeIndex, elements: list[etree._Element], stats: TextStats) -> None:
     for el in _strippable(index, elements, stats):
         if index.attached(el):
@@ -372,15 +417,41 @@ def _densest(root: etree._Element, stats: TextStats) -> etree._Element | None:
     if not scores:
         return None
     best = max(scores, key=lambda el: scores[el] * (1 - stats.link_density(el)))
-    # widen to the parent while siblings hold much more of the text
-    for _ in range(3):
-        parent = best.getparent()
+    # widen to an ancestor while its other children hold much more of the text, passing the
+    # wrappers that hold nothing but the block (a page builder's module > content > container)
+    for _ in range(WIDEN_STEPS):
+        child, parent = best, best.getparent()
+        while (
+            parent is not None
+            and parent.tag not in ("body", "html")
+            and stats.content(parent) <= WRAPPER_SHARE * stats.content(best)
+        ):
+            child, parent = parent, parent.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        if stats.content(parent) < 1.3 * stats.content(best) or stats.link_density(parent) > 0.3:
+        # past wrappers, only blocks before it built like the one holding the text count: the
+        # story's earlier modules of text, not the teaser boxes or comments that follow it
+        added = (
+            stats.content(parent) - stats.content(best)
+            if child is best
+            else sum(stats.content(el) for el in child.itersiblings(preceding=True)
+                     if _alike(el, child))
+        )
+        if (
+            stats.content(best) + added < WIDEN_SHARE * stats.content(best)
+            or stats.link_density(parent) > WIDEN_LINK_DENSITY
+        ):
             break
         best = parent
     return best
+
+
+def _alike(a: etree._Element, b: etree._Element) -> bool:
+    """True when two sibling blocks are built alike: one tag and a class word in common."""
+    if a.tag != b.tag:
+        return False
+    words_a, words_b = (a.get("class") or "").split(), (b.get("class") or "").split()
+    return bool(set(words_a) & set(words_b)) or not (words_a or words_b)
 
 
 def _is_story(el: etree._Element, stats: TextStats) -> bool:
@@ -515,7 +586,8 @@ def _extract_body(
     if noise_xpath is not None:
         _guarded_strip(index, noise_xpath(index.root), stats)
     # comment threads are long running text too: they go before the densest block is sought
-    _guarded_strip(index, COMMENTS.select(index), stats)
+    for el in _comment_threads(index, stats):
+        remove(el)
     stats = TextStats(index.root)
     doomed = _strippable(index, PAGE_NOISE.select(index), stats)
     rescue = _rescue_copy(index, doomed, stats)

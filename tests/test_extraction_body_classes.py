@@ -250,6 +250,53 @@ def test_heading_after_the_story_still_ends_it() -> None:
     assert "Radweg" not in body
 
 
+def test_comment_heading_ends_a_polish_story() -> None:
+    """"Wasze komentarze (3)" above the readers' comments ends the story: the comments are
+    whole sentences too, but under a heading that says what they are."""
+    story = [
+        "Rada miasta zdecydowała we wtorek, że stara hala targowa zostanie wyremontowana "
+        "i otwarta ponownie wiosną przyszłego roku.",
+        "Koszt remontu wyniesie około dwunastu milionów złotych, z czego połowę pokryje "
+        "samorząd województwa, poinformowała prezydent miasta.",
+        "Kupcy od lat czekali na tę decyzję i przyjęli ją z ulgą po wielu miesiącach sporów.",
+    ]
+    comments = "".join(
+        f"<p>~Czytelnik{n} [2012-01-03 20:34]</p><p>To jest bardzo dobra wiadomość dla "
+        f"wszystkich mieszkańców naszego miasta, numer {n}.</p><p>odpowiedz</p>"
+        for n in range(4)
+    )
+    html = (
+        "<html><body><article><h1>Hala targowa</h1>" + paragraphs(story)
+        + "<p>Reklama</p><p>Wasze komentarze (3)</p>" + comments + "</article></body></html>"
+    )
+    body = body_of(html, "https://miasto.example/wiadomosci/hala")
+    assert_story(body, story)
+    assert "Czytelnik" not in body
+    assert "Reklama" not in body
+
+
+def test_related_box_inside_a_chinese_story_ends_nothing() -> None:
+    """A "相关新闻：" box between the lead and the story: the story's sentences after it end
+    with 。, so they are read as the story going on."""
+    lead = "本文导读：市议会周二决定翻修旧市场，并将于明年春天重新开放，商户们对此表示欢迎。"
+    story = [
+        "市议会周二晚间以绝对多数通过决议，决定翻修位于河畔的旧市场，并于明年春天重新开放。"
+        "据市长介绍，翻修费用约为一千二百万元，其中一半由省政府承担，工程将于三月开工。",
+        "商户们多年来一直在等待这一决定，他们在长时间的辩论之后对结果表示欣慰，"
+        "并希望市场重新开放后能够吸引更多的顾客前来购物，也希望政府能够继续支持本地的小商户。",
+        "市场管理处表示，翻修期间将为商户提供临时摊位，以尽量减少对他们生意的影响，"
+        "同时也会加强市场的消防和卫生设施建设，确保顾客和商户在重新开放之后的安全与便利。",
+    ]
+    html = (
+        "<html><body><div class='article'><h1>旧市场将翻修</h1>"
+        f"<p>{lead}</p><p>相关新闻：</p>"
+        "<ul><li><a href='/n/1'>新游泳馆开放</a></li><li><a href='/n/2'>公交线路调整</a></li></ul>"
+        + paragraphs(story) + "</div></body></html>"
+    )
+    body = body_of(html, "https://news.example/city/market.html")
+    assert_story(body, story)
+
+
 # --- Class 4: the next story appended by endless scroll ---------------------------------------
 
 
@@ -326,6 +373,13 @@ def test_furniture_lines_inside_a_german_article_are_dropped() -> None:
         "Ce contenu est bloqué car vous n'avez pas accepté les cookies.",
         "À lire aussi : La piscine municipale rouvre",
         "Leggi anche",
+        # advertisement labels standing alone
+        "Anzeige",
+        "Publicité",
+        "Reklama",
+        "Реклама",
+        "Διαφήμιση",
+        "广告",
     ],
 )
 def test_module_lines_in_many_languages(line: str) -> None:
@@ -341,6 +395,8 @@ def test_module_lines_in_many_languages(line: str) -> None:
         "Stand der Dinge ist, dass 2025 nichts mehr passiert.",
         "Die Polizei sagte, dpa habe als erste darüber berichtet.",
         "Il y a trois ans, la halle a fermé ses portes.",
+        "Reklama w telewizji kosztuje coraz więcej, mówią nadawcy.",
+        "Реклама на улицах города будет запрещена с будущего года.",
         GERMAN[0],
         FRENCH[1],
     ],
@@ -358,7 +414,23 @@ def test_story_sentences_are_not_module_lines(line: str) -> None:
         ("Sur le même sujet", True),
         ("Noticias relacionadas", True),
         ("Articoli correlati", True),
+        # comment threads and related stories in Polish, Russian, Greek, Czech, Chinese ...
+        ("Wasze komentarze (13)", True),
+        ("Dodaj komentarz", True),
+        ("Komentarze", True),
+        ("Polecamy", True),
+        ("Ostatnie wiadomości", True),
+        ("Комментарии (5)", True),
+        ("Новости по теме:", True),
+        ("Σχόλια", True),
+        ("Σχετικά άρθρα", True),
+        ("Související články", True),
+        ("相关新闻：", True),
+        ("関連記事", True),
+        ("Comments [12]", True),
         ("Mehr zum Thema Verkehr lesen Sie in unserem Dossier vom Montag.", False),
+        ("Komentarze polityków były bardzo ostre po wtorkowym głosowaniu.", False),
+        ("Polecamy wszystkim mieszkańcom, by zostali w domach.", False),
     ],
 )
 def test_module_headings_in_many_languages(line: str, expected: bool) -> None:

@@ -23,16 +23,19 @@ from crawler.extraction.classify import (
 from crawler.extraction.page import Page
 from crawler.extraction.site import SiteModel
 from crawler.extraction.text import (
+    SENTENCE_END,
     clean_authors,
     comparable,
     has_story_text,
     is_author_note,
+    is_comment_heading,
     is_end_marker,
     is_noise_line,
     is_own_rights_line,
     join_paragraphs,
     normalize_space,
     split_paragraphs,
+    text_length,
 )
 from crawler.items import READ_FIELDS, default_of
 from crawler.urls import canonical_url, site_of
@@ -140,8 +143,6 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
     return Reading(cleaned, not why, links, why, found, "noindex" in robots)
 
 
-# Paragraphs that end a sentence: story text, not a teaser's title or its cut excerpt.
-_SENTENCE_END = tuple('.!?"”’»)')
 # Characters from which a paragraph that ends a sentence counts as story text.
 SENTENCE_CHARS = 80
 
@@ -152,16 +153,20 @@ def _story_goes_on(following: list[str]) -> bool:
     Only the text up to the next heading counts: "Back to top" links between the sections
     of a long guide each end nothing when a section of sentences follows them.
     """
-    least = SENTENCE_CHARS
+    least = SENTENCE_CHARS  # paragraphs ending a sentence: story text, not a teaser's title
     for i, paragraph in enumerate(following):
         if is_end_marker(paragraph):
             # between two headings, teaser excerpts are sentences too: ask for longer ones
             following, least = following[:i], 2 * SENTENCE_CHARS
             break
-    story = [p for p in following if len(p) >= SENTENCE_CHARS and p.endswith(_SENTENCE_END)]
-    total = sum(len(p) for p in following)
-    long_enough = bool(story) and sum(len(p) for p in story) >= least * len(story)
-    return len(story) >= 2 and long_enough and sum(len(p) for p in story) * 2 >= total
+    story = [
+        length
+        for p in following
+        if (length := text_length(p)) >= SENTENCE_CHARS and p.endswith(SENTENCE_END)
+    ]
+    total = sum(map(text_length, following))
+    long_enough = bool(story) and sum(story) >= least * len(story)
+    return len(story) >= 2 and long_enough and sum(story) * 2 >= total
 
 
 def clean_body(
@@ -180,7 +185,9 @@ def clean_body(
             # "Don't miss" boxes also sit inside a story: a heading ends the text unless
             # the story's sentences go on after it (teasers are titles and cut excerpts),
             # and one before any story text ("Up Next" above a video) ends nothing
-            if has_story_text(kept) and not _story_goes_on(paragraphs[i + 1 :]):
+            if has_story_text(kept) and (
+                is_comment_heading(paragraph) or not _story_goes_on(paragraphs[i + 1 :])
+            ):
                 break
             continue
         if not (is_noise_line(paragraph, patterns) or is_own_rights_line(paragraph, site)):

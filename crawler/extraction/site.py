@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.extraction.text import comparable, is_noise_line, normalize_space
+from crawler.extraction.text import SENTENCE_END, comparable, is_noise_line, normalize_space
 
 # Pages a site must have shown before its model strips anything.
 MIN_PAGES = 6
@@ -38,7 +38,6 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(
 
 # Characters from which a line is story text wherever it stands.
 STORY_LINE_CHARS = 80
-_SENTENCE_END = tuple('.!?"”’»)')
 
 
 def is_entry_header(line: str) -> bool:
@@ -57,7 +56,7 @@ def comments_start(lines: list[str]) -> int | None:
 
 def is_story_line(line: str) -> bool:
     """True for a line that reads as story text: a whole sentence of a few words."""
-    return line.endswith(_SENTENCE_END) and len(line.split()) >= 4
+    return line.endswith(SENTENCE_END) and len(line.split()) >= 4
 
 
 def shape(line: str) -> str:

@@ -527,7 +527,27 @@ MODULE_HEADINGS = (
     r"sur\s+le\s+même\s+sujet|dans\s+la\s+même\s+rubrique|vous\s+aimerez\s+aussi|"
     r"les\s+plus\s+lus|te\s+puede\s+interesar|más\s+noticias|noticias\s+relacionadas|"
     r"lo\s+más\s+leído|potrebbe\s+interessarti|articoli\s+correlati|"
-    r"meer\s+over\s+dit\s+onderwerp"
+    r"meer\s+over\s+dit\s+onderwerp|"
+    # related and latest stories: Polish, Russian, Ukrainian, Greek, Czech, Portuguese, Chinese
+    r"ostatnie\s+wiadomości|najnowsze\s+wiadomości|podobne\s+artykuły|powiązane\s+artykuły|"
+    r"najczęściej\s+czytane|polecamy|новости\s+по\s+теме|материалы\s+по\s+теме|"
+    r"новости\s+партнеров|другие\s+новости|последние\s+новости|похожие\s+новости|"
+    r"самое\s+читаемое|новини\s+за\s+темою|останні\s+новини|σχετικά\s+άρθρα|"
+    r"τελευταία\s+νέα|δημοφιλή|související\s+články|nejčtenější|notícias\s+relacionadas|"
+    r"mais\s+lidas|ilgili\s+haberler|相关新闻|相关阅读|相关文章|热门文章|推荐阅读|関連記事|"
+    r"関連ニュース"
+)
+# Advertisement labels standing alone: "Anzeige", "Publicité", "Reklama", "Реклама", "广告".
+ADVERTISEMENT_LABELS = (
+    r"anzeige|werbung|publicité|publicidad|publicidade|pubblicità|advertentie|reklama|reklam|"
+    r"реклама|διαφήμιση|广告|広告|광고|إعلان"
+)
+# Headings of a comment thread: "Comments (12)", "Wasze komentarze (13)", "Добавить комментарий".
+COMMENT_HEADINGS = (
+    r"(?:\d+\s+)?comments?|leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)|"
+    r"(?:wasze\s+)?komentarze|dodaj\s+komentarz|(?:\d+\s+)?комментари(?:и|ев|я)|"
+    r"добавить\s+комментарий|коментарі|σχόλια|komentáře|comentários|comentarios|commentaires|"
+    r"kommentare|reacties|yorumlar|评论|网友评论|コメント"
 )
 _NAME_WORD = r"(?-i:[A-ZÀ-ÖØ-ÞĀ-ſ][\w.'’-]+)"
 _NAME_JOINER = r"(?:und|and|et|y|e|i|og|och|en|&|de|van|von|da|del|la|le|di|du|zu)"
@@ -550,6 +570,7 @@ WORLD_NOISE_LINES = tuple(
         # inline teasers: "Lesen Sie auch: ...", "À lire aussi : ...", or the label alone
         rf"^(?=.{{0,240}}$)(?:{READ_ALSO_LABELS}|{MODULE_HEADINGS})\s*(?::|-|–|—|»|>|\|).*$",
         rf"^(?:{READ_ALSO_LABELS})\s*[.:…]*$",
+        rf"^(?:{ADVERTISEMENT_LABELS})$",
     )
 )
 
@@ -567,8 +588,10 @@ _NAMED = r"\s+(?:from|in|on)\s+(?:the\s+)?[-–]?\s*(?-i:[A-Z0-9])[^.,;!?]{0,40}
 _MODULE_NOUNS = (
     r"(?:news|stories|story|posts|articles|reads|videos|headlines|content|links|coverage)"
 )
+# What may follow a heading: a count ("Comments (12)") and a colon or ellipsis.
+_COUNT_AND_STOP = r"(?:\s*[(\[]\d+[)\]])?\s*[.:…：]*"
 END_MARKERS = tuple(
-    re.compile(p + r"\s*[.:…]*$", re.IGNORECASE)
+    re.compile(p + _COUNT_AND_STOP + "$", re.IGNORECASE)
     for p in (
         r"^(?:previous|next|prev)\s+(?:story|post|article|news)",
         r"^(?:go\s*to\s*top|back\s*to\s*top|scroll\s*to\s*top|to\s*top)",
@@ -579,11 +602,13 @@ END_MARKERS = tuple(
         r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+(?:also\s+)?like|"
         r"also\s+on\s+\S+|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|"
         r"related|read\s+next|up\s+next|what\s+to\s+read\s+next|recommended\s+for\s+you|"
-        r"around\s+the\s+web|from\s+the\s+web|leave\s+a\s+(?:comment|reply)|comments|"
-        r"about\s+the\s+author|you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
+        r"around\s+the\s+web|from\s+the\s+web|about\s+the\s+author|you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
         rf"^(?:{MODULE_HEADINGS})",
     )
 )
+# A heading that opens a comment thread ends the story whatever follows: comments are whole
+# sentences too, so they would read as the story going on.
+_COMMENT_HEADING = re.compile(rf"^(?:{COMMENT_HEADINGS}){_COUNT_AND_STOP}$", re.IGNORECASE)
 
 
 # Author notes that close an article: "Meg James is a corporate media reporter for ...".
@@ -625,7 +650,14 @@ def is_noise_line(text: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:
 
 def is_end_marker(text: str) -> bool:
     """True when a paragraph is a heading of the modules that follow an article."""
-    return len(text) <= 80 and any(p.search(text) for p in END_MARKERS)
+    return len(text) <= 80 and (
+        any(p.search(text) for p in END_MARKERS) or is_comment_heading(text)
+    )
+
+
+def is_comment_heading(text: str) -> bool:
+    """True when a paragraph is the heading of a comment thread ("Komentarze (13)")."""
+    return len(text) <= 80 and bool(_COMMENT_HEADING.search(text))
 
 
 # Characters of article text read before a module heading for the heading to end the body:
@@ -633,14 +665,26 @@ def is_end_marker(text: str) -> bool:
 STORY_START_CHARS = 150
 
 
-# Characters that end a sentence of story text (a heading or a label ends with none).
-STORY_SENTENCE_END = tuple('.!?"”’»…。！？')
+# Characters that end a sentence of story text, in any script (a heading or a label ends with
+# none): a closing quote or bracket after the stop counts as its end.
+SENTENCE_END = tuple('.!?"”’»)…。！？」』')
 
 
 def has_story_text(paragraphs: Iterable[str]) -> bool:
     """True when the paragraphs read so far hold story text for a module heading to end:
     a sentence, or enough characters."""
     paragraphs = list(paragraphs)
-    return any(p.endswith(STORY_SENTENCE_END) for p in paragraphs) or (
-        sum(len(p) for p in paragraphs) >= STORY_START_CHARS
+    return any(p.endswith(SENTENCE_END) for p in paragraphs) or (
+        sum(map(text_length, paragraphs)) >= STORY_START_CHARS
     )
+
+
+# Chinese, Japanese and Korean characters: one says about as much as this many Latin letters.
+IDEOGRAPH_WEIGHT = 3
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
+
+
+def text_length(text: str) -> int:
+    """The length of a text in Latin-letter terms, for thresholds set in characters: a line
+    of 40 Chinese characters says what 120 Latin ones do."""
+    return len(text) + (IDEOGRAPH_WEIGHT - 1) * len(_IDEOGRAPHS.findall(text))

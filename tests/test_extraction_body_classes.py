@@ -380,6 +380,18 @@ def test_furniture_lines_inside_a_german_article_are_dropped() -> None:
         "Реклама",
         "Διαφήμιση",
         "广告",
+        # tags, widgets written out as text, photo labels, typo-report instructions
+        "Tags: Sprint Nextel Corp., Wireless",
+        "Теги: Москва, транспорт",
+        "Przeczytaj więcej o: agencja, rolnictwo",
+        "Schlagwörter: Markthalle, Stadtrat",
+        "Поделиться",
+        "Wersja do druku",
+        "Partager sur Facebook",
+        "Код для блога:",
+        "Фото: из архива редакции",
+        "Нашли опечатку? Выделите ее и нажмите Ctrl+Enter",
+        "Если Вы заметили ошибку, выделите её мышью и нажмите Ctrl+Enter",
     ],
 )
 def test_module_lines_in_many_languages(line: str) -> None:
@@ -397,6 +409,9 @@ def test_module_lines_in_many_languages(line: str) -> None:
         "Il y a trois ans, la halle a fermé ses portes.",
         "Reklama w telewizji kosztuje coraz więcej, mówią nadawcy.",
         "Реклама на улицах города будет запрещена с будущего года.",
+        "Compartir es importante para la comunidad, dijo el alcalde en la reunión.",
+        "Teilen ist das neue Haben, sagte die Bürgermeisterin am Dienstagabend.",
+        "Фото с места аварии опубликовали очевидцы в социальных сетях.",
         GERMAN[0],
         FRENCH[1],
     ],

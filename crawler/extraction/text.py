@@ -487,7 +487,7 @@ PICTURE_AGENCIES = (
 # Labels of an image credit: "Foto:", "Bild:", "Photo :", "Crédit :", "Fotografía:".
 CREDIT_LABELS = (
     r"foto|fotos|bild|bilder|photo|photos|crédits?(?:\s+photo)?|fotografía|imagen|immagine|"
-    r"zdjęcie|fot\.|image|picture|credit|quelle"
+    r"zdjęcie|fot\.|image|picture|credit|quelle|фото|φωτογραφία|图片来源|图片|图"
 )
 # Newsletter and app promos: "Abonnieren Sie unseren Newsletter", "Téléchargez l'application".
 PROMOS = (
@@ -537,6 +537,17 @@ MODULE_HEADINGS = (
     r"mais\s+lidas|ilgili\s+haberler|相关新闻|相关阅读|相关文章|热门文章|推荐阅读|関連記事|"
     r"関連ニュース"
 )
+# Labels of a line of tags: "Tags: Sprint, Nextel", "Schlagwörter:", "Теги:".
+TAG_LABELS = (
+    r"tags?|tagged|topics|schlagwörter|schlagworte|mots[-\s]clés|etiquetas|tagi|теги|метки|"
+    r"ετικέτες|štítky|标签|タグ|przeczytaj\s+więcej\s+o|читайте\s+больше\s+о"
+)
+# Buttons and widgets written out as text: "Поделиться", "Wersja do druku", "Код для блога:".
+WIDGET_LABELS = (
+    r"поделиться|udostępnij|κοινοποίηση|分享到|partager|compartir|teilen|condividi|"
+    r"версия\s+для\s+печати|wersja\s+do\s+druku|druckversion|version\s+imprimable|"
+    r"код\s+для\s+(?:блога|вставки)|embed\s+code|rekomenduj\s+artykuł"
+)
 # Advertisement labels standing alone: "Anzeige", "Publicité", "Reklama", "Реклама", "广告".
 ADVERTISEMENT_LABELS = (
     r"anzeige|werbung|publicité|publicidad|publicidade|pubblicità|advertentie|reklama|reklam|"
@@ -571,6 +582,10 @@ WORLD_NOISE_LINES = tuple(
         rf"^(?=.{{0,240}}$)(?:{READ_ALSO_LABELS}|{MODULE_HEADINGS})\s*(?::|-|–|—|»|>|\|).*$",
         rf"^(?:{READ_ALSO_LABELS})\s*[.:…]*$",
         rf"^(?:{ADVERTISEMENT_LABELS})$",
+        rf"^(?=.{{0,300}}$)(?:{TAG_LABELS})\s*[:：]\s*.*$",
+        rf"^(?=.{{0,60}}$)(?:{WIDGET_LABELS})\b[^.!?。]*$",
+        # how to report a typo, as sites in many languages ask: "... and press Ctrl+Enter"
+        r"^(?=.{0,240}$).*\bctrl\s*\+\s*enter\b.*$",
     )
 )
 

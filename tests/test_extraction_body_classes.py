@@ -225,6 +225,32 @@ def test_a_post_inside_a_block_named_comments_is_kept() -> None:
     assert "Stadtmedien" not in body
 
 
+def test_a_content_landmark_that_lists_other_stories_is_not_the_text() -> None:
+    """A "#content" landmark holding a list of teasers, beside the article's own block that
+    holds more text and the headline: the article's block is read."""
+    story = [
+        "Banki korygują swoje plany finansowe na przyszły rok, uwzględniając ostatnie "
+        "stanowiska nadzoru dotyczące polityki dywidendowej i kapitałowej.",
+        "Jak podał w piątek nadzór, większość banków zdąży z korektą planów do końca "
+        "stycznia, a pozostałe przedstawią je w lutym po zebraniu zarządów.",
+        "Analitycy uważają, że zmiany nie wpłyną znacząco na tegoroczne wyniki sektora, "
+        "choć mogą ograniczyć wypłaty dla akcjonariuszy w kolejnych latach.",
+    ]
+    teasers = "".join(
+        f"<div class='teaser'><h3><a href='/n/{n}'>Inna wiadomość numer {n}</a></h3>"
+        f"<p>Krótki opis innej wiadomości z działu gospodarka, numer {n} na liście.</p></div>"
+        for n in range(5)
+    )
+    html = (
+        "<html><body><div id='wrap'><div class='article-entry'><h1>Banki zmieniają plany</h1>"
+        f"<div class='tresc'>{paragraphs(story)}</div></div>"
+        f"<div id='content' class='content-list'>{teasers}</div></div></body></html>"
+    )
+    body = body_of(html, "https://gospodarka.example/banki/plany")
+    assert_story(body, story)
+    assert "Inna wiadomość" not in body
+
+
 # --- Class 3: a module heading before any story text ends nothing ------------------------------
 
 

@@ -496,8 +496,19 @@ def find_container(
     densest = _densest(root, stats)
     if found is None:
         return densest
-    inside = densest is not None and (found is densest or _is_ancestor(found, densest))
+    if densest is None:
+        return found
+    inside = found is densest or _is_ancestor(found, densest)
     if inside and stats.content(densest) >= DENSEST_SHARE * stats.content(found):
+        return densest
+    # a landmark without the headline that holds less text than a block outside it is a
+    # teaser list (an "#content" list of other stories beside the article)
+    if (
+        not inside
+        and not _is_ancestor(densest, found)
+        and stats.content(densest) > stats.content(found)
+        and not _HAS_HEADLINE(found)
+    ):
         return densest
     return found
 

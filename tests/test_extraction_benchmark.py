@@ -29,18 +29,18 @@ RECALL_FLOOR = 0.976
 # daniel, zh and el stand where the legacy-layout rules (old table sites) left them, a few
 # thousandths under what the body work alone reached: raise them when those rules improve.
 DEV_FLOORS = {
-    "all": 0.917,
-    "source=andy": 0.924,
-    "source=daniel": 0.892,
-    "source=l3s-gn1": 0.958,
+    "all": 0.921,
+    "source=andy": 0.928,
+    "source=daniel": 0.902,
+    "source=l3s-gn1": 0.961,
     "source=wcxb-article": 0.954,
     "source=wcxb-news": 0.955,
-    "source=wcxb-nonarticle": 0.748,
-    "lang=en": 0.931,
-    "lang=zh": 0.916,
-    "lang=el": 0.914,
-    "lang=pl": 0.841,
-    "lang=ru": 0.863,
+    "source=wcxb-nonarticle": 0.740,
+    "lang=en": 0.932,
+    "lang=zh": 0.921,
+    "lang=el": 0.933,
+    "lang=pl": 0.851,
+    "lang=ru": 0.881,
 }
 DEV_MAX_EMPTY = 0
 

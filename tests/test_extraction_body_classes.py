@@ -503,6 +503,22 @@ def test_strong_body_is_kept_as_read() -> None:
     assert second_reading(mine, html, "https://zeitung.example/stadt/markthalle") == mine
 
 
+def test_a_short_story_is_not_traded_for_the_menus_around_it() -> None:
+    """A two-paragraph story in a table layout whose side cells hold menus: a page-wide
+    second reading is many times longer, but all it adds is menu lines, so ours stays."""
+    story = [
+        "Σε αγορά 7.500 μετοχών της εταιρείας, συνολικής αξίας 1.873 ευρώ, προέβη χθες το "
+        "μέλος του διοικητικού συμβουλίου, ανακοίνωσε η διοίκηση σε σημερινή της ανακοίνωση.",
+        "Η συναλλαγή έγινε στο χρηματιστήριο της Αθήνας.",
+    ]
+    menu = "".join(f"<div class='item'>Κατηγορία αριθμός {n} υγείας</div>" for n in range(40))
+    html = (
+        f"<html><body><table><tr><td>{menu}</td><td><h1>Αγορά μετοχών</h1>"
+        f"{paragraphs(story)}</td><td>{menu}</td></tr></table></body></html>"
+    )
+    assert second_reading(story, html, "https://iatro.example/news/1") == story
+
+
 def test_json_ld_article_body_when_the_markup_holds_only_a_teaser() -> None:
     article = {
         "@context": "https://schema.org",

@@ -23,7 +23,7 @@ from crawler.extraction.classify import (
 from crawler.extraction.page import Page
 from crawler.extraction.site import SiteModel
 from crawler.extraction.text import (
-    SENTENCE_END,
+    STORY_LINE_CHARS,
     clean_authors,
     comparable,
     has_story_text,
@@ -35,6 +35,7 @@ from crawler.extraction.text import (
     join_paragraphs,
     normalize_space,
     split_paragraphs,
+    story_length,
     text_length,
 )
 from crawler.items import READ_FIELDS, default_of
@@ -143,8 +144,6 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
     return Reading(cleaned, not why, links, why, found, "noindex" in robots)
 
 
-# Characters from which a paragraph that ends a sentence counts as story text.
-SENTENCE_CHARS = 80
 
 
 def _story_goes_on(following: list[str]) -> bool:
@@ -153,17 +152,13 @@ def _story_goes_on(following: list[str]) -> bool:
     Only the text up to the next heading counts: "Back to top" links between the sections
     of a long guide each end nothing when a section of sentences follows them.
     """
-    least = SENTENCE_CHARS  # paragraphs ending a sentence: story text, not a teaser's title
+    least = STORY_LINE_CHARS
     for i, paragraph in enumerate(following):
         if is_end_marker(paragraph):
             # between two headings, teaser excerpts are sentences too: ask for longer ones
-            following, least = following[:i], 2 * SENTENCE_CHARS
+            following, least = following[:i], 2 * STORY_LINE_CHARS
             break
-    story = [
-        length
-        for p in following
-        if (length := text_length(p)) >= SENTENCE_CHARS and p.endswith(SENTENCE_END)
-    ]
+    story = [length for length in map(story_length, following) if length]
     total = sum(map(text_length, following))
     long_enough = bool(story) and sum(story) >= least * len(story)
     return len(story) >= 2 and long_enough and sum(story) * 2 >= total

@@ -20,7 +20,7 @@ from crawler.extraction.selectors import (
     PAGE_NOISE,
     TEASER_LEAD,
 )
-from crawler.extraction.text import normalize_space
+from crawler.extraction.text import normalize_space, story_length, text_length
 
 # Elements that start a new paragraph in the text.
 BLOCK_TAGS = frozenset(
@@ -133,6 +133,8 @@ WRAPPING_NON_TEXT = frozenset(
 # when it is this many times longer (see second_reading).
 WEAK_BODY_CHARS = 1000
 SECOND_READING_RATIO = 3
+# ...and, when ours holds a story, when this share of what it adds is story sentences.
+ADDED_STORY_SHARE = 0.5
 # Pages longer than this are not read again: a second tree of a huge page costs more memory
 # than its text is worth (news pages are well under it).
 SECOND_READING_MAX_CHARS = 1_000_000
@@ -666,9 +668,23 @@ def second_reading(
     except Exception:  # a second opinion never costs the first
         return paragraphs
     other = [line for line in (normalize_space(t) for t in text.splitlines()) if line]
-    if sum(len(p) for p in other) > SECOND_READING_RATIO * sum(len(p) for p in paragraphs):
+    if sum(len(p) for p in other) > SECOND_READING_RATIO * sum(
+        len(p) for p in paragraphs
+    ) and _adds_story(paragraphs, other):
         return other
     return paragraphs
+
+
+def _adds_story(mine: list[str], other: list[str]) -> bool:
+    """True when another reading adds to ours what ours lacks: when ours holds a story, most
+    of what it adds must be story text too (whole sentences), not the menus and teaser titles
+    around a short story that a page-wide reading takes in."""
+    if not sum(map(story_length, mine)):
+        return True
+    have = set(mine)
+    added = [line for line in other if line not in have]
+    total = sum(map(text_length, added))
+    return total > 0 and sum(map(story_length, added)) >= ADDED_STORY_SHARE * total
 
 
 def _unrepeated(paragraphs: list[str]) -> list[str]:

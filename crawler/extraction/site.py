@@ -14,7 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.extraction.text import SENTENCE_END, comparable, is_noise_line, normalize_space
+from crawler.extraction.text import (
+    SENTENCE_END,
+    STORY_LINE_CHARS,
+    comparable,
+    is_noise_line,
+    normalize_space,
+)
 
 # Pages a site must have shown before its model strips anything.
 MIN_PAGES = 6
@@ -36,8 +42,6 @@ _DIGITS = re.compile(r"\d+")
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(?!\d)")
 
 
-# Characters from which a line is story text wherever it stands.
-STORY_LINE_CHARS = 80
 
 
 def is_entry_header(line: str) -> bool:

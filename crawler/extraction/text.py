@@ -699,6 +699,17 @@ IDEOGRAPH_WEIGHT = 3
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 
+# Characters (in Latin-letter terms) from which a whole sentence is story text, not a teaser's
+# title or its cut excerpt.
+STORY_LINE_CHARS = 80
+
+
+def story_length(line: str) -> int:
+    """The length of a line that is a whole sentence of STORY_LINE_CHARS or more, else 0."""
+    length = text_length(line)
+    return length if length >= STORY_LINE_CHARS and line.endswith(SENTENCE_END) else 0
+
+
 def text_length(text: str) -> int:
     """The length of a text in Latin-letter terms, for thresholds set in characters: a line
     of 40 Chinese characters says what 120 Latin ones do."""

@@ -195,6 +195,21 @@ def test_epoch_date(value: str, expected: str | None) -> None:
         (["Travis Andersen and", "Adam Sennott"], ["Travis Andersen", "Adam Sennott"]),
         (["Author"], []),
         (["Redaktion"], []),
+        # credentials, job titles and author notes after the name
+        (["Shelby Loos, DVM"], ["Shelby Loos"]),
+        (["Lauren Manaker MS, RDN, LD"], ["Lauren Manaker"]),
+        (["Keith Barry Senior Autos Reporter"], ["Keith Barry"]),
+        (["Brett Cruz, Digital Security Expert, Gene Petrino, Home Security Expert"],
+         ["Brett Cruz", "Gene Petrino"]),
+        (["Christian Dupuis is the CTO, microservices, secure developer tooling"],
+         ["Christian Dupuis"]),
+        (["Anna Schmidt Redakteurin Politik"], ["Anna Schmidt"]),
+        (["Marie Dupont, journaliste"], ["Marie Dupont"]),
+        (["Ana García Corresponsal en Bruselas"], ["Ana García"]),
+        (["Ana Maria de Souza"], ["Ana Maria de Souza"]),
+        # a desk or a team keeps its whole name
+        (["ZDNet Japan Staff"], ["ZDNet Japan Staff"]),
+        (["Executive Content Editor"], ["Executive Content Editor"]),
     ],
 )
 def test_clean_authors_languages(raw: list[str], expected: list[str]) -> None:

@@ -233,7 +233,17 @@ _JOB_TITLE = re.compile(
     r"\b(?:editor|editors|correspondent|reporter|writer|journalist|columnist|contributor|"
     r"contributing|staff|producer|analyst|chief|senior|deputy|director|manager|head|bureau|"
     r"desk|news\s+service|team|intern|critic|photographer|presenter|host|founder|ceo|"
-    r"professor|fellow|associate|assistant|special|guest)\b",
+    r"professor|fellow|associate|assistant|special|guest|expert|specialist|strategist|"
+    r"executive|edited|redakteur(?:in)?|korrespondent(?:in)?|reporterin|journalistin|"
+    r"journaliste|rédact(?:eur|rice)|correspondant(?:e)?|periodista|redactor(?:a)?|"
+    r"corresponsal|giornalista|inviat[oa]|dziennikar(?:z|ka)|redaktor(?:ka)?|"
+    r"корреспондент|журналист|обозреватель)\b",
+    re.IGNORECASE,
+)
+# Credentials after a name, standing alone as a part: "Shelby Loos, DVM", "Jane Roe, PhD".
+_CREDENTIAL = re.compile(
+    r"^(?:dvm|md|phd|ph\.d\.?|mph|rn|ms|msc|ma|mba|cfp|cpa|rd|rdn|ld|lpc|lcsw|do|dds|jd|esq|"
+    r"cdces|facp|faan)\.?$",
     re.IGNORECASE,
 )
 _PLACE_SUFFIX = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*$")
@@ -304,6 +314,12 @@ def clean_authors(values: Iterable[str | None]) -> list[str]:
             for p in _AUTHOR_SPLIT.split(text)
         ]
         parts = [_BY_PREFIX.sub("", p) for p in parts if p and not is_credit(p)]
+        parts = [p for p in parts if p and not _CREDENTIAL.match(p)]
+        if parts:  # the first part names the author; a title may follow in the same part
+            parts[0] = _without_title(parts[0])
+        # after the first, a part all in lower case names nobody ("microservices")
+        parts = parts[:1] + [p for p in parts[1:] if any(ch.isupper() for ch in p)
+                             or not p.isascii()]
         people = [p for p in parts if p and not _JOB_TITLE.search(p)]
         if not people and len(parts) == 1 and parts[0]:
             people = parts  # "Staff Reporter" is the whole byline: keep it
@@ -325,6 +341,32 @@ def clean_authors(values: Iterable[str | None]) -> list[str]:
                 seen.add(key)
                 names.append(name)
     return names
+
+
+def _without_title(part: str) -> str:
+    """A name without the job title or the sentence that follows it in the same part:
+    "Keith Barry Senior Autos Reporter" -> "Keith Barry", "Christian Dupuis is the CTO" ->
+    "Christian Dupuis". Two capitalised words at least stay as the name."""
+    words = part.split()
+    while len(words) > 2 and _CREDENTIAL.match(words[-1]) and words[-1].isupper():
+        words.pop()  # "Lauren Manaker MS"
+    part = " ".join(words)
+    if any(w.casefold() in _COLLECTIVE for w in words) or any(
+        _JOB_TITLE.fullmatch(w) for w in words[:2]
+    ):
+        return part  # "ZDNet Japan Staff", "Executive Content Editor": no person named
+    for i, word in enumerate(words[2:], start=2):
+        lower = word[:1].islower() and word not in NAME_PARTICLES
+        if lower or _JOB_TITLE.fullmatch(word.strip(",.")):
+            head = " ".join(words[:i])
+            if looks_like_person(head) and not is_organisation(head):
+                return head
+            break
+    return part
+
+
+# Words of a byline that names a desk or a team rather than a person.
+_COLLECTIVE = frozenset({"staff", "team", "desk", "editors", "editorial", "newsroom"})
 
 
 # Lower-case words inside people's names: Ludwig van Beethoven, Ana de Armas.

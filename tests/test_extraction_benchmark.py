@@ -26,12 +26,12 @@ RECALL_FLOOR = 0.976
 # source and of each language with 30+ pages. trafilatura 2.3.1 in the same run: 0.885 overall,
 # andy 0.918, daniel 0.834, l3s-gn1 0.905, wcxb-article 0.937, wcxb-news 0.947,
 # wcxb-nonarticle 0.739, en 0.911, zh 0.835, el 0.862, pl 0.797, ru 0.775; 2 empty bodies.
-# daniel, zh and el stand where the legacy-layout rules (old table sites) left them, a few
-# thousandths under what the body work alone reached: raise them when those rules improve.
+# wcxb-nonarticle (list and product pages) sits just above trafilatura: the second reading
+# keeps a story's own text over a page-wide reading of its short lines, which such pages are.
 DEV_FLOORS = {
-    "all": 0.921,
+    "all": 0.922,
     "source=andy": 0.928,
-    "source=daniel": 0.902,
+    "source=daniel": 0.904,
     "source=l3s-gn1": 0.961,
     "source=wcxb-article": 0.954,
     "source=wcxb-news": 0.955,
@@ -40,7 +40,7 @@ DEV_FLOORS = {
     "lang=zh": 0.921,
     "lang=el": 0.933,
     "lang=pl": 0.851,
-    "lang=ru": 0.881,
+    "lang=ru": 0.891,
 }
 DEV_MAX_EMPTY = 0
 

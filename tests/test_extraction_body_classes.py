@@ -323,6 +323,31 @@ def test_related_box_inside_a_chinese_story_ends_nothing() -> None:
     assert_story(body, story)
 
 
+def test_teaser_excerpts_cut_with_an_ellipsis_do_not_carry_the_story_on() -> None:
+    """Under "Другие новости", excerpts of other stories, each a long line cut with "...":
+    they are teasers, not the story going on, so the heading ends the body."""
+    story = [
+        "Городской совет во вторник большинством голосов решил отремонтировать старый рынок "
+        "на набережной и открыть его весной следующего года.",
+        "Ремонт обойдется примерно в двенадцать миллионов рублей, половину из которых "
+        "выделит областной бюджет, сообщила мэр города после заседания.",
+        "Торговцы много лет ждали этого решения и встретили его с облегчением после долгих "
+        "споров.",
+    ]
+    excerpts = [
+        f"Новость номер {n}: в городе открылся новый бассейн, и жители уже выстроились в очередь "
+        "у входа, чтобы первыми попасть внутрь и оценить..."
+        for n in range(3)
+    ]
+    html = (
+        "<html><body><article><h1>Рынок отремонтируют</h1>" + paragraphs(story)
+        + "<p>Другие новости</p>" + paragraphs(excerpts) + "</article></body></html>"
+    )
+    body = body_of(html, "https://gorod.example/news/rynok")
+    assert_story(body, story)
+    assert "бассейн" not in body
+
+
 # --- Class 4: the next story appended by endless scroll ---------------------------------------
 
 

@@ -747,9 +747,16 @@ STORY_LINE_CHARS = 80
 
 
 def story_length(line: str) -> int:
-    """The length of a line that is a whole sentence of STORY_LINE_CHARS or more, else 0."""
+    """The length of a line that is a whole sentence of STORY_LINE_CHARS or more, else 0.
+
+    A line cut short with an ellipsis ("... und dann..."), as teaser excerpts end, is none.
+    """
     length = text_length(line)
-    return length if length >= STORY_LINE_CHARS and line.endswith(SENTENCE_END) else 0
+    whole = line.endswith(SENTENCE_END) and not line.endswith(_CUT_SHORT)
+    return length if length >= STORY_LINE_CHARS and whole else 0
+
+
+_CUT_SHORT = ("...", "…")
 
 
 def text_length(text: str) -> int:

@@ -12,7 +12,13 @@ import pytest
 
 from crawler.extraction import read_page
 from crawler.extraction.body import second_reading
-from crawler.extraction.text import has_story_text, is_end_marker, is_noise_line
+from crawler.extraction.text import (
+    STORY_LINE_CHARS,
+    has_story_text,
+    is_end_marker,
+    is_noise_line,
+    story_length,
+)
 
 GERMAN = [
     "Der Stadtrat hat am Dienstagabend mit großer Mehrheit beschlossen, die alte Markthalle "
@@ -346,6 +352,25 @@ def test_teaser_excerpts_cut_with_an_ellipsis_do_not_carry_the_story_on() -> Non
     body = body_of(html, "https://gorod.example/news/rynok")
     assert_story(body, story)
     assert "бассейн" not in body
+
+
+@pytest.mark.parametrize(
+    ("line", "counts"),
+    [
+        (GERMAN[0], True),
+        (FRENCH[1], True),
+        ("市议会周二晚间以绝对多数通过决议，决定翻修位于河畔的旧市场，并于明年春天开放。", True),
+        # a teaser's cut excerpt, an item of a teaser list, a title without a stop
+        (GERMAN[0][:-1] + "...", False),
+        (GERMAN[0][:-1] + "…", False),
+        ("- " + GERMAN[0], False),
+        ("• " + FRENCH[0], False),
+        (GERMAN[0][:-1], False),
+        ("Kurz und gut.", False),
+    ],
+)
+def test_what_counts_as_a_story_sentence(line: str, counts: bool) -> None:
+    assert (story_length(line) >= STORY_LINE_CHARS) is counts
 
 
 # --- Class 4: the next story appended by endless scroll ---------------------------------------

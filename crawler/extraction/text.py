@@ -749,14 +749,16 @@ STORY_LINE_CHARS = 80
 def story_length(line: str) -> int:
     """The length of a line that is a whole sentence of STORY_LINE_CHARS or more, else 0.
 
-    A line cut short with an ellipsis ("... und dann..."), as teaser excerpts end, is none.
+    A line cut short with an ellipsis ("... und dann..."), as teaser excerpts end, is none,
+    and so is an item of a list ("- Title: excerpt."), as teaser lists are written.
     """
     length = text_length(line)
     whole = line.endswith(SENTENCE_END) and not line.endswith(_CUT_SHORT)
-    return length if length >= STORY_LINE_CHARS and whole else 0
+    return length if length >= STORY_LINE_CHARS and whole and not _LIST_ITEM.match(line) else 0
 
 
 _CUT_SHORT = ("...", "…")
+_LIST_ITEM = re.compile(r"^[-*•–·]\s")
 
 
 def text_length(text: str) -> int:

@@ -519,6 +519,8 @@ def test_story_sentences_are_not_module_lines(line: str) -> None:
         ("相关新闻：", True),
         ("関連記事", True),
         ("Comments [12]", True),
+        ("MORE MANITOBA HEADLINES »", True),
+        ("Weitere Artikel ›", True),
         ("Mehr zum Thema Verkehr lesen Sie in unserem Dossier vom Montag.", False),
         ("Komentarze polityków były bardzo ostre po wtorkowym głosowaniu.", False),
         ("Polecamy wszystkim mieszkańcom, by zostali w domach.", False),

@@ -646,7 +646,7 @@ _MODULE_NOUNS = (
     r"(?:news|stories|story|posts|articles|reads|videos|headlines|content|links|coverage)"
 )
 # What may follow a heading: a count ("Comments (12)") and a colon or ellipsis.
-_COUNT_AND_STOP = r"(?:\s*[(\[]\d+[)\]])?\s*[.:…：]*"
+_COUNT_AND_STOP = r"(?:\s*[(\[]\d+[)\]])?\s*[.:…：»›>]*"
 END_MARKERS = tuple(
     re.compile(p + _COUNT_AND_STOP + "$", re.IGNORECASE)
     for p in (

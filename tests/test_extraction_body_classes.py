@@ -257,6 +257,41 @@ def test_a_content_landmark_that_lists_other_stories_is_not_the_text() -> None:
     assert "Inna wiadomość" not in body
 
 
+@pytest.mark.parametrize("thread_id", ["opOpinie", "Comments", "leserKommentare"])
+def test_comment_thread_named_only_by_its_id(thread_id: str) -> None:
+    """A thread no selector names ("opOpinie", "Comments"), longer than the story: the words
+    of its id say what it is."""
+    story = [f"{t} ({n})" for n in range(3) for t in GERMAN]
+    html = (
+        "<html><body><div id='main'><div class='artykul'><h1>Die Markthalle wird saniert</h1>"
+        f"<div class='tresc'>{paragraphs(story)}</div></div>"
+        f"<div id='{thread_id}'>{_READERS_COMMENTS}</div></div></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, story)
+    assert "Meinung Nummer" not in body
+
+
+def test_a_box_named_as_the_wrapper_of_the_comments_page_keeps_its_story() -> None:
+    """"comments_page_wrapper" holds the story as well as the thread: a name that says it
+    wraps the page is no thread to drop."""
+    story = [f"{t} ({n})" for n in range(3) for t in GERMAN]
+    html = (
+        "<html><body><div id='comments_page_wrapper'><h2>Die Markthalle wird saniert</h2>"
+        f"<div class='tresc'>{paragraphs(story)}</div><div class='ops'>{_READERS_COMMENTS}</div>"
+        f"</div><aside><p>{ABOUT}</p><p>{ABOUT}</p></aside></body></html>"
+    )
+    assert_story(body_of(html), story)
+
+
+_READERS_COMMENTS = "".join(
+    f"<p><b>~Leser{n} [2012-01-04 22:22]</b> Das ist meine Meinung Nummer {n} zu dieser "
+    "Sache, und ich finde, dass der Stadtrat hier ganz falsch entschieden hat, weil die "
+    "Kosten viel zu hoch sind.</p>"
+    for n in range(14)
+)
+
+
 # --- Class 3: a module heading before any story text ends nothing ------------------------------
 
 

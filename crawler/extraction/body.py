@@ -277,18 +277,45 @@ def _comment_threads(index: TreeIndex, stats: TextStats) -> list[etree._Element]
     total = stats.content(index.root) or 1
     threads: list[etree._Element] = []
     spared: list[etree._Element] = []
-    for el in COMMENTS.select(index):
+    named = COMMENTS.select(index)
+    found = {el: True for el in named}
+    for el in _comment_worded(index):  # "opOpinie", "Comments": judged more strictly
+        found.setdefault(el, False)
+    order = index.order
+    for el in sorted(found, key=lambda el: order.get(el, 0)):
         if el.tag in ("html", "body") or not index.attached(el):
             continue
-        if any(_is_ancestor(other, el) for other in spared):
+        if any(_is_ancestor(other, el) for other in spared + threads):
             continue
-        if stats.content(el) <= GUARD_SHARE * total or (
-            not _HAS_HEADLINE(el) and _paragraph_text_outside(index.root, el, stats) >= ANCHOR_CHARS
-        ):
+        alone = not _HAS_HEADLINE(el) and (
+            _paragraph_text_outside(index.root, el, stats) >= ANCHOR_CHARS
+        )
+        if alone or (found[el] and stats.content(el) <= GUARD_SHARE * total):
             threads.append(el)
         else:
             spared.append(el)
     return threads
+
+
+# Words of the class or id of a comment thread, in several languages; a token is cut into
+# words at "-", "_" and a capital ("opOpinie": op, opinie).
+COMMENT_WORDS = frozenset(
+    {"comment", "comments", "kommentare", "commentaires", "comentarios", "komentarze",
+     "opinie", "komentare", "talkback", "disqus"}
+)
+# ...unless the token names a layout box around it ("comments_page_wrapper" holds the story).
+LAYOUT_WORDS = frozenset({"page", "wrap", "wrapper", "container", "main", "content", "body"})
+_TOKEN_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _comment_worded(index: TreeIndex) -> list[etree._Element]:
+    found: list[etree._Element] = []
+    for table in (index.by_class, index.by_id):
+        for token, elements in table.items():
+            words = {w.lower() for w in _TOKEN_WORDS.findall(token)}
+            if words & COMMENT_WORDS and not words & LAYOUT_WORDS:
+                found.extend(elements)
+    return found
 
 
 _HAS_HEADLINE = etree.XPath("boolean(descendant-or-self::h1)")

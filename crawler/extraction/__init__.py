@@ -144,8 +144,6 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
     return Reading(cleaned, not why, links, why, found, "noindex" in robots)
 
 
-
-
 def _story_goes_on(following: list[str]) -> bool:
     """True when most of the text after a sidebar heading is whole sentences of a story.
 

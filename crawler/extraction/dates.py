@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.extraction.text import CJK_RANGES
+
 # Years outside this range are typos or placeholders ("0000-00-00", 20250), never a story date.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -554,23 +556,22 @@ def script_language(text: str | None) -> str | None:
     Kana are Japanese only, Hangul Korean only; Han characters without either are Chinese
     (whose zones keep one clock). None unless those letters are most of the text's letters.
     """
-    kana = hangul = han = letters = 0
+    counts = dict.fromkeys(CJK_RANGES, 0)
+    letters = 0
     for ch in (text or "")[:2000]:
         if not ch.isalpha():
             continue
         letters += 1
         code = ord(ch)
-        if 0x3040 <= code <= 0x30FF:
-            kana += 1
-        elif 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF:
-            hangul += 1
-        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-            han += 1
-    if not letters or 2 * (kana + hangul + han) < letters:
+        for script, ranges in CJK_RANGES.items():
+            if any(lo <= code <= hi for lo, hi in ranges):
+                counts[script] += 1
+                break
+    if not letters or 2 * sum(counts.values()) < letters:
         return None
-    if kana:
+    if counts["kana"]:
         return "ja"
-    if hangul:
+    if counts["hangul"]:
         return "ko"
     return "zh"
 

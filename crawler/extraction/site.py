@@ -42,8 +42,6 @@ _DIGITS = re.compile(r"\d+")
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(?!\d)")
 
 
-
-
 def is_entry_header(line: str) -> bool:
     """True for a comment's header line: who wrote it, and when to the minute."""
     return len(line) <= ENTRY_CHARS and bool(_DATED_CLOCK.search(line))

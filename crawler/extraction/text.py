@@ -659,7 +659,8 @@ END_MARKERS = tuple(
         r"^(?:don['’]?t\s+miss|must\s+read|you\s+may\s+(?:also\s+)?like|you\s+might\s+(?:also\s+)?like|"
         r"also\s+on\s+\S+|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|"
         r"related|read\s+next|up\s+next|what\s+to\s+read\s+next|recommended\s+for\s+you|"
-        r"around\s+the\s+web|from\s+the\s+web|about\s+the\s+author|you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
+        r"around\s+the\s+web|from\s+the\s+web|about\s+the\s+author|"
+        r"you\s+may\s+also\s+be\s+interested\s+in|more\s+to\s+explore)",
         rf"^(?:{MODULE_HEADINGS})",
     )
 )
@@ -736,9 +737,19 @@ def has_story_text(paragraphs: Iterable[str]) -> bool:
     )
 
 
-# Chinese, Japanese and Korean characters: one says about as much as this many Latin letters.
+# The code points of the scripts of Chinese, Japanese and Korean, by script.
+CJK_RANGES = {
+    "kana": ((0x3040, 0x30FF),),
+    "hangul": ((0x1100, 0x11FF), (0xAC00, 0xD7A3)),
+    "han": ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)),
+}
+# One of their characters says about as much as this many Latin letters.
 IDEOGRAPH_WEIGHT = 3
-_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
+_IDEOGRAPHS = re.compile(
+    "["
+    + "".join(f"{chr(lo)}-{chr(hi)}" for ranges in CJK_RANGES.values() for lo, hi in ranges)
+    + "]"
+)
 
 
 # Characters (in Latin-letter terms) from which a whole sentence is story text, not a teaser's

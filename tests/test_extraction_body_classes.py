@@ -117,6 +117,31 @@ def test_div_paragraphs_without_any_p() -> None:
     assert "Impressum" not in body
 
 
+def test_div_paragraphs_beside_a_footer_written_in_p() -> None:
+    """A short story in <div> paragraphs, a site footer whose legal text is in <p>: the
+    footer, named so by its class, is no candidate for the text."""
+    story = [
+        "Спаржа снизит уровень проявления похмельного синдрома, как утверждают исследователи "
+        "из Института медицинских исследований, опубликовавшие свою работу во вторник.",
+        "Учёные установили, что аминокислоты и минералы, которые содержатся в спарже, "
+        "защищают клетки печени от токсинов и ускоряют их восстановление.",
+    ]
+    legal = (
+        "Свободное использование в Интернет-пространстве текстов, фото и видеоматериалов, "
+        "опубликованных на этом сайте, допускается только при условии прямой ссылки на сайт."
+    )
+    html = (
+        "<html><body><div class='container'><div class='content'><div class='publtxt'>"
+        + paragraphs(story, "div")
+        + f"</div></div><div class='footer'><p>{legal}</p><p>{legal} 18+</p>"
+        "<p>Все права защищены, при перепечатке материалов ссылка на издание обязательна.</p>"
+        "</div></div></body></html>"
+    )
+    body = body_of(html, "https://gazeta.example/news/sparzha")
+    assert_story(body, story)
+    assert "Свободное использование" not in body
+
+
 def test_br_runs_in_a_table_cell() -> None:
     html = (
         "<html><body><table><tr><td><a href='/'>Accueil</a></td></tr><tr><td>"

@@ -490,3 +490,33 @@ def test_time_element_with_its_date_in_a_data_attribute() -> None:
         )
         published = _fields(html, "https://sports.example/story/1")["published"]
         assert published == "2016-12-09T09:13:00+00:00", attr
+
+
+@pytest.mark.parametrize(
+    "meta",
+    ["<meta name='citation_publication_date' content='2020/03/04'>",
+     "<meta name='DC.date.created' content='2020-03-04'>"],
+)
+def test_a_page_dated_only_by_htmldate_quick_mode(meta: str) -> None:
+    """A date in a meta tag none of our lists names: htmldate's quick mode reads it."""
+    html = _page("de", f"<title>Der Deich</title>{meta}", f"<div>{_story()}</div>")
+    fields = _fields(html, "https://zeitung.example/artikel/deich")
+    assert fields["published"] == "2020-03-04"
+
+
+def test_a_page_that_reads_as_an_address_is_never_fetched(monkeypatch) -> None:
+    """A page whose whole text is an address ("http://...") is read as text: no lookup and no
+    connection is made by the date fallback (htmldate downloads such a str)."""
+    import socket
+
+    calls: list[object] = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    for page in ("http://news.test/story", b"http://news.test/story"):
+        read_page(page, "https://news.test/2020/story")
+    assert calls == []

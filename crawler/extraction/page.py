@@ -11,7 +11,13 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import element_text, extract_body, parse_html, second_reading
+from crawler.extraction.body import (
+    SECOND_READING_MAX_CHARS,
+    element_text,
+    extract_body,
+    parse_html,
+    second_reading,
+)
 from crawler.extraction.bounds import bounded_markup
 from crawler.extraction.css import Rules, TreeIndex
 from crawler.extraction.dates import (
@@ -150,6 +156,26 @@ def _value_of(el: object) -> str | None:
     if not isinstance(el, etree._Element):
         return None
     return normalize_space(element_text(el)) or None
+
+
+def library_date(html: str | bytes | None, url: str | None) -> str | None:
+    """The publication date htmldate reads in a page's markup and address, or None."""
+    if not html or len(html) > SECOND_READING_MAX_CHARS:
+        return None
+    try:
+        import htmldate
+    except ImportError:  # an optional second opinion
+        return None
+    # as bytes: htmldate downloads a str that reads as an address ("http://..."), and a page
+    # never makes the crawl connect anywhere
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    try:
+        found = htmldate.find_date(
+            data, url=url or None, original_date=True, extensive_search=False
+        )
+    except Exception:  # a second opinion never costs the page
+        return None
+    return parse_date(found) if isinstance(found, str) else None
 
 
 # data-* attributes that hold a date: data-published, data-timestamp, data-publish-date ...
@@ -668,14 +694,21 @@ class Page:
 
     @cached_property
     def published(self) -> str | None:
-        """When the story was first published, ISO 8601."""
-        return self._date(
+        """When the story was first published, ISO 8601.
+
+        A page where none of our sources gives a date is asked of htmldate, in its quick mode
+        (markup and address patterns, not a search of the whole text for any date): measured
+        on the development set it dates 7 of the 27 pages we could not, and 4 wrongly; its
+        extensive search dated 11, and 13 wrongly.
+        """
+        found = self._date(
             "published",
             ("datePublished", "dateCreated"),
             PUBLISHED_META,
             sel.VISIBLE_DATES,
             guess=True,
         )
+        return found or library_date(self.html, self.url)
 
     @cached_property
     def modified(self) -> str | None:

@@ -520,3 +520,24 @@ def test_a_page_that_reads_as_an_address_is_never_fetched(monkeypatch) -> None:
     for page in ("http://news.test/story", b"http://news.test/story"):
         read_page(page, "https://news.test/2020/story")
     assert calls == []
+
+
+def test_author_named_only_by_a_link_to_the_authors_page() -> None:
+    """No byline markup, no declared author: the link to the author's page by the headline
+    names the author, not the links of the related stories' cards further down."""
+    cards = "".join(
+        f"<div class='card'><h3><a href='/n/{n}'>Andere Meldung {n}</a></h3>"
+        f"<a href='/author/someone-{n}/'>Someone Else{n}</a></div>"
+        for n in range(3)
+    )
+    html = _page(
+        "de",
+        "<title>Der Deich wird höher</title>",
+        "<div class='kopf'><h1>Der Deich wird höher</h1><p class='zeile'>"
+        "<a href='https://hafenblatt.example/author/jana-mueller/'>Jana Müller</a> und "
+        "<a href='https://hafenblatt.example/author/peter-schmidt/'>Peter Schmidt</a></p></div>"
+        f"<div>{_story()}</div><div class='mehr'>{cards}</div>",
+    )
+    assert _fields(html, "https://hafenblatt.example/politik/deich")["authors"] == [
+        "Jana Müller", "Peter Schmidt"
+    ]

@@ -539,6 +539,9 @@ class Page:
             names = [n for n in clean_authors([_value_of(el)]) if looks_like_person(n)]
             if names:
                 return names, credits
+        names = self._author_link_names
+        if names:
+            return names, credits
         if self.legacy:  # "By Jane Doe" as the first text under a legacy page's headline
             for text in self._texts_after_headline[:MAX_BYLINES]:
                 if is_byline_text(text) and len(text) <= MAX_LINE_CHARS:
@@ -547,6 +550,20 @@ class Page:
                     if names:
                         return names, credits
         return self._byline_by_headline(), credits
+
+    @cached_property
+    def _author_link_names(self) -> list[str]:
+        """The names of the links to author pages nearest the headline: the nearest link,
+        with the links beside it in the same byline (co-authors), not related stories' cards."""
+        links = [el for el in sel.AUTHOR_LINKS.select(self.index) if not sel.NOT_BYLINE_BOXES(el)]
+        if not links:
+            return []
+        anchor = self._headline_position
+        order = self.index.order
+        nearest = min(links, key=lambda el: abs(order.get(el, 0) - anchor))
+        byline = [el for el in links if el.getparent() is nearest.getparent()]
+        names = clean_authors(_value_of(el) for el in byline[:MAX_BYLINES])
+        return [n for n in names if looks_like_person(n)]
 
     @cached_property
     def _headline_position(self) -> int:

@@ -49,6 +49,11 @@ BYLINES = Rules(
     ".td-post-author-name a, .post-author-name, .byline .author, .byline a, .meta-author a,"
     "a[rel~=author], .author.vcard .fn, [itemprop~=author], .byline"
 )
+# Links to an author's page, as most CMSs write them: /author/jane-doe/, /writer/123/.
+AUTHOR_LINKS = Rules(
+    "a[href*='/author/'], a[href*='/authors/'], a[href*='/writer/'], a[href*='/autor/'],"
+    "a[href*='/auteur/']"
+)
 # Boxes whose names are not the story's authors: comments, author bios, teasers.
 NOT_BYLINE_BOXES = etree.XPath(
     "ancestor::*[contains(@class, 'comment') or contains(@id, 'comment') or "

@@ -53,6 +53,20 @@ def test_deep_json_ld_loses_neither_the_page_nor_its_links() -> None:
     assert read_page(story, "http://news.test/2025/10/01/deep/").article["title"] == "Deep story"
 
 
+def test_json_ld_padded_with_a_megabyte_of_blanks_is_read_in_linear_time() -> None:
+    """A JSON-LD script whose object is followed by a million blanks and a stray character:
+    unwrapping its <![CDATA[ ]]> or <!-- --> marks must not try every blank (a pattern anchored
+    at the end would, for hours); the page reads within the bound of the other bombs."""
+    ld = json.dumps({"@type": "NewsArticle", "datePublished": "2025-10-01T09:00:00+02:00"})
+    for padded in (f"<![CDATA[{ld}{' ' * 1_000_000}x", f"{' ' * 1_000_000}<!--{ld}-->"):
+        html = article("Padded", head=f'<script type="application/ld+json">{padded}</script>')
+        started = time.monotonic()
+        fields = read_page(html, "http://news.test/2025/10/01/padded/").article
+        assert time.monotonic() - started < 10
+        assert fields["title"] == "Padded"
+    assert fields["published"] == "2025-10-01T09:00:00+02:00"
+
+
 def test_a_crawl_of_five_pages_a_bomb_and_deep_json_ld_ends_within_a_minute(
         tmp_path: Path) -> None:
     links = "".join(f'<a href="{path}">story {n}</a>' for n, path in enumerate(SMALL))

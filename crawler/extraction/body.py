@@ -282,13 +282,14 @@ def _comment_threads(index: TreeIndex, stats: TextStats) -> list[etree._Element]
     for el in _comment_worded(index):  # "opOpinie", "Comments": judged more strictly
         found.setdefault(el, False)
     order = index.order
+    prose = _paragraph_text(index.root, stats)
     for el in sorted(found, key=lambda el: order.get(el, 0)):
         if el.tag in ("html", "body") or not index.attached(el):
             continue
         if any(_is_ancestor(other, el) for other in spared + threads):
             continue
         alone = not _HAS_HEADLINE(el) and (
-            _paragraph_text_outside(index.root, el, stats) >= ANCHOR_CHARS
+            prose - _paragraph_text(el, stats) >= ANCHOR_CHARS
         )
         if alone or (found[el] and stats.content(el) <= GUARD_SHARE * total):
             threads.append(el)
@@ -321,13 +322,10 @@ def _comment_worded(index: TreeIndex) -> list[etree._Element]:
 _HAS_HEADLINE = etree.XPath("boolean(descendant-or-self::h1)")
 
 
-def _paragraph_text_outside(root: etree._Element, el: etree._Element, stats: TextStats) -> int:
-    """Characters of the page's paragraphs (MIN_PIECE_CHARS or longer) outside an element."""
-    inside = set(el.iter("p"))
+def _paragraph_text(el: etree._Element, stats: TextStats) -> int:
+    """Characters of the paragraphs (MIN_PIECE_CHARS or longer) in an element."""
     return sum(
-        length
-        for p in root.iter("p")
-        if p not in inside and (length := stats.content(p)) >= MIN_PIECE_CHARS
+        length for p in el.iter("p") if (length := stats.content(p)) >= MIN_PIECE_CHARS
     )
 
 

@@ -51,9 +51,11 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 # Python's recursion limit (1000) would lose the whole page. Real markup nests under 20 levels.
 JSONLD_MAX_DEPTH = 64
 # What pages wrap a script's JSON in, for parsers of old: "<!-- ... -->", "<![CDATA[ ... ]]>",
-# "//<![CDATA[ ... //]]>", "/*<![CDATA[*/ ... /*]]>*/", one inside the other.
-_WRAPPER_START = re.compile(r"^(?:\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?))+")
-_WRAPPER_END = re.compile(r"(?:(?:-->|(?://|/\*)?\s*\]\]>(?:\s*\*/)?)\s*;?\s*)+$")
+# "//<![CDATA[ ... //]]>", "/*<![CDATA[*/ ... /*]]>*/", one inside the other. Their marks are
+# taken off each end one at a time: a pattern with blanks on both sides of a repeated group
+# would be tried at every blank of a long run of them, quadratic in a hostile page.
+_WRAPPER_STARTS = ("<![CDATA[", "<!--", "//", "/*", "*/")
+_WRAPPER_ENDS = ("]]>", "-->", "//", "/*", "*/", ";")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
@@ -68,7 +70,11 @@ def _too_deep(text: str) -> bool:
 
 
 def _loads(text: str) -> Any:
-    text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", text)).strip().rstrip(";")
+    text = text.strip()
+    while start := next((m for m in _WRAPPER_STARTS if text.startswith(m)), None):
+        text = text[len(start):].lstrip()
+    while end := next((m for m in _WRAPPER_ENDS if text.endswith(m)), None):
+        text = text[: -len(end)].rstrip()
     if _too_deep(text):
         return None
     try:

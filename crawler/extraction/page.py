@@ -662,7 +662,7 @@ class Page:
             if settled or len(found) >= MAX_DATE_VALUES:
                 break
         if not lang:  # a page that names no language may still write in one zone's script
-            lang = script_language(_first_text(sel.PAGE_TITLE.select(self.index)))
+            lang = script_language(self.page_title)
         return with_zone(best_date(found), found, lang)
 
     @cached_property

@@ -196,6 +196,7 @@ CREDIT_WORDS = (
 ORGANISATION_WORDS = frozenset(
     {"inc", "ltd", "llc", "gmbh", "ag", "plc", "corp", "co", "sa", "srl", "spa", "bv"}
     | {"staff", "news", "newsroom", "desk", "team", "press", "agency", "media", "network"}
+    | {"editors"}
     | {"magazine", "journal", "times", "post", "daily", "gazette", "telegraph", "telegram"}
     | {"tribune", "herald", "channel", "tv", "radio", "wire", "service", "editorial", "group"}
     | {"redaktion", "redazione", "rédaction", "redacción", "redação", "redactie", "redakcja"}
@@ -351,22 +352,14 @@ def _without_title(part: str) -> str:
     while len(words) > 2 and _CREDENTIAL.match(words[-1]) and words[-1].isupper():
         words.pop()  # "Lauren Manaker MS"
     part = " ".join(words)
-    if any(w.casefold() in _COLLECTIVE for w in words) or any(
-        _JOB_TITLE.fullmatch(w) for w in words[:2]
-    ):
+    if is_organisation(part) or any(_JOB_TITLE.fullmatch(w) for w in words[:2]):
         return part  # "ZDNet Japan Staff", "Executive Content Editor": no person named
     for i, word in enumerate(words[2:], start=2):
         lower = word[:1].islower() and word not in NAME_PARTICLES
         if lower or _JOB_TITLE.fullmatch(word.strip(",.")):
             head = " ".join(words[:i])
-            if looks_like_person(head) and not is_organisation(head):
-                return head
-            break
+            return head if looks_like_person(head) else part
     return part
-
-
-# Words of a byline that names a desk or a team rather than a person.
-_COLLECTIVE = frozenset({"staff", "team", "desk", "editors", "editorial", "newsroom"})
 
 
 # Lower-case words inside people's names: Ludwig van Beethoven, Ana de Armas.
@@ -757,6 +750,11 @@ _IDEOGRAPHS = re.compile(
 STORY_LINE_CHARS = 80
 
 
+# How teaser excerpts end, and how a teaser list's items begin ("- Title: excerpt.").
+_CUT_SHORT = ("...", "…")
+_LIST_ITEM = re.compile(r"^[-*•–·]\s")
+
+
 def story_length(line: str) -> int:
     """The length of a line that is a whole sentence of STORY_LINE_CHARS or more, else 0.
 
@@ -766,10 +764,6 @@ def story_length(line: str) -> int:
     length = text_length(line)
     whole = line.endswith(SENTENCE_END) and not line.endswith(_CUT_SHORT)
     return length if length >= STORY_LINE_CHARS and whole and not _LIST_ITEM.match(line) else 0
-
-
-_CUT_SHORT = ("...", "…")
-_LIST_ITEM = re.compile(r"^[-*•–·]\s")
 
 
 def text_length(text: str) -> int:

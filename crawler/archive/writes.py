@@ -141,24 +141,20 @@ class Writes(Tables):
         its write fail (BAD_RECORD_ERRORS) is rolled back alone and given to
         on_bad(its index, the error), its outcome None; without it, the batch fails.
         """
+        records = list(records)
         try:
             with self.db.atomic():
                 before = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM versions"
                                            ).fetchone()[0]
-                outcomes: list[Outcome | None] = []
-                texts: list[NewText] = []  # new texts, for the near-duplicate index
-                for index, record in enumerate(records):
-                    try:
-                        outcome, text = self._save(record, crawl_id, schedule_for(record.site))
-                    except BAD_RECORD_ERRORS as error:
-                        if on_bad is None:
-                            raise
-                        on_bad(index, error)
-                        outcomes.append(None)
-                        continue
-                    outcomes.append(outcome)
-                    if text is not None:
-                        texts.append(text)
+                try:  # the records together, without two savepoint statements per record
+                    with self.db.atomic():
+                        outcomes, texts = self._save_records(records, crawl_id, schedule_for)
+                except BAD_RECORD_ERRORS:
+                    if on_bad is None:
+                        raise
+                    # written again one savepoint each, so that a bad one is rolled back alone
+                    outcomes, texts = self._save_records(records, crawl_id, schedule_for,
+                                                         on_bad)
                 self.near.index_batch(texts)
                 self._index_text(before)
                 return outcomes
@@ -166,6 +162,33 @@ class Writes(Tables):
             raise ArchiveWriteError(f"cannot write to {self.path}: {error}") from error
         except sqlite3.DatabaseError as error:  # a damaged file: stop before writing more
             raise ArchiveWriteError(f"{self.path} is damaged: {error}") from error
+
+    def _save_records(self, records: list[ReadyRecord], crawl_id: int | None,
+                      schedule_for: Callable[[str], Schedule],
+                      on_bad: Callable[[int, Exception], None] | None = None,
+                      ) -> tuple[list[Outcome | None], list[NewText]]:
+        """Write the records in order; with on_bad, each in its own savepoint, a bad one
+        rolled back and given to on_bad (its outcome None). Their outcomes, and their new
+        texts for the near-duplicate index."""
+        outcomes: list[Outcome | None] = []
+        texts: list[NewText] = []
+        for index, record in enumerate(records):
+            try:
+                if on_bad is None:
+                    outcome, text = self._save(record, crawl_id, schedule_for(record.site))
+                else:
+                    with self.db.atomic():
+                        outcome, text = self._save(record, crawl_id, schedule_for(record.site))
+            except BAD_RECORD_ERRORS as error:
+                if on_bad is None:
+                    raise
+                on_bad(index, error)
+                outcomes.append(None)
+                continue
+            outcomes.append(outcome)
+            if text is not None:
+                texts.append(text)
+        return outcomes, texts
 
     def _index_text(self, before: int) -> None:
         """Put the versions written since version id `before` into the full-text indexes:
@@ -189,67 +212,66 @@ class Writes(Tables):
 
     def _save(self, record: ReadyRecord, crawl_id: int | None, schedule: Schedule,
               ) -> tuple[Outcome, NewText | None]:
-        """Write one record (in its own savepoint); its outcome, and its new text for the
-        near-duplicate index, which the batch updates once all its records are written."""
+        """Write one record (in the caller's transaction); its outcome, and its new text for
+        the near-duplicate index, which the batch updates once all its records are written."""
         item = record.item
         url = item["url"]
         urls = [url, *(u for u in item.get("aliases") or () if u != url)]
         fetched_at = item.get("fetched_at") or utc_now()
         digest = record.content_hash
-        with self.db.atomic():
-            article = self.article_for(urls) or self._moved_article(item["site"], digest)
-            if article is None:
-                cursor = self.conn.execute(
-                    """INSERT INTO articles (url, site, first_seen, last_seen,
-                       first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
-                    (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
-                )
-                article_id, first_seen = cursor.lastrowid, fetched_at
-                newest = None
-            else:
-                article_id, first_seen = article["id"], article["first_seen"]
-                newest = self.one(
-                    "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
-                    (article_id,),
-                )
-            if article is None:  # views of this text seen before it: its aliases now
-                views = [row[0] for row in self.conn.execute(
-                    "SELECT url FROM skipped WHERE reason = ?", (VIEW_REASON + digest,))]
-                urls += [v for v in views if v not in urls]
-                self.conn.executemany("DELETE FROM skipped WHERE url = ?",
-                                      [(v,) for v in views])
-            for alias in urls:
-                if article is None or alias != article["url"]:
-                    self.conn.execute(
-                        "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
-                        (alias, article_id),
-                    )
-            changed = newest is None or newest["content_hash"] != digest
-            version_id = page_id = text = None
-            if changed:
-                page_id = self.pages.store_page(record.page)
-                version_id = self._insert_version(record, article_id, newest, crawl_id,
-                                                  page_id)
-                text = NewText(article_id, version_id, record.signature, fetched_at)
-            last_changed = fetched_at if changed else article["last_changed_at"]
-            published = item.get("published") or (newest or {}).get("published")
-            self.conn.execute(
-                """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
-                   last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
-                   last_modified = ?, removed_at = NULL WHERE id = ?""",
-                (
-                    fetched_at, crawl_id, item.get("fetched_url") or url, fetched_at,
-                    last_changed,
-                    schedule.next_check(fetched_at, first_seen, last_changed, published),
-                    item.get("etag"), item.get("last_modified"), article_id,
-                ),
+        article = self.article_for(urls) or self._moved_article(item["site"], digest)
+        if article is None:
+            cursor = self.conn.execute(
+                """INSERT INTO articles (url, site, first_seen, last_seen,
+                   first_crawl_id, last_crawl_id) VALUES (?, ?, ?, ?, ?, ?)""",
+                (url, item["site"], fetched_at, fetched_at, crawl_id, crawl_id),
             )
-            self._record_fetch(article_id, crawl_id, fetched_at,
-                               item.get("fetched_url") or url, item.get("status") or 200,
-                               version_id, page_id, item.get("headers"))
-            # A page the site refused before and now gave: its refusals are over.
-            self.conn.execute(f"DELETE FROM refusals WHERE url IN ({marks(urls)}) "
-                              "OR article_id = ?", (*urls, article_id))
+            article_id, first_seen = cursor.lastrowid, fetched_at
+            newest = None
+        else:
+            article_id, first_seen = article["id"], article["first_seen"]
+            newest = self.one(
+                "SELECT * FROM versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+                (article_id,),
+            )
+        if article is None:  # views of this text seen before it: its aliases now
+            views = [row[0] for row in self.conn.execute(
+                "SELECT url FROM skipped WHERE reason = ?", (VIEW_REASON + digest,))]
+            urls += [v for v in views if v not in urls]
+            self.conn.executemany("DELETE FROM skipped WHERE url = ?",
+                                  [(v,) for v in views])
+        for alias in urls:
+            if article is None or alias != article["url"]:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO aliases (url, article_id) VALUES (?, ?)",
+                    (alias, article_id),
+                )
+        changed = newest is None or newest["content_hash"] != digest
+        version_id = page_id = text = None
+        if changed:
+            page_id = self.pages.store_page(record.page)
+            version_id = self._insert_version(record, article_id, newest, crawl_id,
+                                              page_id)
+            text = NewText(article_id, version_id, record.signature, fetched_at)
+        last_changed = fetched_at if changed else article["last_changed_at"]
+        published = item.get("published") or (newest or {}).get("published")
+        self.conn.execute(
+            """UPDATE articles SET last_seen = ?, last_crawl_id = ?, fetch_url = ?,
+               last_fetched_at = ?, last_changed_at = ?, next_check_at = ?, etag = ?,
+               last_modified = ?, removed_at = NULL WHERE id = ?""",
+            (
+                fetched_at, crawl_id, item.get("fetched_url") or url, fetched_at,
+                last_changed,
+                schedule.next_check(fetched_at, first_seen, last_changed, published),
+                item.get("etag"), item.get("last_modified"), article_id,
+            ),
+        )
+        self._record_fetch(article_id, crawl_id, fetched_at,
+                           item.get("fetched_url") or url, item.get("status") or 200,
+                           version_id, page_id, item.get("headers"))
+        # A page the site refused before and now gave: its refusals are over.
+        self.conn.execute(f"DELETE FROM refusals WHERE url IN ({marks(urls)}) "
+                          "OR article_id = ?", (*urls, article_id))
         if article is None:
             return Outcome.NEW_ARTICLE, text
         return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED, text

@@ -4,6 +4,7 @@ after them are applied, in a real `crawler ingest` against a real redis-server."
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, ArchiveReader, _env, own_peak_memory
 
+from crawler.archive.records import ready_record, record_fields
 from crawler.distributed.codec import MAX_PAGE_BYTES, EntryError, decode, encode, encode_item
 
 redis = pytest.importorskip("redis", reason="needs the distributed extra")
@@ -70,6 +72,26 @@ POISON: list[tuple[str, dict[bytes, bytes]]] = [
 ]
 
 
+def record_entry(slug: str, **forged: object) -> dict[bytes, bytes]:
+    """An article's entry as a worker sends it, with its ready record; `forged` replaces some
+    of the record's values."""
+    record = ready_record(story(slug, page=f"<html>{slug}</html>".encode()))
+    return encode("article", "r1", {**record.item, "record": {**record_fields(record),
+                                                              **forged}})
+
+
+def z64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# Ready records whose structure is right and whose page is not what they say: found only by
+# inflating the page, which the ingester does beside writing the batch they are in.
+FORGED: list[tuple[str, dict[bytes, bytes]]] = [
+    ("does not match its hash", record_entry("forged", page_z=z64(zlib.compress(b"<html>x")))),
+    ("unreadable page", record_entry("not-zlib", page_z=z64(b"not zlib at all"))),
+]
+
+
 @pytest.mark.parametrize(("reason", "fields"), POISON[1:], ids=[p[0] for p in POISON[1:]])
 def test_each_poison_pill_is_refused_in_one_line(reason: str, fields: dict[bytes, bytes]) -> None:
     with pytest.raises(EntryError) as refused:
@@ -97,6 +119,10 @@ def test_poison_pills_go_to_the_dead_letter_stream_and_the_good_entries_are_appl
         if reason == "inflates past":
             fields = {**fields, b"page": zlib_bomb()}
         bad_ids.append(client.xadd(stream, fields).decode())
+    client.xadd(stream, record_entry("between"))
+    for reason, fields in FORGED:  # in the batch of good records around them
+        bad_ids.append(client.xadd(stream, fields).decode())
+        client.xadd(stream, record_entry(f"after-{len(bad_ids)}"))
     client.xadd(stream, encode_item("article", "r1", story("after", page=b"<html>2</html>")))
     db = tmp_path / "archive.db"
     log = tmp_path / "ingest.log"
@@ -108,10 +134,11 @@ def test_poison_pills_go_to_the_dead_letter_stream_and_the_good_entries_are_appl
     stderr = log.read_text(errors="replace")
     assert returncode == 0, stderr[-3000:]
     urls = set(ArchiveReader(db).latest())
-    assert urls == {story("before")["url"], story("after")["url"]}, stderr[-2000:]
+    good = ["before", "between", *(f"after-{len(POISON) + n}" for n in (1, 2)), "after"]
+    assert urls == {story(slug)["url"] for slug in good}, stderr[-2000:]
     dead = client.xrange(dead_letter_key(stream))
     assert [fields[b"entry_id"].decode() for _, fields in dead] == bad_ids
-    for (reason, _), (_, fields) in zip(POISON, dead, strict=True):
+    for (reason, _), (_, fields) in zip(POISON + FORGED, dead, strict=True):
         assert reason in fields[b"reason"].decode(), (reason, fields[b"reason"])
     for entry_id in bad_ids:
         assert entry_id in stderr

@@ -114,9 +114,10 @@ def check_page(page: StoredPage, max_bytes: int) -> None:
 
 
 def from_fields(item: dict[str, Any], values: Mapping[str, Any], max_page: int,
-                ) -> ReadyRecord:
+                check: bool = True) -> ReadyRecord:
     """The record a stream entry carries (`item` without the record's keys), checked:
-    RecordError for a forged or damaged one."""
+    RecordError for a forged or damaged one. With check False its page is not inflated:
+    the caller runs check_page on it before the record is used."""
     from crawler.archive.similar import PERMUTATIONS
 
     # The worker's hash, signature and counts are taken as sent (working them out again is
@@ -143,5 +144,6 @@ def from_fields(item: dict[str, Any], values: Mapping[str, Any], max_page: int,
             raise RecordError("page_hash is not a SHA-256")
         page = StoredPage(page_hash, size, item.get("encoding"),
                           _unbase64(values["page_z"], "page_z"))
-        check_page(page, max_page)
+        if check:
+            check_page(page, max_page)
     return ReadyRecord(item, digest, page, signature, first)

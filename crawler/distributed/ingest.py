@@ -14,6 +14,7 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ import redis
 
 from crawler.archive import Archive, ArchiveError, ArticleNotFound
 from crawler.archive.lock import WriterLock
-from crawler.archive.records import ReadyRecord, RecordError, from_fields, ready_record
+from crawler.archive.records import ReadyRecord, RecordError, check_page, from_fields, ready_record
 from crawler.archive.schedule import DEFAULT_SCHEDULE, Schedule
 from crawler.archive.writes import BAD_RECORD_ERRORS
 from crawler.distributed import Keys, stream_key
@@ -43,6 +44,11 @@ DEAD_LETTERS_KEPT = 10000  # bad entries the dead-letter stream keeps, the newes
 # 2), the indexes a batch writes to all over (near-duplicate bands, full text) stay cached.
 INGEST_CACHE_KIB = 65536
 
+# An entry decoded: its kind, run, worker and data, and for an article its record and the check
+# of its page (inflated and hashed by a second thread while this one decodes the batch's other
+# entries: zlib and hashlib let go of the interpreter); or the reason it is unreadable.
+Decoded = tuple[str, str, str, dict[str, Any], ReadyRecord | None, "Future[None] | None"] | str
+
 
 def dead_letter_key(stream: str) -> str:
     """The stream where the ingester moves the entries of a stream it cannot apply."""
@@ -51,6 +57,15 @@ def dead_letter_key(stream: str) -> str:
 
 class IngestError(Exception):
     """The ingester cannot go on, said in one line."""
+
+
+class PagesRefused(Exception):
+    """Pages of a batch being written failed their check: the batch is rolled back."""
+
+
+def stream_order(entry_id: bytes) -> tuple[int, ...]:
+    """A stream entry id ("ms-seq") as numbers, to sort ids in the stream's order."""
+    return tuple(int(part) for part in entry_id.split(b"-"))
 
 
 @dataclass
@@ -133,13 +148,16 @@ class Ingester:
         self.dead: list[dict[bytes, bytes]] = []  # the batch's bad entries, with their reasons
         # Article entries read and not yet written: written together, one save_batch, so the
         # archive's per-batch work (full-text rows) is done once for all of them.
-        self.articles: list[tuple[str, dict[bytes, bytes], Run, ReadyRecord]] = []
+        self.articles: list[tuple[str, dict[bytes, bytes], Run, ReadyRecord,
+                                  Future[None] | None]] = []
+        self.checks: ThreadPoolExecutor | None = None  # checks the pages of article entries
 
     def open(self) -> None:
         """Take the archive's writer lock, open it, and join (or create) the consumer group."""
         self.lock = WriterLock.acquire(self.archive_path, self.lock_wait)
         try:
             self.archive = Archive.open(self.archive_path, cache_kib=INGEST_CACHE_KIB)
+            self.checks = ThreadPoolExecutor(1, thread_name_prefix="page-check")
             self.server = redis.Redis.from_url(self.redis_url)
             try:
                 self.server.xgroup_create(self.stream, self.group, id="0", mkstream=True)
@@ -152,6 +170,9 @@ class Ingester:
             raise
 
     def close(self) -> None:
+        if self.checks is not None:
+            self.checks.shutdown(cancel_futures=True)
+            self.checks = None
         if self.archive is not None:
             self.archive.close()
             self.archive = None
@@ -213,18 +234,22 @@ class Ingester:
             with db.atomic():
                 self.forget_acknowledged()
                 done = self.applied(ids)
-                for (_, fields), entry_id in zip(entries, ids, strict=True):
+                # an entry deleted from the stream comes back without fields
+                decoded = [self.decode(fields) if fields and entry_id not in done else ""
+                           for (_, fields), entry_id in zip(entries, ids, strict=True)]
+                for (_, fields), entry_id, entry in zip(entries, ids, decoded, strict=True):
                     if entry_id in done:
                         self.totals["already_applied"] += 1
                         continue
-                    if fields:  # an entry deleted from the stream comes back without fields
-                        self.apply_entry(entry_id, fields)
+                    if fields:
+                        self.apply_entry(entry_id, fields, entry)
                     self.archive.mark_applied(self.stream, entry_id)
                 self.save_articles()
                 self.save_runs()
         except ArchiveError as error:
             raise IngestError(str(error)) from None
         pipe = self.server.pipeline()
+        self.dead.sort(key=lambda fields: stream_order(fields[b"entry_id"]))
         for fields in self.dead:
             pipe.xadd(self.dead_stream, fields, maxlen=DEAD_LETTERS_KEPT, approximate=True)
         self.dead = []
@@ -250,18 +275,29 @@ class Ingester:
         self.dead.append({**fields, b"entry_id": entry_id.encode(),
                           b"reason": reason.encode("utf-8", "replace")})
 
-    def apply_entry(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
+    def decode(self, fields: dict[bytes, bytes]) -> Decoded:
+        """An entry decoded, its page's check started; or the reason it is unreadable."""
         try:
             kind, run_name, worker, data = decode(fields)
             record = article_record(data) if kind == "article" else None
         except (EntryError, RecordError) as error:
-            self.dead_letter(entry_id, fields, str(error))
+            return str(error)
+        check = None
+        if record is not None and record.page is not None:
+            assert self.checks is not None
+            check = self.checks.submit(check_page, record.page, MAX_PAGE_BYTES)
+        return kind, run_name, worker, data, record, check
+
+    def apply_entry(self, entry_id: str, fields: dict[bytes, bytes], entry: Decoded) -> None:
+        if isinstance(entry, str):
+            self.dead_letter(entry_id, fields, entry)
             return
+        kind, run_name, worker, data, record, check = entry
         run = self.run_of(run_name, data if kind == "run" else None)
         if record is not None:  # an article's entry
             if self.articles and self.articles[0][2] is not run:
                 self.save_articles()  # a batch of records has one crawl
-            self.articles.append((entry_id, fields, run, record))
+            self.articles.append((entry_id, fields, run, record, check))
             return
         self.save_articles()  # what entries do, they do in the stream's order
         if kind == "run":
@@ -282,24 +318,55 @@ class Ingester:
 
     def save_articles(self) -> None:
         """Write the article entries read since the last write, as one batch; an entry whose
-        fields make its write fail goes to the dead-letter stream alone."""
+        fields make its write fail, or whose page fails its check, goes to the dead-letter
+        stream alone.
+
+        The batch is written while its pages are checked, then rolled back and written again
+        without the entries whose page failed (there are none, but for a forged entry)."""
         articles, self.articles = self.articles, []
         if not articles:
             return
         run = articles[0][2]
-
-        def bad(index: int, error: Exception) -> None:
-            entry_id, fields, _, _ = articles[index]
+        failed: list[tuple[int, Exception]] = []  # (index, error) of records that cannot be
+        while True:                               # written (BAD_RECORD_ERRORS)
+            failed.clear()
+            try:
+                with self.archive.db.atomic():
+                    outcomes = self.archive.save_batch(
+                        [article[3] for article in articles], run.crawl_id, run.schedule_for,
+                        lambda index, error: failed.append((index, error)))
+                    refused = self.refused_pages(articles)
+                    if refused:
+                        raise PagesRefused
+            except PagesRefused:
+                for index in sorted(refused, reverse=True):
+                    entry_id, fields, *_ = articles.pop(index)
+                    self.dead_letter(entry_id, fields, refused[index])
+                continue
+            break
+        for index, error in failed:
+            entry_id, fields, *_ = articles[index]
             run.counts["error"] += 1
             self.dead_letter(entry_id, fields, f"article: {error!r}")
-
-        outcomes = self.archive.save_batch([record for *_, record in articles], run.crawl_id,
-                                           run.schedule_for, bad)
         for outcome in outcomes:
             if outcome is not None:
                 run.counts[str(outcome)] += 1
                 self.totals[str(outcome)] += 1
         run.dirty = True
+
+    @staticmethod
+    def refused_pages(articles: list[tuple[str, dict[bytes, bytes], Run, ReadyRecord,
+                                           Future[None] | None]]) -> dict[int, str]:
+        """The articles whose page failed its check, by index, with why (waiting for the
+        checks still running)."""
+        refused = {}
+        for index, (*_, check) in enumerate(articles):
+            problem = check.exception() if check is not None else None
+            if isinstance(problem, RecordError):
+                refused[index] = str(problem)
+            elif problem is not None:
+                raise problem
+        return refused
 
     def apply_item(self, run: Run, kind: str, data: dict[str, Any]) -> str:
         """A skipped link's, a refused page's or a light re-check's entry (articles go in
@@ -369,14 +436,15 @@ class Ingester:
 
 
 def article_record(data: dict[str, Any]) -> ReadyRecord:
-    """The ready record an article entry carries, checked; one worked out here for an entry
-    of a worker that sent its page instead."""
+    """The ready record an article entry carries, checked but for its page (see
+    Ingester.decode); one worked out here for an entry of a worker that sent its page
+    instead."""
     values = data.pop("record", None)
     if values is None:
         return ready_record(data)
     if not isinstance(values, dict):
         raise RecordError("its record is not an object")
-    return from_fields(data, values, MAX_PAGE_BYTES)
+    return from_fields(data, values, MAX_PAGE_BYTES, check=False)
 
 
 def safe_start_urls(config: RunConfig) -> list[str]:

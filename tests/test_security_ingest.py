@@ -120,7 +120,7 @@ def test_poison_pills_go_to_the_dead_letter_stream_and_the_good_entries_are_appl
             fields = {**fields, b"page": zlib_bomb()}
         bad_ids.append(client.xadd(stream, fields).decode())
     client.xadd(stream, record_entry("between"))
-    for reason, fields in FORGED:  # in the batch of good records around them
+    for _reason, fields in FORGED:  # in the batch of good records around them
         bad_ids.append(client.xadd(stream, fields).decode())
         client.xadd(stream, record_entry(f"after-{len(bad_ids)}"))
     client.xadd(stream, encode_item("article", "r1", story("after", page=b"<html>2</html>")))

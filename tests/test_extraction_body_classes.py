@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from crawler.extraction import read_page
+from crawler.extraction import clean_item, read_page
 from crawler.extraction.body import second_reading
 from crawler.extraction.text import (
     STORY_LINE_CHARS,
@@ -646,3 +646,51 @@ def test_json_ld_article_body_when_the_markup_holds_only_a_teaser() -> None:
     body = body_of(html, "https://diario.example/ciudad/mercado")
     assert_story(body, SPANISH)
     assert "antiguo puerto" in body
+
+
+# --- A description that repeats the lead is no standfirst -----------------------------------
+
+
+def _described_page(description: str, head: str, story: str) -> str:
+    return (
+        f"<html><head><title>Story</title><meta name='description' content='{description}'>"
+        "</head><body><nav><a href='/'>Home</a></nav><article>"
+        f"<h1>Die Markthalle wird saniert</h1>{head}{story}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("story", "lead_tag"),
+    [(GERMAN, "p"), (ITALIAN, "div")],
+)
+def test_a_lead_the_description_repeats_stays_in_the_body(story: list[str], lead_tag: str) -> None:
+    # sites copy the first paragraph into the description: shown as a paragraph among the
+    # others (a <p>, or a <div> like the <div>s after it), it is the story's lead
+    reading = read_page(_described_page(story[0], "", paragraphs(story, lead_tag)),
+                        "https://zeitung.example/stadt/markthalle-saniert")
+    assert reading.article["body"].split("\n\n")[0] == story[0]
+    assert_story(reading.article["body"], story)
+    assert reading.article["summary"] == story[0]
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<h2>{}</h2>",
+        "<div class='intro'><strong>{}</strong></div>",
+        "<h3 itemprop='description'>{}</h3>",
+    ],
+)
+def test_a_description_shown_as_a_block_of_its_own_is_the_standfirst(shown: str) -> None:
+    dek = "Las obras del mercado costarán doce millones y empezarán en primavera."
+    html = _described_page(dek, shown.format(dek), paragraphs(SPANISH))
+    item = read_page(html, "https://diario.example/ciudad/mercado").article
+    assert item["summary"] == dek
+    assert dek not in item["body"]
+    assert item["body"].split("\n\n")[0] == SPANISH[0]
+
+
+def test_the_text_pass_drops_only_a_repeat_of_the_standfirst() -> None:
+    fields = {"title": "Halle", "summary": FRENCH[0], "body": "\n\n".join(FRENCH)}
+    assert clean_item(fields)["body"] == "\n\n".join(FRENCH)
+    assert clean_item(fields, standfirst=FRENCH[0])["body"] == "\n\n".join(FRENCH[1:])

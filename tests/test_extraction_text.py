@@ -232,7 +232,7 @@ def test_clean_item_drops_heading_repeats_and_modules() -> None:
         "First paragraph."
         "\n\nAdvertisement\n\nSecond paragraph.\n\nPrevious Story\n\nAnother story",
     }
-    cleaned = clean_item(fields)
+    cleaned = clean_item(fields, standfirst=fields["summary"])
     assert cleaned["title"] == "Sea wall plan approved"
     assert cleaned["authors"] == ["Jane Doe"]
     assert cleaned["body"] == "First paragraph.\n\nSecond paragraph."

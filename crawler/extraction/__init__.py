@@ -130,7 +130,9 @@ def read_page(html: str | bytes, url: str, profile: Profile | None = None,
         why = WHY_LISTING
     if not why or listing_body:
         _read(fields, "body", lambda: page.body, url)
-    cleaned = clean_item(fields, profile)
+    standfirst: dict[str, Any] = {}
+    _read(standfirst, "standfirst", lambda: page.standfirst_atop(fields["body"]), url)
+    cleaned = clean_item(fields, profile, standfirst.get("standfirst"))
     # a page that says it is a story but holds no text of its own is no article to archive
     if not why and not cleaned["body"]:
         why = WHY_NO_TEXT
@@ -165,11 +167,15 @@ def _story_goes_on(following: list[str]) -> bool:
 def clean_body(
     body: str | None,
     title: str | None = None,
-    summary: str | None = None,
+    standfirst: str | None = None,
     profile: Profile | None = None,
     site: str | None = None,
 ) -> str:
-    """The body without module text, ending before the sidebar headings that follow it."""
+    """The body without module text, ending before the sidebar headings that follow it.
+
+    A first paragraph repeating the title or the standfirst is dropped; one repeating only
+    the page's description is the story's lead (descriptions are often copied from it).
+    """
     patterns = profile.noise_patterns if profile else ()
     paragraphs = split_paragraphs(body)
     kept: list[str] = []
@@ -185,7 +191,7 @@ def clean_body(
             continue
         if not (is_noise_line(paragraph, patterns) or is_own_rights_line(paragraph, site)):
             kept.append(paragraph)
-    heads = {comparable(title), comparable(summary)} - {""}
+    heads = {comparable(title), comparable(standfirst)} - {""}
     while kept and comparable(kept[0]) in heads:
         kept.pop(0)
     while len(kept) > 1 and is_author_note(kept[-1]):
@@ -205,8 +211,14 @@ def shorten(text: str | None, limit: int) -> str | None:
     return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip() + "…"
 
 
-def clean_item(fields: dict[str, Any], profile: Profile | None = None) -> dict[str, Any]:
-    """The text-level second pass over extracted fields; idempotent, returns a new dict."""
+def clean_item(
+    fields: dict[str, Any], profile: Profile | None = None, standfirst: str | None = None
+) -> dict[str, Any]:
+    """The text-level second pass over extracted fields; idempotent, returns a new dict.
+
+    ``standfirst`` is the one the page shows under its headline, when it has one: the body
+    does not repeat it.
+    """
     cleaned = dict(fields)
     for name in ("title", "summary", "section"):
         if name in cleaned:
@@ -217,7 +229,7 @@ def clean_item(fields: dict[str, Any], profile: Profile | None = None) -> dict[s
         cleaned["body"] = clean_body(
             cleaned.get("body"),
             cleaned.get("title"),
-            cleaned.get("summary"),
+            normalize_space(standfirst),
             profile,
             cleaned.get("site"),
         )

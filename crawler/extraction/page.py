@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -12,6 +13,7 @@ from lxml import etree
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import (
+    BLOCK_TAGS,
     SECOND_READING_MAX_CHARS,
     element_text,
     extract_body,
@@ -49,6 +51,7 @@ from crawler.extraction.text import (
     join_paragraphs,
     looks_like_person,
     normalize_space,
+    split_paragraphs,
     starts_byline,
     strip_kicker,
 )
@@ -130,6 +133,12 @@ MAX_DATE_VALUES = 12
 # Text lines read after the headline for a dateline, and before it (a date above the headline).
 HEADLINE_LINES_AFTER = 40
 HEADLINE_LINES_BEFORE = 6
+# Characters of the description a shown copy of it is looked up by.
+DESCRIPTION_PREFIX_CHARS = 24
+# A body's first paragraphs looked at for a repeat of the standfirst.
+HEAD_PARAGRAPHS = 3
+# Following siblings of a block looked at for story paragraphs set like it.
+PARAGRAPH_SIBLINGS = 4
 # Text nodes after a legacy page's headline searched for its dateline.
 MAX_HEAD_TEXTS = 12
 # Fewest characters of a bold or font-set text read as a headline.
@@ -148,6 +157,16 @@ def _first_text(elements: list, limit: int | None = None) -> str | None:
         if text:
             return text
     return None
+
+
+def _is_paragraph(block: etree._Element) -> bool:
+    """Whether the block is set as a paragraph: a ``<p>``, or like the story text after it."""
+    if block.tag == "p":
+        return True
+    for sibling in islice(block.itersiblings(block.tag), PARAGRAPH_SIBLINGS):
+        if len(normalize_space(element_text(sibling))) >= LONG_PARAGRAPH_CHARS:
+            return True
+    return False
 
 
 def _value_of(el: object) -> str | None:
@@ -445,7 +464,7 @@ class Page:
 
     @cached_property
     def standfirst(self) -> str | None:
-        """The standfirst shown under the headline, when the page has one."""
+        """The standfirst shown under the headline, when the page names one."""
         low, high = SUMMARY_CHARS
         for el in self._profile_values("summary") + sel.STANDFIRSTS.select(self.index):
             text = _value_of(el)
@@ -453,15 +472,49 @@ class Page:
                 return text
         return None
 
-    @cached_property
-    def summary(self) -> str | None:
-        """The standfirst, else the page's description."""
+    def standfirst_atop(self, body: str | None) -> str | None:
+        """The standfirst a body read from this page may begin with.
+
+        Besides one the page names, the page's description counts when the body begins with
+        it and the page shows it in a block of its own (a heading, a box); shown as one of
+        the story's paragraphs, it is the lead, which a description often repeats.
+        """
         if self.standfirst:
             return self.standfirst
+        description = self.description
+        low, high = SUMMARY_CHARS
+        if not description or not low <= len(description) <= high:
+            return None
+        key = comparable(description)
+        if not key or key not in map(comparable, split_paragraphs(body)[:HEAD_PARAGRAPHS]):
+            return None
+        block = self._block_showing(description)
+        return description if block is not None and not _is_paragraph(block) else None
+
+    def _block_showing(self, text: str) -> etree._Element | None:
+        """The innermost block element whose whole text is this text, if the page shows it."""
+        prefix = text[:DESCRIPTION_PREFIX_CHARS]
+        key = comparable(text)
+        for node in _TEXTS_STARTING(self.tree, prefix=prefix):
+            el = node.getparent()
+            while el is not None and el.tag not in BLOCK_TAGS:
+                el = el.getparent()
+            if el is not None and comparable(element_text(el)) == key:
+                return el
+        return None
+
+    @cached_property
+    def description(self) -> str | None:
+        """The description the page's metadata gives."""
         value = self.meta.first(*DESCRIPTION_META) or text_of(
             self.meta.article_value("description")
         )
         return normalize_space(value) or None
+
+    @cached_property
+    def summary(self) -> str | None:
+        """The standfirst, else the page's description."""
+        return self.standfirst or self.description
 
     @cached_property
     def authors(self) -> list[str]:
@@ -825,6 +878,10 @@ class Page:
 
 
 _BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+_TEXTS_STARTING = etree.XPath(
+    "//body//text()[starts-with(normalize-space(.), $prefix)]"
+    "[not(ancestor::script or ancestor::style)]"
+)
 _EMPHASIS = etree.XPath("//body//*[self::b or self::strong or self::font]")
 _LONG_P = etree.XPath("//p[string-length(normalize-space(.)) >= 80]")
 _TEASER_LINKS = etree.XPath("//*[self::h2 or self::h3 or self::h4]//a[@href]")

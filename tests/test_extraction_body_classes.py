@@ -694,3 +694,24 @@ def test_the_text_pass_drops_only_a_repeat_of_the_standfirst() -> None:
     fields = {"title": "Halle", "summary": FRENCH[0], "body": "\n\n".join(FRENCH)}
     assert clean_item(fields)["body"] == "\n\n".join(FRENCH)
     assert clean_item(fields, standfirst=FRENCH[0])["body"] == "\n\n".join(FRENCH[1:])
+
+
+@pytest.mark.parametrize(
+    "notice", ["Die Kommentarfunktion ist geschlossen.", "Comments are now closed for this story"]
+)
+def test_a_closed_comment_thread_ends_the_story(notice: str) -> None:
+    # the thread's closing notice stands where its heading would: the readers' comments
+    # under it are whole sentences too, and must not read as the story going on
+    comments = [
+        "Endlich passiert etwas, die Halle stand viel zu lange leer und verfiel vor unseren Augen.",
+        "Zwölf Millionen Euro für eine Markthalle, während die Schulen marode sind, ist zu viel.",
+    ]
+    html = (
+        "<html><body><div class='beitrag'><h1>Die Markthalle wird saniert</h1>"
+        f"{paragraphs(GERMAN)}<p>{notice}</p>"
+        + "".join(f"<p><b>Leser{i}</b></p><p>{c}</p>" for i, c in enumerate(comments))
+        + "</div></body></html>"
+    )
+    body = body_of(html)
+    assert_story(body, GERMAN)
+    assert "Schulen marode" not in body and notice not in body

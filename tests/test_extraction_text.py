@@ -11,6 +11,7 @@ from crawler.extraction.page import normalize_lang
 from crawler.extraction.text import (
     clean_authors,
     clean_title,
+    is_comment_heading,
     is_end_marker,
     is_noise_line,
     is_own_rights_line,
@@ -217,10 +218,62 @@ def test_body_lines_are_not_noise(line: str) -> None:
             "More from the interview follows below, edited for length and clarity by our staff.",
             False,
         ),
+        # feedback widgets and a way back to the front page, in several languages
+        ("Was this article helpful?", True),
+        ("War dieser Artikel hilfreich?", True),
+        ("Cet article vous a-t-il été utile ?", True),
+        ("¿Te ha resultado útil este artículo?", True),
+        ("Czy ten artykuł był pomocny?", True),
+        ("Zurück zur Startseite", True),
+        ("Powrót do strony głównej", True),
+        ("Другие материалы:", True),
+        ("Was this the right decision, the mayor asked the council.", False),
     ],
 )
 def test_end_markers(line: str, expected: bool) -> None:
     assert is_end_marker(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Comments (12)", True),
+        ("Reader comments", True),
+        ("Ostatnie komentarze", True),
+        ("Комментарии читателей", False),  # the noun first, then a word: not a heading form
+        ("Comments are closed.", True),
+        ("Comments are now closed for this article", True),
+        ("Thanks for your comments - this discussion is now closed", True),
+        ("Die Kommentarfunktion ist geschlossen.", True),
+        ("Les commentaires sont fermés.", True),
+        ("Комментарии закрыты", True),
+        # a quote, not a thread
+        ("No comment.", False),
+        ("Без комментариев.", False),
+        ("Sin comentarios.", False),
+        ("Keine Kommentare", False),
+        ("His comments angered the opposition.", False),
+    ],
+)
+def test_comment_headings(line: str, expected: bool) -> None:
+    assert is_comment_heading(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("We may earn a commission when you buy through links on our site.", True),
+        ("This post contains affiliate links; see our disclosure policy.", True),
+        ("Every product featured was independently selected by our editors.", True),
+        ("Wir erhalten ggf. eine Provision, wenn Sie über diese Links kaufen.", True),
+        ("Nous pouvons percevoir une commission sur les achats effectués via ces liens.", True),
+        ("Podemos recibir una comisión por las compras realizadas a través de los enlaces.", True),
+        ("Estate agents earn a commission on every house they sell, the report found.", False),
+        ("Each product was selected by a panel of judges before the awards.", False),
+    ],
+)
+def test_affiliate_notices(line: str, expected: bool) -> None:
+    assert is_noise_line(line) is expected
 
 
 def test_clean_item_drops_heading_repeats_and_modules() -> None:
@@ -292,6 +345,19 @@ def test_sidebar_headings_after_the_story_end_it() -> None:
             False,
         ),
         ("© 2025 Lakeside Tribune Media Ltd. All rights reserved.", None, False),
+        ("Copyright: Lakeside Tribune", "lakesidetribune.co.uk", True),
+        ("© 2011-2025 Lakeside Tribune", "lakesidetribune.co.uk", True),
+        (
+            "Not to be reproduced without permission of the Lakeside Tribune",
+            "lakesidetribune.co.uk",
+            True,
+        ),
+        ("© Associated Press", "lakesidetribune.co.uk", False),
+        (
+            "Copyright lawyers told the Lakeside Tribune the case was weak. It goes on.",
+            "lakesidetribune.co.uk",
+            False,
+        ),
     ],
 )
 def test_own_rights_lines(line: str, site: str | None, expected: bool) -> None:

@@ -535,6 +535,17 @@ PROMOS = (
     r"(?:download|get)\s+(?:our|the)\s+.{0,30}app|"
     r"folgen\s+sie\s+uns\s+(?:auf|bei)|suivez-nous\s+sur|síguenos\s+en|seguici\s+su"
 )
+# Disclosures of shopping links above or below a story: "We may earn a commission ...".
+AFFILIATE_NOTICES = (
+    r"we\s+(?:may\s+)?(?:earn|receive|get)\s+(?:a\s+)?(?:small\s+)?(?:commission|share\s+of\s+"
+    r"(?:the\s+)?(?:sales|revenue))|(?:contains?|includes?|uses?)\s+affiliate\s+links|"
+    r"(?:every|each)\s+(?:item|product)s?\s+(?:on\s+this\s+page|featured|we\s+(?:feature|recommend))"
+    r"\s+(?:was|is|were|are|has\s+been)\s+(?:independently\s+)?(?:selected|chosen|picked)\s+by|"
+    r"we\s+hope\s+you\s+love\s+(?:our|the)\s+(?:recommendations|products|picks)|"
+    r"wir\s+(?:erhalten|bekommen)\s+(?:ggf\.\s+|gegebenenfalls\s+|eventuell\s+)?eine\s+provision|"
+    r"nous\s+(?:pouvons\s+)?(?:percevons|percevoir|recevons|recevoir|touchons|toucher)\s+une\s+"
+    r"commission|(?:podemos\s+)?(?:recibir|recibimos|ganar|ganamos)\s+una\s+comisión"
+)
 # Consent text shown in place of embedded videos and posts.
 EMBED_CONSENT = (
     r"(?:wir\s+brauchen|benötigen)\s+ihre\s+zustimmung|externer\s+inhalt|externe\s+inhalte\s+"
@@ -570,11 +581,22 @@ MODULE_HEADINGS = (
     r"самое\s+читаемое|новини\s+за\s+темою|останні\s+новини|σχετικά\s+άρθρα|"
     r"τελευταία\s+νέα|δημοφιλή|související\s+články|nejčtenější|notícias\s+relacionadas|"
     r"mais\s+lidas|ilgili\s+haberler|相关新闻|相关阅读|相关文章|热门文章|推荐阅读|関連記事|"
-    r"関連ニュース"
+    r"関連ニュース|другие\s+материалы|также\s+в\s+разделе|ещё\s+по\s+теме|еще\s+по\s+теме|"
+    # a feedback widget under the text: "Was this article helpful?"
+    r"was\s+this\s+(?:page|article|post|guide|story|information|answer)\s+(?:helpful|useful)\??|"
+    r"war\s+dieser\s+(?:artikel|beitrag)\s+hilfreich\??|"
+    r"cet\s+article\s+vous\s+a[-\s]t[-\s]il\s+été\s+utile\s*\??|"
+    r"¿?(?:te|le)\s+(?:ha\s+)?(?:resultado|resultó|ha\s+sido|fue)\s+útil(?:\s+este\s+artículo)?\??|"
+    r"czy\s+ten\s+artykuł\s+był\s+(?:pomocny|przydatny)\??|"
+    r"была\s+ли\s+эта\s+статья\s+полезн(?:ой|а)\??|"
+    # a way back to the front page: the story is over
+    r"back\s+to\s+(?:the\s+)?home\s*page|back\s+to\s+home|zurück\s+zur\s+startseite|"
+    r"retour\s+à\s+l['’]accueil|volver\s+a\s+(?:la\s+)?portada|powrót\s+do\s+strony\s+głównej|"
+    r"вернуться\s+на\s+главную"
 )
 # Labels of a line of tags: "Tags: Sprint, Nextel", "Schlagwörter:", "Теги:".
 TAG_LABELS = (
-    r"tags?|tagged|topics|schlagwörter|schlagworte|mots[-\s]clés|etiquetas|tagi|теги|метки|"
+    r"tags?|tagged|topics|schlagwörter|schlagworte|mots[-\s]clés|etiquetas|tagi|теги|тэги|метки|мітки|"
     r"ετικέτες|štítky|标签|タグ|przeczytaj\s+więcej\s+o|читайте\s+больше\s+о"
 )
 # Buttons and widgets written out as text: "Поделиться", "Wersja do druku", "Код для блога:".
@@ -589,11 +611,23 @@ ADVERTISEMENT_LABELS = (
     r"реклама|διαφήμιση|广告|広告|광고|إعلان"
 )
 # Headings of a comment thread: "Comments (12)", "Wasze komentarze (13)", "Добавить комментарий".
+# Words that make "No comment" a quote, not a heading.
+_NEGATIONS = r"(?:no|not|without|keine?|sans|sin|senza|без|bez|brak|χωρίς)"
+COMMENT_NOUNS = (
+    r"comments?|komentarze|комментари(?:и|ев|я)|коментарі|σχόλια|komentáře|comentários|"
+    r"comentarios|commentaires|kommentare|reacties|yorumlar|评论|コメント"
+)
 COMMENT_HEADINGS = (
-    r"(?:\d+\s+)?comments?|leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)|"
-    r"(?:wasze\s+)?komentarze|dodaj\s+komentarz|(?:\d+\s+)?комментари(?:и|ев|я)|"
-    r"добавить\s+комментарий|коментарі|σχόλια|komentáře|comentários|comentarios|commentaires|"
-    r"kommentare|reacties|yorumlar|评论|网友评论|コメント"
+    # "Comments", "12 comments", "Reader comments", "Wybrane komentarze"
+    rf"(?:(?!{_NEGATIONS}\s)[^\W\d_]+\s+)?(?:\d+\s+)?(?:{COMMENT_NOUNS})|"
+    r"leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)|"
+    r"dodaj\s+komentarz|добавить\s+комментарий|网友评论|"
+    # the thread's closing notice: "Comments are now closed for this story"
+    r"(?:thanks\s+for\s+your\s+comments\s*[-–—,.]\s*)?(?:comments\s+are|this\s+(?:feedback|"
+    r"discussion|thread)\s+is)\s+(?:now\s+)?closed(?:\s+for\s+this\s+(?:story|article|post))?|"
+    r"(?:die\s+)?kommentar(?:e|funktion)\s+(?:sind|ist)\s+(?:jetzt\s+)?geschlossen|"
+    r"les\s+commentaires\s+sont\s+(?:désormais\s+)?fermés|los\s+comentarios\s+están\s+cerrados|"
+    r"комментарии\s+закрыты|komentarze\s+(?:są\s+)?(?:zamknięte|wyłączone)"
 )
 _NAME_WORD = r"(?-i:[A-ZÀ-ÖØ-ÞĀ-ſ][\w.'’-]+)"
 _NAME_JOINER = r"(?:und|and|et|y|e|i|og|och|en|&|de|van|von|da|del|la|le|di|du|zu)"
@@ -612,6 +646,7 @@ WORLD_NOISE_LINES = tuple(
         rf"(?:{PICTURE_AGENCIES})(?:\s*/\s*[^\W\d][\w.'’ -]{{0,40}})?\)?$",
         rf"^\(?(?:{CREDIT_LABELS})\s*:\s*.{{0,60}}\)?$",
         rf"^(?=.{{0,200}}$).{{0,40}}\b(?:{PROMOS})\b.*$",
+        rf"^(?=.{{0,400}}$).*\b(?:{AFFILIATE_NOTICES})\b.*$",
         rf"^(?=.{{0,300}}$).{{0,60}}\b(?:{EMBED_CONSENT})\b.*$",
         # inline teasers: "Lesen Sie auch: ...", "À lire aussi : ...", or the label alone
         rf"^(?=.{{0,240}}$)(?:{READ_ALSO_LABELS}|{MODULE_HEADINGS})\s*(?::|-|–|—|»|>|\|).*$",
@@ -625,10 +660,15 @@ WORLD_NOISE_LINES = tuple(
 )
 
 # Rights lines: "© 2025 Example Media Ltd. All rights reserved."
+# "Copyright: Example News", "© 2012 Example News", "Not to be reproduced without permission
+# of Example News" ("© Example News" alone is a picture's credit as often).
+_YEARS = r"\d{4}(?:\s*[-–]\s*\d{4})?"
 RIGHTS_LINE = re.compile(
-    r"^(?=.{0,300}$)(?:©|\(c\)|copyright\b).*\b(?:all\s+rights\s+reserved|may\s+not\s+be\s+"
+    r"^(?=.{0,300}$)(?:(?:©|\(c\)|copyright\b).*\b(?:all\s+rights\s+reserved|may\s+not\s+be\s+"
     r"(?:reproduced|republished|published|redistributed|copied)|without\s+(?:prior\s+)?"
-    r"(?:written\s+)?permission)\b",
+    r"(?:written\s+)?permission)\b|"
+    rf"(?:copyright\b\s*:?\s*(?:©\s*)?(?:{_YEARS}\s*)?|(?:©|\(c\))\s*{_YEARS}\s*)[^.!?]{{0,60}}\.?$|"
+    r"(?:not\s+to\s+be|may\s+not\s+be)\s+(?:reproduced|republished|redistributed)\b)",
     re.IGNORECASE,
 )
 
